@@ -1,0 +1,18 @@
+// Shared jest settings: TypeScript through SWC, and every @sparse-ternary/* import resolved to the
+// package's source so tests never run against a stale build.
+const path = require('node:path');
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(t|j)s$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  moduleNameMapper: {
+    '^@sparse-ternary/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
+  },
+  testMatch: ['<rootDir>/src/**/*.test.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};

@@ -1,0 +1,15 @@
+/** Raised when the engine cannot start the backend that was asked for. */
+export class EngineError extends Error {
+  constructor(message: string, readonly backend: string) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+/** Raised when onnxruntime-node's internal synchronous binding is missing or has changed shape. */
+export class OrtBindingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OrtBindingError';
+  }
+}

@@ -1,0 +1,4 @@
+import { Sigmoid } from '@tensorflow/tfjs-core';
+import { unaryKernel } from './elementwise_impl';
+
+export const sigmoidConfig = unaryKernel(Sigmoid, (g, x) => g.op('Sigmoid', [x]));

@@ -1,0 +1,4 @@
+import { Sub } from '@tensorflow/tfjs-core';
+import { binaryKernel } from './elementwise_impl';
+
+export const subConfig = binaryKernel(Sub, 'Sub');

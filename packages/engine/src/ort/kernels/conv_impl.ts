@@ -1,0 +1,63 @@
+import { backend_util, type Conv2DAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import { allFloat32, type OrtKernelArgs } from '../accelerated_kernel';
+import { applyActivation, fusedExtras, type FusableActivation } from './fused_activation_impl';
+import { fromNchw, HWIO_TO_OIHW, inNchw, onnxPads } from './layout_impl';
+
+export interface ConvSpec {
+  x: TensorInfo;
+  filter: TensorInfo;
+  strides: [number, number] | number;
+  pad: Conv2DAttrs['pad'];
+  dataFormat: 'NHWC' | 'NCHW';
+  dilations: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  depthwise: boolean;
+  bias?: TensorInfo;
+  prelu?: TensorInfo;
+  activation: FusableActivation;
+  leakyreluAlpha: number;
+}
+
+/** Conv2D, FusedConv2D and DepthwiseConv2dNative as one ONNX Conv between layout transposes. */
+export function convOnOrt(kernelName: string, backend: OrtKernelArgs['backend'], spec: ConvSpec): TensorInfo | null {
+  const { x, filter, bias, prelu, activation, leakyreluAlpha, dataFormat, depthwise } = spec;
+  if (!allFloat32(x, filter, bias, prelu)) return null;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    spec.strides,
+    spec.dilations,
+    spec.pad,
+    spec.dimRoundingMode,
+    depthwise,
+    backend_util.convertConv2DDataFormat(dataFormat),
+  );
+  const groups = depthwise ? info.inChannels : 1;
+  const macs = info.batchSize * info.outHeight * info.outWidth * info.outChannels * info.filterHeight * info.filterWidth * (info.inChannels / groups);
+  if (!backend.worthOffloading(macs)) return null;
+
+  // A 1-D bias rides in Conv's B input; any other bias shape, and prelu, apply in TF.js's layout.
+  const biasInConv = bias !== undefined && bias.shape.length === 1 && bias.shape[0] === info.outChannels;
+  const late = activation === 'prelu' || (bias !== undefined && !biasInConv);
+  const attrs = {
+    kernel_shape: [info.filterHeight, info.filterWidth],
+    strides: [info.strideHeight, info.strideWidth],
+    dilations: [info.dilationHeight, info.dilationWidth],
+    pads: onnxPads(info.padInfo),
+    group: groups,
+  };
+  const key = `${kernelName}(${JSON.stringify(attrs)},${dataFormat},${activation},${leakyreluAlpha},${bias?.shape},${prelu !== undefined})`;
+  const extras = fusedExtras(bias, prelu);
+  return backend.runGraph(key, [x, filter, ...extras], (g, [xName, wName, ...rest]) => {
+    const biasName = bias ? rest[0] : undefined;
+    const preluName = prelu ? rest[rest.length - 1] : undefined;
+    let w = g.op('Transpose', [wName], { perm: depthwise ? [2, 3, 0, 1] : HWIO_TO_OIHW });
+    if (depthwise) w = g.op('Reshape', [w, g.constInt64([info.outChannels, 1, info.filterHeight, info.filterWidth])]);
+    let y = g.op('Conv', [inNchw(g, xName, dataFormat), w, ...(biasInConv ? [biasName!] : [])], attrs);
+    if (!late) y = applyActivation(g, y, activation, leakyreluAlpha);
+    y = fromNchw(g, y, dataFormat);
+    if (bias && !biasInConv) y = g.op('Add', [y, biasName!]);
+    if (late) y = applyActivation(g, y, activation, leakyreluAlpha, preluName);
+    return [{ name: y, dtype: 'float32' }];
+  })[0];
+}

@@ -1,0 +1,100 @@
+import type { BackendValues, DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { GraphBuilder } from './onnx_graph';
+import { LruCache } from './lru_cache';
+import { loadSyncSession, type OrtDataType, type OrtValue, type SyncSession } from './ort_binding';
+
+export interface OrtBackendOptions {
+  /** onnxruntime intra-op threads. */
+  threads: number;
+  /** Kernels whose work (output elements, or multiply-adds for matmul/conv) is below this stay on the cpu kernels. */
+  minWork: number;
+  /** Cached onnxruntime sessions, one per (kernel, shapes, attributes). */
+  maxSessions: number;
+  allowSpinning: boolean;
+}
+
+/** What the body of a kernel graph returns: its output value names and their types. */
+export interface GraphOutput {
+  name: string;
+  dtype: OrtDataType;
+}
+export type GraphBody = (g: GraphBuilder, inputs: string[]) => GraphOutput[];
+
+interface CachedGraph {
+  session: SyncSession;
+  outputs: string[];
+}
+
+export interface OrtBackendStats {
+  /** Kernel calls executed by onnxruntime. */
+  ortRuns: number;
+  /** Sessions built (cache misses). */
+  sessionsBuilt: number;
+  /** Sessions currently cached. */
+  sessionsCached: number;
+}
+
+/**
+ * The cpu backend with its heavy kernels run by onnxruntime. Tensors live in JS typed arrays as on
+ * the cpu backend, so every cpu kernel works unchanged on this backend and small ops stay in JS.
+ */
+export class OrtBackend extends MathBackendCPU {
+  private readonly graphs: LruCache<CachedGraph>;
+  private ortRuns = 0;
+  private sessionsBuilt = 0;
+
+  constructor(public options: OrtBackendOptions) {
+    super();
+    // The cpu backend's first write advises installing tfjs-node; initEngine reports the choice itself.
+    (this as unknown as { firstUse: boolean }).firstUse = false;
+    this.graphs = new LruCache(options.maxSessions, (g) => g.session.dispose());
+  }
+
+  /** Whether a kernel doing this much work should leave JS. */
+  worthOffloading(work: number): boolean {
+    return work >= this.options.minWork;
+  }
+
+  get stats(): OrtBackendStats {
+    return { ortRuns: this.ortRuns, sessionsBuilt: this.sessionsBuilt, sessionsCached: this.graphs.size };
+  }
+
+  /**
+   * Runs the graph `body` builds on `inputs`, building and caching its session on first use.
+   * `key` names the kernel and its attributes; input shapes and types are added to it here.
+   * `shapes` overrides output shapes where TF.js wants a different view of the same data.
+   */
+  runGraph(key: string, inputs: readonly TensorInfo[], body: GraphBody, shapes?: number[][]): TensorInfo[] {
+    const fullKey = `${key}|${inputs.map((t) => `${t.dtype}[${t.shape}]`).join(',')}`;
+    const graph = this.graphs.getOrCreate(fullKey, () => {
+      const g = new GraphBuilder();
+      const names = inputs.map((t, i) => g.input(`x${i}`, t.dtype as OrtDataType, t.shape));
+      const outputs = body(g, names);
+      for (const o of outputs) g.output(o.name, o.dtype);
+      this.sessionsBuilt++;
+      const session = loadSyncSession(g.build(), {
+        intraOpNumThreads: this.options.threads,
+        allowSpinning: this.options.allowSpinning,
+      });
+      return { session, outputs: outputs.map((o) => o.name) };
+    });
+    const feeds: Record<string, OrtValue> = {};
+    inputs.forEach((t, i) => {
+      const data = this.data.get(t.dataId).values as OrtValue['data'];
+      feeds[`x${i}`] = { type: t.dtype as OrtDataType, data, dims: t.shape };
+    });
+    const result = graph.session.run(feeds);
+    this.ortRuns++;
+    return graph.outputs.map((name, i) => {
+      const value = result[name];
+      const shape = shapes?.[i] ?? [...value.dims];
+      return this.makeTensorInfo(shape, value.type as DataType, value.data as BackendValues);
+    });
+  }
+
+  override dispose(): void {
+    this.graphs.clear();
+    super.dispose();
+  }
+}
