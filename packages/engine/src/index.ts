@@ -12,3 +12,6 @@ export { EngineError, OrtBindingError } from './errors';
 export { OrtBackend, type OrtBackendOptions, type OrtBackendStats } from './ort/ort_backend';
 export { checkOrtBinding } from './ort/ort_binding';
 export { ortKernelConfigs } from './ort/register_ort_kernels';
+export { adam, FusedAdamOptimizer } from './fused/fused_adam';
+export { batchNormalization, FusedBatchNormalization, type FusedBatchNormalizationArgs } from './fused/fused_batch_normalization';
+export { batchNormTraining, type BatchNormTrainingResult } from './fused/batch_norm_training';

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import os from 'node:os';
 import { EngineError } from './errors';
+import { registerFusedKernels } from './fused/register_fused_kernels';
 import { registerOrtBackend } from './ort/register_ort_backend';
 import type { OrtBackend } from './ort/ort_backend';
 
@@ -74,6 +75,7 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
   const threads = options.threads ?? os.availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new EngineError(`threads must be a positive integer, got ${threads}`, choice);
 
+  registerFusedKernels();
   const starters: Record<BackendName, () => Promise<void>> = {
     tensorflow: startTensorflow,
     ort: () => startOrt(threads, options),

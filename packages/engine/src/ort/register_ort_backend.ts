@@ -1,4 +1,4 @@
-import { getKernelsForBackend, registerBackend, registerKernel } from '@tensorflow/tfjs-core';
+import { getKernel, getKernelsForBackend, registerBackend, registerKernel } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { ORT_BACKEND_NAME } from './accelerated_kernel';
 import { OrtBackend, type OrtBackendOptions } from './ort_backend';
@@ -8,8 +8,8 @@ import { ortKernelConfigs } from './register_ort_kernels';
 let backend: OrtBackend | undefined;
 
 /**
- * Registers the 'ort' backend once: the accelerated kernels, then every other cpu kernel under the
- * 'ort' name. Later calls only update the options of the one backend instance.
+ * Registers the 'ort' backend once: the accelerated kernels, then every cpu kernel that has no
+ * 'ort' kernel yet under the 'ort' name. Later calls only update the options of the one backend instance.
  */
 export function registerOrtBackend(options: OrtBackendOptions): OrtBackend {
   if (backend) {
@@ -18,10 +18,9 @@ export function registerOrtBackend(options: OrtBackendOptions): OrtBackend {
   }
   checkOrtBinding();
   const instance = new OrtBackend(options);
-  const accelerated = new Set(ortKernelConfigs.map((k) => k.kernelName));
   for (const config of ortKernelConfigs) registerKernel(config);
   for (const config of getKernelsForBackend('cpu')) {
-    if (!accelerated.has(config.kernelName)) registerKernel({ ...config, backendName: ORT_BACKEND_NAME });
+    if (getKernel(config.kernelName, ORT_BACKEND_NAME) === undefined) registerKernel({ ...config, backendName: ORT_BACKEND_NAME });
   }
   registerBackend(ORT_BACKEND_NAME, () => instance, 1);
   backend = instance;

@@ -1,0 +1,45 @@
+// The two reference nets of the engine benchmarks, as TF.js layers models (FINN's LFC and CNV).
+import * as tfl from '@tensorflow/tfjs-layers';
+import { batchNormalization } from '@sparse-ternary/engine';
+
+function lfc() {
+  const m = tfl.sequential();
+  for (let i = 0; i < 3; i++) {
+    m.add(tfl.layers.dense({ units: 1024, useBias: false, ...(i === 0 ? { inputShape: [784] } : {}) }));
+    m.add(batchNormalization());
+    m.add(tfl.layers.activation({ activation: 'relu' }));
+  }
+  m.add(tfl.layers.dense({ units: 10 }));
+  return m;
+}
+
+function cnv() {
+  const m = tfl.sequential();
+  const convBnRelu = (filters, first = false) => {
+    m.add(tfl.layers.conv2d({ filters, kernelSize: 3, useBias: false, ...(first ? { inputShape: [32, 32, 3] } : {}) }));
+    m.add(batchNormalization());
+    m.add(tfl.layers.activation({ activation: 'relu' }));
+  };
+  convBnRelu(64, true);
+  convBnRelu(64);
+  m.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
+  convBnRelu(128);
+  convBnRelu(128);
+  m.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
+  convBnRelu(256);
+  convBnRelu(256);
+  m.add(tfl.layers.flatten());
+  for (const units of [512, 512]) {
+    m.add(tfl.layers.dense({ units, useBias: false }));
+    m.add(batchNormalization());
+    m.add(tfl.layers.activation({ activation: 'relu' }));
+  }
+  m.add(tfl.layers.dense({ units: 10 }));
+  return m;
+}
+
+/** LFC: 784-1024-1024-1024-10, BatchNorm, ReLU; CNV: FINN's CIFAR-10 VGG-like net. */
+export const NETS = {
+  lfc: { batch: 100, inputShape: [784], build: lfc },
+  cnv: { batch: 50, inputShape: [32, 32, 3], build: cnv },
+};
