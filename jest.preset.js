@@ -3,7 +3,7 @@
 const path = require('node:path');
 
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: path.join(__dirname, 'tools/jest/single-realm-environment.js'),
   transform: {
     '^.+\\.(t|j)s$': [
       '@swc/jest',

@@ -21,7 +21,7 @@ const { values: args } = parseArgs({
 });
 
 async function tfjsSamplesPerSecond(netName, backend, steps) {
-  await initEngine({ backend });
+  await initEngine({ backend, allowSpinning: process.env.ORT_SPIN === '1' });
   const net = NETS[netName];
   const model = net.build();
   model.compile({ optimizer: adam(1e-3), loss: 'categoricalCrossentropy' });

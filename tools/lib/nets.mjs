@@ -9,7 +9,7 @@ function lfc() {
     m.add(batchNormalization());
     m.add(tfl.layers.activation({ activation: 'relu' }));
   }
-  m.add(tfl.layers.dense({ units: 10 }));
+  m.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
   return m;
 }
 
@@ -34,7 +34,7 @@ function cnv() {
     m.add(batchNormalization());
     m.add(tfl.layers.activation({ activation: 'relu' }));
   }
-  m.add(tfl.layers.dense({ units: 10 }));
+  m.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
   return m;
 }
 

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import os from 'node:os';
 import { EngineError } from './errors';
+import { quietCpuAdvice } from './quiet_cpu_advice';
 import { registerFusedKernels } from './fused/register_fused_kernels';
 import { registerOrtBackend } from './ort/register_ort_backend';
 import type { OrtBackend } from './ort/ort_backend';
@@ -21,6 +22,8 @@ export interface EngineOptions {
   minOrtWork?: number;
   /** 'ort' only: let onnxruntime's threads spin between runs (off by default; see README). */
   allowSpinning?: boolean;
+  /** 'ort' only: onnxruntime sessions kept, least recently used evicted first (default 512). */
+  maxOrtSessions?: number;
 }
 
 export interface EngineInfo {
@@ -50,15 +53,17 @@ async function startOrt(threads: number, options: EngineOptions): Promise<void> 
   registerOrtBackend({
     threads,
     minWork: options.minOrtWork ?? DEFAULT_MIN_ORT_WORK,
-    maxSessions: 512,
+    maxSessions: options.maxOrtSessions ?? 512,
     allowSpinning: options.allowSpinning ?? false,
   });
   if (!(await tf.setBackend('ort'))) throw new Error('the ort backend did not initialize');
+  quietCpuAdvice(tf.findBackend('cpu'));
 }
 
 async function startCpu(): Promise<void> {
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialize');
+  quietCpuAdvice(tf.backend());
 }
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0] : String(e));

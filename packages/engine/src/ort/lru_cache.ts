@@ -3,12 +3,18 @@ export class LruCache<V> {
   private readonly entries = new Map<string, V>();
 
   constructor(
-    private readonly capacity: number,
+    private capacity: number,
     private readonly onEvict: (value: V) => void,
   ) {}
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Changes the bound, evicting the oldest entries beyond it. */
+  resize(capacity: number): void {
+    this.capacity = capacity;
+    this.evictBeyondCapacity();
   }
 
   getOrCreate(key: string, create: () => V): V {
@@ -20,12 +26,16 @@ export class LruCache<V> {
     }
     const value = create();
     this.entries.set(key, value);
-    if (this.entries.size > this.capacity) {
+    this.evictBeyondCapacity();
+    return value;
+  }
+
+  private evictBeyondCapacity(): void {
+    while (this.entries.size > this.capacity) {
       const [oldestKey, oldest] = this.entries.entries().next().value as [string, V];
       this.entries.delete(oldestKey);
       this.onEvict(oldest);
     }
-    return value;
   }
 
   clear(): void {

@@ -1,5 +1,6 @@
 import type { BackendValues, DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { quietCpuAdvice } from '../quiet_cpu_advice';
 import { GraphBuilder } from './onnx_graph';
 import { LruCache } from './lru_cache';
 import { loadSyncSession, type OrtDataType, type OrtValue, type SyncSession } from './ort_binding';
@@ -44,11 +45,23 @@ export class OrtBackend extends MathBackendCPU {
   private ortRuns = 0;
   private sessionsBuilt = 0;
 
-  constructor(public options: OrtBackendOptions) {
+  constructor(private settings: OrtBackendOptions) {
     super();
-    // The cpu backend's first write advises installing tfjs-node; initEngine reports the choice itself.
-    (this as unknown as { firstUse: boolean }).firstUse = false;
-    this.graphs = new LruCache(options.maxSessions, (g) => g.session.dispose());
+    quietCpuAdvice(this);
+    this.graphs = new LruCache(settings.maxSessions, (g) => g.session.dispose());
+  }
+
+  get options(): OrtBackendOptions {
+    return this.settings;
+  }
+
+  /** New options apply to later kernels; sessions built with other thread settings are dropped. */
+  set options(options: OrtBackendOptions) {
+    const sessionSettingsChanged =
+      options.threads !== this.settings.threads || options.allowSpinning !== this.settings.allowSpinning;
+    this.settings = options;
+    if (sessionSettingsChanged) this.graphs.clear();
+    this.graphs.resize(options.maxSessions);
   }
 
   /** Whether a kernel doing this much work should leave JS. */

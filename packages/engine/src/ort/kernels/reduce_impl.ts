@@ -8,8 +8,9 @@ import { acceleratedKernel, allFloat32, sizeOf } from '../accelerated_kernel';
 export function reduceKernel(kernelName: string, onnxOp: string): KernelConfig {
   return acceleratedKernel(kernelName, ({ inputs, attrs, backend }) => {
     const { x } = inputs;
-    const { axis, keepDims } = attrs as unknown as SumAttrs;
-    const axes = util.parseAxisParam(axis, x.shape);
+    // Max names its axes reductionIndices; the other reductions call them axis.
+    const { axis, reductionIndices, keepDims } = attrs as unknown as SumAttrs & { reductionIndices?: number | number[] };
+    const axes = util.parseAxisParam(reductionIndices ?? axis, x.shape);
     // No axes means identity in TF.js but "reduce everything" in ONNX: leave it to the cpu kernel.
     if (!allFloat32(x) || axes.length === 0 || !backend.worthOffloading(sizeOf(x.shape))) return null;
     const keepdims = Number(keepDims);
