@@ -2,7 +2,10 @@
 // Engine benchmark: training throughput (samples/s, Adam) of LFC at batch 100 and CNV at batch 50
 // on the 'ort' and 'cpu' backends in the same run, and PyTorch CPU on the same nets when
 // /usr/bin/python3 can import torch. Prints a table of samples/s and ratios.
-//   node tools/bench-engine.mjs [--nets lfc,cnv] [--backends ort,cpu] [--steps N] [--cpu-steps N] [--no-torch]
+//   node tools/bench-engine.mjs [--nets lfc,cnv] [--backends ort,cpu] [--steps N] [--windows N]
+//                               [--cpu-steps N] [--no-torch]
+// Each backend's figure is the median of --windows timings of --steps steps; 'cpu' times one window
+// of --cpu-steps steps (default: 3 for LFC, 1 for CNV, whose step takes minutes there).
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -14,26 +17,35 @@ const { values: args } = parseArgs({
   options: {
     nets: { type: 'string', default: 'lfc,cnv' },
     backends: { type: 'string', default: 'ort,cpu' },
-    steps: { type: 'string', default: '20' },
-    'cpu-steps': { type: 'string', default: '2' },
+    steps: { type: 'string', default: '10' },
+    windows: { type: 'string', default: '3' },
+    'cpu-steps': { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
   },
 });
 
-async function tfjsSamplesPerSecond(netName, backend, steps) {
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median samples/s over `windows` timed windows of `steps` steps. */
+async function tfjsSamplesPerSecond(netName, backend, steps, windows) {
   await initEngine({ backend, allowSpinning: process.env.ORT_SPIN === '1' });
   const net = NETS[netName];
   const model = net.build();
   model.compile({ optimizer: adam(1e-3), loss: 'categoricalCrossentropy' });
   const x = tf.randomUniform([net.batch, ...net.inputShape], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([net.batch], 0, 10, 'int32', 2), 10);
-  await model.trainOnBatch(x, y); // warm-up: session building, allocation
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
-  const seconds = (performance.now() - start) / 1000;
+  // Warm-up (session building, allocation); the 'cpu' backend has none to do and a CNV step
+  // there takes minutes.
+  if (backend !== 'cpu') await model.trainOnBatch(x, y);
+  const rates = [];
+  for (let w = 0; w < windows; w++) {
+    const start = performance.now();
+    for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
+    rates.push((steps * net.batch * 1000) / (performance.now() - start));
+  }
   tf.dispose([x, y]);
   model.dispose();
-  return (steps * net.batch) / seconds;
+  return median(rates);
 }
 
 function torchSamplesPerSecond(netName, steps) {
@@ -53,20 +65,21 @@ const rows = [];
 for (const net of args.nets.split(',')) {
   const row = { net };
   for (const backend of backends) {
-    const steps = Number(backend === 'cpu' ? args['cpu-steps'] : args.steps);
-    row[backend] = await tfjsSamplesPerSecond(net, backend, steps);
+    const cpu = backend === 'cpu';
+    const steps = cpu ? Number(args['cpu-steps'] ?? NETS[net].cpuSteps) : Number(args.steps);
+    row[backend] = await tfjsSamplesPerSecond(net, backend, steps, cpu ? 1 : Number(args.windows));
     console.error(`${net} ${backend}: ${row[backend].toFixed(1)} samples/s`);
   }
   if (torchAvailable) {
-    const t = torchSamplesPerSecond(net, Number(args.steps));
+    const t = torchSamplesPerSecond(net, Number(args.steps) * Number(args.windows));
     row.torch = t.value;
     console.error(`${net} torch: ${t.value?.toFixed(1) ?? t.error}`);
   }
   rows.push(row);
 }
 
-const fmt = (v) => (v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(1));
-const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : 'n/a');
+const fmt = (v) => (v === undefined || Number.isNaN(v) ? 'n/a' : v < 10 ? v.toPrecision(2) : v.toFixed(0));
+const ratio = (a, b) => (a && b ? `${a / b < 10 ? (a / b).toFixed(2) : (a / b).toFixed(0)}x` : 'n/a');
 console.log(`\nTraining throughput, Adam (samples/s); ${process.arch}, ${(await import('node:os')).availableParallelism()} cores`);
 console.log('| net | batch | ' + backends.join(' | ') + ' | PyTorch CPU | ort / cpu | ort / PyTorch |');
 console.log('|---|---|' + backends.map(() => '---|').join('') + '---|---|---|');

@@ -1,5 +1,6 @@
-import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
+import { Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
 import { acceleratedKernel, allFloat32 } from '../accelerated_kernel';
+import { convGeometry, convMacs } from './conv_impl';
 import { im2col } from './im2col_impl';
 import { toNhwc } from './layout_impl';
 
@@ -11,18 +12,8 @@ export const conv2DBackpropFilterConfig = acceleratedKernel(Conv2DBackpropFilter
   const { x, dy } = inputs;
   const { filterShape, strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as Conv2DBackpropFilterAttrs;
   if (!allFloat32(x, dy)) return null;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    backend_util.convertConv2DDataFormat(dataFormat),
-  );
-  const macs = info.batchSize * info.outHeight * info.outWidth * info.outChannels * info.filterHeight * info.filterWidth * info.inChannels;
-  if (!backend.worthOffloading(macs)) return null;
+  const info = convGeometry(x.shape, filterShape, { strides, pad, dataFormat, dimRoundingMode });
+  if (!backend.worthOffloading(convMacs(info))) return null;
   const key = `${Conv2DBackpropFilter}(${JSON.stringify(info.padInfo)},${info.strideHeight},${info.strideWidth},${dataFormat},${filterShape})`;
   return backend.runGraph(key, [x, dy], (g, [xName, dyName]) => {
     const nhwc = (t: string) => (dataFormat === 'NCHW' ? toNhwc(g, t) : t);

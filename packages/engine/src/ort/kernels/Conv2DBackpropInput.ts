@@ -1,5 +1,6 @@
-import { backend_util, Conv2DBackpropInput, type Conv2DBackpropInputAttrs } from '@tensorflow/tfjs-core';
+import { Conv2DBackpropInput, type Conv2DBackpropInputAttrs } from '@tensorflow/tfjs-core';
 import { acceleratedKernel, allFloat32 } from '../accelerated_kernel';
+import { convGeometry, convMacs } from './conv_impl';
 import { fromNchw, HWIO_TO_OIHW, inNchw, onnxPads } from './layout_impl';
 
 // The gradient of a convolution with respect to its input is the transposed convolution of dy.
@@ -7,18 +8,8 @@ export const conv2DBackpropInputConfig = acceleratedKernel(Conv2DBackpropInput, 
   const { dy, filter } = inputs;
   const { inputShape, strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as Conv2DBackpropInputAttrs;
   if (!allFloat32(dy, filter)) return null;
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    backend_util.convertConv2DDataFormat(dataFormat),
-  );
-  const macs = info.batchSize * info.outHeight * info.outWidth * info.outChannels * info.filterHeight * info.filterWidth * info.inChannels;
-  if (!backend.worthOffloading(macs)) return null;
+  const info = convGeometry(inputShape, filter.shape, { strides, pad, dataFormat, dimRoundingMode });
+  if (!backend.worthOffloading(convMacs(info))) return null;
   const { top, bottom, left, right } = info.padInfo;
   const attrsOnnx = {
     kernel_shape: [info.filterHeight, info.filterWidth],

@@ -26,23 +26,36 @@ export interface ConvSpec {
   leakyreluAlpha: number;
 }
 
+/** TF.js's convolution geometry for a kernel's attributes (strides, pads, output size). */
+export function convGeometry(
+  xShape: number[],
+  filterShape: number[],
+  attrs: Pick<Conv2DAttrs, 'strides' | 'pad' | 'dataFormat' | 'dimRoundingMode'> & { dilations?: Conv2DAttrs['dilations'] },
+  depthwise = false,
+): backend_util.Conv2DInfo {
+  return backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+    backend_util.convertConv2DDataFormat(attrs.dataFormat),
+  );
+}
+
+/** Multiply-adds of a convolution (and of each of its gradients): the offload work measure. */
+export const convMacs = (info: backend_util.Conv2DInfo, groups = 1): number =>
+  info.batchSize * info.outHeight * info.outWidth * info.outChannels * info.filterHeight * info.filterWidth * (info.inChannels / groups);
+
 /** Conv2D, FusedConv2D and DepthwiseConv2dNative: im2col + GEMM for small outputs, else ONNX Conv. */
 export function convOnOrt(kernelName: string, backend: OrtKernelArgs['backend'], spec: ConvSpec): TensorInfo | null {
   const { x, filter, bias, prelu, activation, leakyreluAlpha, dataFormat, depthwise } = spec;
   if (!allFloat32(x, filter, bias, prelu)) return null;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    spec.strides,
-    spec.dilations,
-    spec.pad,
-    spec.dimRoundingMode,
-    depthwise,
-    backend_util.convertConv2DDataFormat(dataFormat),
-  );
+  const info = convGeometry(x.shape, filter.shape, spec, depthwise);
   const groups = depthwise ? info.inChannels : 1;
-  const macs = info.batchSize * info.outHeight * info.outWidth * info.outChannels * info.filterHeight * info.filterWidth * (info.inChannels / groups);
-  if (!backend.worthOffloading(macs)) return null;
+  if (!backend.worthOffloading(convMacs(info, groups))) return null;
 
   // A 1-D bias rides in Conv's B input; any other bias shape, and prelu, apply in TF.js's layout.
   const biasInConv = bias !== undefined && bias.shape.length === 1 && bias.shape[0] === info.outChannels;

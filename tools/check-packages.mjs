@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Checks that every workspace package is publishable alone: `npm pack` ships only its build output,
+// README, LICENSE and package.json; every package its source imports is declared in its own
+// package.json; no source file reaches into another package by a relative path; and the
+// workspace's dependency graph has no cycles. Exits 1 with one line per problem.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const problems = [];
+const workspaces = ['packages', 'apps'].flatMap((dir) => {
+  const full = path.join(root, dir);
+  try {
+    return readdirSync(full).map((name) => path.join(full, name)).filter((p) => statSync(path.join(p, 'package.json'), { throwIfNoEntry: false }));
+  } catch {
+    return [];
+  }
+});
+
+const sourceFiles = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(p);
+    return /\.(ts|tsx|mts|js|mjs)$/.test(e.name) && !/\.test\.|[/\\]testing[/\\]/.test(p) ? [p] : [];
+  });
+
+const graph = new Map();
+for (const dir of workspaces) {
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const name = manifest.name;
+  if (manifest.private) continue;
+  const declared = new Set(Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies }));
+  graph.set(name, [...declared].filter((d) => d.startsWith('@sparse-ternary/')));
+
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  for (const { path: file } of packed[0].files) {
+    if (!/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(file)) problems.push(`${name}: npm pack would ship ${file}`);
+  }
+  for (const required of ['README.md', 'LICENSE']) {
+    if (!packed[0].files.some((f) => f.path === required)) problems.push(`${name}: npm pack ships no ${required}`);
+  }
+
+  for (const file of sourceFiles(path.join(dir, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const [, spec] of text.matchAll(/(?:from\s+|import\s*\(\s*|require\(\s*)['"]([^'"]+)['"]/g)) {
+      if (spec.startsWith('.')) {
+        if (!path.resolve(path.dirname(file), spec).startsWith(dir + path.sep)) problems.push(`${path.relative(root, file)}: relative import '${spec}' leaves the package`);
+        continue;
+      }
+      if (spec.startsWith('node:') || builtinModules.includes(spec)) continue;
+      const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+      if (!declared.has(pkg)) problems.push(`${path.relative(root, file)}: imports '${pkg}', not declared in ${name}'s package.json`);
+    }
+  }
+}
+
+const visiting = new Set();
+const done = new Set();
+const visit = (name, trail) => {
+  if (done.has(name)) return;
+  if (visiting.has(name)) return problems.push(`dependency cycle: ${[...trail, name].join(' -> ')}`);
+  visiting.add(name);
+  for (const dep of graph.get(name) ?? []) visit(dep, [...trail, name]);
+  visiting.delete(name);
+  done.add(name);
+};
+for (const name of graph.keys()) visit(name, []);
+
+if (problems.length) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+console.log(`packages: ${graph.size} publishable, dependencies declared, no cross-package relative imports, no cycles`);
