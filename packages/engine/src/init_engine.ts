@@ -39,13 +39,19 @@ export interface EngineInfo {
 export const DEFAULT_MIN_ORT_WORK = 4096;
 
 export const TFJS_NODE_HINT =
-  'install it with internet access: `npm install @tensorflow/tfjs-node` (its install script downloads libtensorflow; ' +
-  'with npm 11 approve it with `npm install-scripts approve @tensorflow/tfjs-node` and reinstall)';
+  'run `npm install @tensorflow/tfjs-node` with internet access (its install script downloads libtensorflow; ' +
+  'npm 11 runs it after `npm install-scripts approve @tensorflow/tfjs-node` and `npm rebuild @tensorflow/tfjs-node`)';
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0] : String(e));
 
 async function startTensorflow(): Promise<void> {
   // The package name is a variable so bundlers leave this optional native dependency alone.
   const name = '@tensorflow/tfjs-node';
-  await import(name);
+  try {
+    await import(name);
+  } catch (e) {
+    throw new Error(`${errorText(e)}; to get it, ${TFJS_NODE_HINT}`);
+  }
   if (!(await tf.setBackend('tensorflow'))) throw new Error('the tensorflow backend did not initialize');
 }
 
@@ -65,8 +71,6 @@ async function startCpu(): Promise<void> {
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialize');
   quietCpuAdvice(tf.backend());
 }
-
-const errorText = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0] : String(e));
 
 /**
  * Starts a TF.js backend and makes it the active one. With 'auto', a backend that fails to load is
@@ -103,8 +107,7 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
     }
   }
   const detail = unavailable.map((u) => `${u.backend}: ${u.error}`).join('; ');
-  const hint = choice === 'tensorflow' ? `; ${TFJS_NODE_HINT}` : '';
-  throw new EngineError(`could not start the '${choice}' backend (${detail})${hint}`, choice);
+  throw new EngineError(`could not start the '${choice}' backend (${detail})`, choice);
 }
 
 /** The active 'ort' backend instance (for its stats), or undefined on another backend. */

@@ -1,22 +1,13 @@
 // Test helpers: run the same computation on the 'cpu' and 'ort' backends and compare.
 import * as tf from '@tensorflow/tfjs-core';
 import { activeOrtBackend, initEngine } from '../init_engine';
+import { seededRandom } from '../random';
+
+export { seededRandom };
 
 /** Starts the 'ort' backend (registering 'cpu' too) with the given offload threshold. */
 export async function startOrt(minOrtWork?: number): Promise<void> {
   await initEngine({ backend: 'ort', threads: 2, minOrtWork });
-}
-
-/** A seeded PRNG (mulberry32): test cases are random but the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const pick = <T>(rng: () => number, options: readonly T[]): T => options[Math.floor(rng() * options.length)];

@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { download, downloadFiles } from './download';
+import { DatasetError } from './errors';
+import { loadDataset } from './load';
+import { sharedDataset } from './testing/shared_data';
+
+/** A real HTTP server on 127.0.0.1 serving files from a folder; /corrupt/<f> serves <f> with one byte flipped. */
+function serve(root: string): Promise<{ url: string; close: () => Promise<void>; requests: string[] }> {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(req.url!);
+    const corrupt = req.url!.startsWith('/corrupt/');
+    const file = path.join(root, req.url!.replace(/^\/corrupt/, ''));
+    if (!existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const bytes = Buffer.from(readFileSync(file));
+    if (corrupt) bytes[bytes.length >> 1] ^= 0xff;
+    res.writeHead(200, { 'content-length': bytes.length }).end(bytes);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise((r) => server.close(() => r())),
+        requests,
+      }),
+    ),
+  );
+}
+
+describe('download', () => {
+  let dir: string;
+  let server: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    server = await serve(sharedDataset());
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'st-download-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('fetches MNIST over HTTP, verifies it against the pinned hashes, and the result loads', async () => {
+    const written = await download('mnist', dir, { baseUrl: `${server.url}/mnist` });
+    expect(written.map((f) => path.basename(f)).sort()).toEqual([
+      't10k-images-idx3-ubyte.gz',
+      't10k-labels-idx1-ubyte.gz',
+      'train-images-idx3-ubyte.gz',
+      'train-labels-idx1-ubyte.gz',
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(written.map((f) => path.basename(f)).sort()); // no temporary files left
+    expect(loadDataset('mnist', { path: dir }).train.count).toBe(60000);
+    // Files in place are kept: a second call fetches nothing.
+    const before = server.requests.length;
+    expect(await download('mnist', dir, { baseUrl: `${server.url}/mnist` })).toEqual([]);
+    expect(server.requests.length).toBe(before);
+  });
+
+  test('a corrupted file fails its hash: a clear error, and nothing left in its place', async () => {
+    const attempt = download('mnist', dir, { baseUrl: `${server.url}/corrupt/mnist` });
+    await expect(attempt).rejects.toThrow(DatasetError);
+    await expect(download('mnist', dir, { baseUrl: `${server.url}/corrupt/mnist` })).rejects.toThrow(
+      /train-images-idx3-ubyte\.gz: SHA-256 mismatch for http:\/\/127\.0\.0\.1:\d+\/corrupt\/mnist\/train-images-idx3-ubyte\.gz: expected 440fcabf/,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('an HTTP error names the URL and leaves nothing behind', async () => {
+    await expect(download('fashion-mnist', dir, { baseUrl: `${server.url}/nowhere` })).rejects.toThrow(/HTTP 404 from http:\/\/127\.0\.0\.1/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('archives are verified, then their members are extracted atomically', async () => {
+    const work = mkdtempSync(path.join(os.tmpdir(), 'st-tar-'));
+    try {
+      execFileSync('tar', ['czf', path.join(work, 'cifar-10-binary.tar.gz'), '-C', sharedDataset(), 'cifar10/test_batch.bin', 'cifar10/batches.meta.txt']);
+      const archive = readFileSync(path.join(work, 'cifar-10-binary.tar.gz'));
+      const sha256 = createHash('sha256').update(archive).digest('hex');
+      const tarServer = await serve(work);
+      try {
+        const remote = { url: 'https://example.invalid/cifar-10-binary.tar.gz', sha256, extract: ['cifar10/test_batch.bin', 'cifar10/batches.meta.txt'] };
+        const written = await downloadFiles([remote], dir, { baseUrl: tarServer.url });
+        expect(written.map((f) => path.basename(f))).toEqual(['test_batch.bin', 'batches.meta.txt']);
+        expect(readFileSync(path.join(dir, 'test_batch.bin')).equals(readFileSync(sharedDataset('cifar10', 'test_batch.bin')))).toBe(true);
+        expect(readdirSync(dir).sort()).toEqual(['batches.meta.txt', 'test_batch.bin']);
+        const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'st-tar-out-'));
+        try {
+          await expect(downloadFiles([{ ...remote, sha256: '0'.repeat(64) }], elsewhere, { baseUrl: tarServer.url })).rejects.toThrow(/SHA-256 mismatch/);
+          // A verified archive that lacks a member writes none of them.
+          const lacking = { ...remote, extract: ['cifar10/test_batch.bin', 'cifar10/data_batch_9.bin'] };
+          await expect(downloadFiles([lacking], elsewhere, { baseUrl: tarServer.url })).rejects.toThrow(/archive has no cifar10\/data_batch_9\.bin/);
+          expect(readdirSync(elsewhere)).toEqual([]);
+        } finally {
+          rmSync(elsewhere, { recursive: true, force: true });
+        }
+      } finally {
+        await tarServer.close();
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  test("'mnist-10k' has nothing to download", async () => {
+    await expect(download('mnist-10k', dir)).rejects.toThrow(/embedded in the package/);
+  });
+});
