@@ -1,15 +1,9 @@
 import { cpSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
+export default packageBuild({
+  // __dirname in the ESM build, for finding the embedded data.
   shims: true,
-  target: 'node20',
-  tsconfig: 'tsconfig.json',
   // The embedded default dataset ships inside the build output.
   onSuccess: async () => cpSync('data', 'dist/data', { recursive: true }),
 });

@@ -85,7 +85,7 @@ export function resolveDataset(name: DatasetName, options: ResolveOptions = {}):
     looked.push(`${dir} (missing ${found.missing.join(', ')})`);
   }
   const spec = name === 'mnist-10k' ? undefined : DATASETS[name];
-  const ways = [`download it: \`download('${name}', '${path.join(cacheDir(env), name)}')\` or \`sparse-ternary data download ${name}\``];
+  const ways = [`download it with @sparse-ternary/datasets: \`download('${name}', '${path.join(cacheDir(env), name)}')\``];
   if (spec?.hint) ways.push(spec.hint);
   throw new DatasetError(`dataset '${name}' not found. Looked in:\n  ${looked.join('\n  ')}\nTo get it, ${ways.join('; or ')}.`);
 }
