@@ -31,12 +31,13 @@ export function matMulOnOrt(kernelName: string, backend: OrtKernelArgs['backend'
   if (!backend.worthOffloading(sizeOf(outer) * m * n * k)) return null;
 
   const single = sizeOf(outerA) === 1 && sizeOf(outerB) === 1;
+  // With every batch dimension 1, each operand (and bias or prelu alpha) is viewed as its last two dimensions.
   const view = (t: TensorInfo): TensorInfo => (single ? { ...t, shape: t.shape.slice(-2) } : t);
   const extras = fusedExtras(bias, prelu);
   const key = `${kernelName}(${transposeA},${transposeB},${activation},${leakyreluAlpha},${bias !== undefined},${prelu !== undefined})`;
   return backend.runGraph(
     key,
-    [view(a), view(b), ...extras.map((t) => (single && t.shape.length > 2 ? { ...t, shape: t.shape.slice(-2) } : t))],
+    [a, b, ...extras].map(view),
     (g, [aName, bName, ...rest]) => {
       let y: string;
       if (single) {
