@@ -1,0 +1,2 @@
+export { buildModel, cnv, lenet5, lfc, sfc, tfc, vgg7, TOPOLOGIES, type TopologyName } from './topologies';
+export { type TopologyOptions } from './topology_options';

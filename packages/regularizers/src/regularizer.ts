@@ -1,0 +1,21 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Schedule } from './schedule';
+
+/** One layer's float weights as a regularizer sees them. */
+export interface RegularizedWeight {
+  name: string;
+  /** The float (shadow) weights; gradients of the penalty flow to them. */
+  w: tf.Tensor;
+  /** The layer's ternary threshold Delta_l this step (held constant within a step). */
+  delta: number;
+  /** The hardware cost of one non-zero weight of this layer, c_l (1 until hw-cost provides it). */
+  cost: number;
+}
+
+/** A scalar penalty on float weights, differentiable by TF.js autodiff, with a name and a strength. */
+export interface Regularizer {
+  readonly name: string;
+  readonly strength: Schedule;
+  /** The penalty at `step`, strength included. */
+  penalty(weights: RegularizedWeight[], step: number): tf.Scalar;
+}
