@@ -21,12 +21,17 @@ export class FusedAdamOptimizer extends tf.Optimizer {
   private secondMoments: Moment[] = [];
 
   constructor(
-    readonly learningRate = 0.001,
+    public learningRate = 0.001,
     readonly beta1 = 0.9,
     readonly beta2 = 0.999,
     readonly epsilon = 1e-7,
   ) {
     super();
+  }
+
+  /** For learning-rate schedules: the rate of the following steps. */
+  setLearningRate(learningRate: number): void {
+    this.learningRate = learningRate;
   }
 
   override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {

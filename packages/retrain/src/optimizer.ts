@@ -1,0 +1,23 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { adam } from '@sparse-ternary/engine';
+
+export type OptimizerName = 'sgd' | 'momentum' | 'adam';
+
+/** An optimizer whose learning rate a schedule sets before every step. */
+export interface SchedulableOptimizer extends tf.Optimizer {
+  setLearningRate(rate: number): void;
+}
+
+/** SGD, SGD with momentum (0.9 by default), or the engine's fused Adam. */
+export function makeOptimizer(name: OptimizerName, learningRate: number, momentum = 0.9): SchedulableOptimizer {
+  switch (name) {
+    case 'sgd':
+      return tf.train.sgd(learningRate);
+    case 'momentum':
+      return tf.train.momentum(learningRate, momentum) as unknown as SchedulableOptimizer;
+    case 'adam':
+      return adam(learningRate);
+    default:
+      throw new Error(`unknown optimizer '${name as string}': expected sgd, momentum or adam`);
+  }
+}

@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initEngine } from '@sparse-ternary/engine';
+import { loadDataset, type LabeledImages } from '@sparse-ternary/datasets';
+import { sfc } from '@sparse-ternary/models';
+import { disposeMasks, quantizationPrune, twnQuantizer } from '@sparse-ternary/quantize-prune';
+import { qtrDeadzone } from '@sparse-ternary/regularizers';
+import { TrainingError } from './errors';
+import { train, type BatchProgress, type EpochProgress } from './train';
+
+// The embedded MNIST split, cut down so that each test runs in seconds.
+let trainSet: LabeledImages;
+let testSet: LabeledImages;
+beforeAll(async () => {
+  await initEngine({ backend: 'ort' });
+  const mnist = loadDataset('mnist-10k', { env: {}, systemDir: '/nonexistent' });
+  const cut = (s: LabeledImages, n: number): LabeledImages => ({ ...s, images: s.images.subarray(0, n * 784), labels: s.labels.subarray(0, n), count: n });
+  trainSet = cut(mnist.train, 3000);
+  testSet = cut(mnist.test, 1000);
+});
+
+const kernelValues = (m: ReturnType<typeof sfc>) => m.getWeights().map((w) => Array.from(w.dataSync()));
+
+describe('train', () => {
+  test('learns MNIST, reporting every batch and epoch with both accuracies', async () => {
+    const model = sfc({ widthMultiplier: 0.25, seed: 1 });
+    const batchesSeen: BatchProgress[] = [];
+    const epochsSeen: EpochProgress[] = [];
+    const { history } = await train(model, trainSet, {
+      stage: 'stage 0',
+      epochs: 2,
+      batchSize: 100,
+      learningRate: 3e-3,
+      seed: 1,
+      test: testSet,
+      onBatchEnd: (p) => batchesSeen.push(p),
+      onEpochEnd: (p) => void epochsSeen.push(p),
+    });
+    expect(batchesSeen).toHaveLength(60);
+    expect(batchesSeen[59]).toMatchObject({ stage: 'stage 0', epoch: 1, batch: 30, batches: 30 });
+    expect(batchesSeen[59].etaSeconds).toBeCloseTo(0, 5);
+    expect(batchesSeen.every((b) => b.samplesPerSecond > 0)).toBe(true);
+    expect(epochsSeen).toEqual(history);
+    expect(history[1].loss).toBeLessThan(history[0].loss);
+    expect(history[1].floatAccuracy).toBeGreaterThan(0.85);
+    // With the float quantizer the deployed network is the float one.
+    expect(history[1].quantizedAccuracy).toBe(history[1].floatAccuracy);
+  });
+
+  test('is deterministic: the same seed on the same backend gives the same final weights', async () => {
+    const run = async () => {
+      const model = sfc({ widthMultiplier: 0.25, seed: 2 });
+      await train(model, trainSet, { epochs: 1, batchSize: 100, seed: 5, quantizer: twnQuantizer() });
+      return kernelValues(model);
+    };
+    expect(await run()).toEqual(await run());
+  });
+
+  test('straight-through TWN with qtr-deadzone, then masked retraining keeps the mask', async () => {
+    const model = sfc({ widthMultiplier: 0.25, seed: 3 });
+    const quantizer = twnQuantizer();
+    const stage1 = await train(model, trainSet, { epochs: 2, batchSize: 100, learningRate: 3e-3, quantizer, regularizers: [qtrDeadzone(1e-4)], test: testSet });
+    expect(stage1.history[0].penalty).toBeGreaterThan(0);
+    expect(stage1.history[0].quantizedAccuracy).toBeGreaterThan(0.7);
+    const { masks, sparsity } = quantizationPrune(model, quantizer);
+    const stage3 = await train(model, trainSet, { epochs: 1, batchSize: 100, learningRate: 1e-3, quantizer, masks, test: testSet });
+    expect(stage3.history[0].sparsity).toBeCloseTo(sparsity, 10);
+    expect(stage3.history[0].quantizedAccuracy).toBeGreaterThan(0.7);
+    disposeMasks(masks);
+  });
+
+  test('a NaN loss stops training with an error naming the stage, epoch and batch', async () => {
+    const model = sfc({ widthMultiplier: 0.25, seed: 4 });
+    const [kernel, ...rest] = model.layers[1].getWeights();
+    const poisoned = kernel.bufferSync();
+    poisoned.set(NaN, 0, 0);
+    model.layers[1].setWeights([poisoned.toTensor(), ...rest]);
+    const attempt = train(model, trainSet, { stage: 'stage 1', epochs: 1, batchSize: 100 });
+    await expect(attempt).rejects.toThrow(TrainingError);
+    await expect(train(model, trainSet, { stage: 'stage 1', epochs: 1, batchSize: 100 })).rejects.toThrow(/^stage 1, epoch 1, batch 1: the loss is NaN/);
+    tf.dispose(rest);
+  });
+});

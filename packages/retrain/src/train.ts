@@ -1,0 +1,163 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { batches, type Augmentation, type LabeledImages, type TensorOptions } from '@sparse-ternary/datasets';
+import {
+  countNonZeros,
+  floatQuantizer,
+  quantizedLayers,
+  straightThroughStep,
+  type LayerPolicy,
+  type Masks,
+  type Quantizer,
+} from '@sparse-ternary/quantize-prune';
+import { totalPenalty, type Regularizer } from '@sparse-ternary/regularizers';
+import { TrainingError } from './errors';
+import { accuracy, quantizedAccuracy } from './evaluate';
+import { constantRate, type LearningRateSchedule } from './learning_rate';
+import { makeOptimizer, type OptimizerName, type SchedulableOptimizer } from './optimizer';
+
+export interface BatchProgress {
+  stage: string;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  penalty: number;
+  samplesPerSecond: number;
+  etaSeconds: number;
+}
+
+export interface EpochProgress {
+  stage: string;
+  epoch: number;
+  /** Mean training loss and penalty over the epoch's batches. */
+  loss: number;
+  penalty: number;
+  /** Test accuracy of the quantized (deployed) network and of the float shadow weights, when a test set is given. */
+  quantizedAccuracy?: number;
+  floatAccuracy?: number;
+  /** Fraction of the quantized kernels' weights that are zero. */
+  sparsity: number;
+  seconds: number;
+}
+
+export interface TrainOptions {
+  /** Names the run in progress reports and errors (for example 'stage 1'). */
+  stage?: string;
+  epochs: number;
+  batchSize: number;
+  optimizer?: OptimizerName | SchedulableOptimizer;
+  learningRate?: number | LearningRateSchedule;
+  quantizer?: Quantizer;
+  regularizers?: Regularizer[];
+  masks?: Masks;
+  policy?: LayerPolicy;
+  clip?: number;
+  /** Seeds the shuffling and augmentation (the model's initial weights are seeded where it is built). */
+  seed?: number;
+  tensors?: TensorOptions;
+  augment?: Augmentation;
+  /** Evaluated after every epoch. */
+  test?: LabeledImages;
+  onBatchEnd?: (progress: BatchProgress) => void;
+  onEpochEnd?: (progress: EpochProgress) => void | Promise<void>;
+}
+
+export interface TrainResult {
+  history: EpochProgress[];
+  optimizer: SchedulableOptimizer;
+}
+
+const crossEntropy = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar =>
+  tf.tidy(() => tf.mean(tf.neg(tf.sum(tf.mul(yTrue, tf.log(tf.clipByValue(yPred, 1e-7, 1))), -1))) as tf.Scalar);
+
+/** Zeros of the quantized kernels over their size. */
+export function quantizedSparsity(model: tfl.LayersModel, quantizer: Quantizer, masks?: Masks, policy?: LayerPolicy): number {
+  let zeros = 0;
+  let size = 0;
+  for (const t of quantizedLayers(model, policy).filter((l) => l.treatment !== 'float')) {
+    const { q } = quantizer.quantize(t.kernel.read(), masks?.get(t.name));
+    const counts = countNonZeros(q);
+    q.dispose();
+    zeros += counts.size - counts.nonZeros;
+    size += counts.size;
+  }
+  return size === 0 ? 0 : zeros / size;
+}
+
+/**
+ * Trains with straight-through quantization (the float quantizer gives plain training),
+ * regularizers on the float weights, an optional fixed mask and a learning-rate schedule. A NaN
+ * or infinite loss stops it with a TrainingError naming the stage, epoch and batch.
+ */
+export async function train(model: tfl.LayersModel, data: LabeledImages, options: TrainOptions): Promise<TrainResult> {
+  const stage = options.stage ?? 'training';
+  const quantizer = options.quantizer ?? floatQuantizer();
+  const schedule = typeof options.learningRate === 'function' ? options.learningRate : constantRate(options.learningRate ?? 1e-3);
+  const optimizer =
+    typeof options.optimizer === 'object' ? options.optimizer : makeOptimizer(options.optimizer ?? 'adam', schedule(0));
+  const regularizers = options.regularizers ?? [];
+  const batchCount = Math.ceil(data.count / options.batchSize);
+  const history: EpochProgress[] = [];
+  let step = 0;
+  const started = performance.now();
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    const epochStart = performance.now();
+    let lossSum = 0;
+    let penaltySum = 0;
+    let batch = 0;
+    for (const { x, y } of batches(data, { ...options.tensors, batchSize: options.batchSize, seed: options.seed ?? 0, epoch, augment: options.augment })) {
+      optimizer.setLearningRate(schedule(step));
+      const penalty = regularizers.length
+        ? (weights: { name: string; w: tf.Tensor; delta: number }[]) =>
+            totalPenalty(regularizers, weights.map((w) => ({ ...w, cost: 1 })), step)
+        : undefined;
+      const result = straightThroughStep(model, x, y, {
+        quantizer,
+        optimizer,
+        loss: crossEntropy,
+        masks: options.masks,
+        policy: options.policy,
+        clip: options.clip,
+        penalty,
+      });
+      if (!Number.isFinite(result.loss) || !Number.isFinite(result.penalty)) {
+        throw new TrainingError(`the loss is ${result.loss} (penalty ${result.penalty})`, stage, epoch, batch);
+      }
+      lossSum += result.loss;
+      penaltySum += result.penalty;
+      step++;
+      batch++;
+      const elapsed = (performance.now() - started) / 1000;
+      const samplesPerSecond = (step * options.batchSize) / elapsed;
+      const remaining = (options.epochs - epoch) * batchCount - batch;
+      options.onBatchEnd?.({
+        stage,
+        epoch,
+        epochs: options.epochs,
+        batch,
+        batches: batchCount,
+        loss: result.loss,
+        penalty: result.penalty,
+        samplesPerSecond,
+        etaSeconds: (remaining * options.batchSize) / samplesPerSecond,
+      });
+    }
+    const progress: EpochProgress = {
+      stage,
+      epoch,
+      loss: lossSum / batch,
+      penalty: penaltySum / batch,
+      sparsity: quantizedSparsity(model, quantizer, options.masks, options.policy),
+      seconds: (performance.now() - epochStart) / 1000,
+    };
+    if (options.test) {
+      progress.quantizedAccuracy = quantizedAccuracy(model, options.test, quantizer, { masks: options.masks, policy: options.policy, tensors: options.tensors });
+      progress.floatAccuracy = accuracy(model, options.test, options.tensors);
+    }
+    history.push(progress);
+    await options.onEpochEnd?.(progress);
+  }
+  return { history, optimizer };
+}
