@@ -3,3 +3,15 @@ export { accuracy, quantizedAccuracy } from './evaluate';
 export { constantRate, cosineDecay, stepDecay, withWarmup, type LearningRateSchedule } from './learning_rate';
 export { makeOptimizer, type OptimizerName, type SchedulableOptimizer } from './optimizer';
 export { TrainingError } from './errors';
+export {
+  CheckpointError,
+  CHECKPOINT_FORMAT_VERSION,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  loadCheckpoint,
+  removeStaleTemporaries,
+  writeCheckpoint,
+  type CheckpointContent,
+  type LoadedCheckpoint,
+  type StoredTensor,
+} from './checkpoint';

@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, LATEST, loadCheckpoint, PREVIOUS, writeCheckpoint, type CheckpointContent } from './checkpoint';
+
+const content = (epoch: number, size = 10): CheckpointContent => ({
+  state: { stage: 'stage 1', epoch, step: epoch * 30 },
+  groups: {
+    weights: [
+      { name: 'dense/kernel', shape: [2, size / 2], values: Float32Array.from({ length: size }, (_, i) => i * 0.5 + epoch) },
+      { name: 'dense/bias', shape: [3], values: Float32Array.of(1, -2, 3) },
+    ],
+    optimizer: [{ name: 'iter', shape: [], values: Float32Array.of(epoch * 30) }],
+  },
+});
+
+describe('checkpoints', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'st-ckpt-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('round-trip exactly, state and tensors', () => {
+    const decoded = decodeCheckpoint(encodeCheckpoint(content(3)), 'x');
+    expect(decoded).toEqual(content(3));
+  });
+
+  test('the latest is used; the previous one is kept as a fallback', () => {
+    writeCheckpoint(dir, content(0));
+    writeCheckpoint(dir, content(1));
+    expect(loadCheckpoint(dir)!.state.epoch).toBe(1);
+    expect(decodeCheckpoint(readFileSync(path.join(dir, PREVIOUS)), PREVIOUS).state.epoch).toBe(0);
+  });
+
+  test('a latest checkpoint with a bad checksum is refused with a clear error and the previous one is used', () => {
+    writeCheckpoint(dir, content(0));
+    writeCheckpoint(dir, content(1));
+    const latest = path.join(dir, LATEST);
+    const bytes = readFileSync(latest);
+    bytes[bytes.length >> 1] ^= 0x40;
+    writeFileSync(latest, bytes);
+    const loaded = loadCheckpoint(dir)!;
+    expect(loaded.state.epoch).toBe(0);
+    expect(loaded.refused.map((e) => e.message)).toEqual([`${latest}: checksum mismatch: the file is truncated or corrupt`]);
+  });
+
+  test('truncated, foreign and future-format files are refused; no checkpoint at all is undefined', () => {
+    expect(() => decodeCheckpoint(encodeCheckpoint(content(1)).subarray(0, 60), 'cut.ckpt')).toThrow(/cut\.ckpt: checksum mismatch/);
+    expect(() => decodeCheckpoint(Buffer.from('PK\u0003\u0004 not ours at all, just some bytes here.........'), 'zip')).toThrow(/not a sparse-ternary checkpoint/);
+    expect(loadCheckpoint(dir)).toBeUndefined();
+    writeFileSync(path.join(dir, LATEST), 'garbage');
+    expect(() => loadCheckpoint(dir)).toThrow(CheckpointError);
+    expect(() => loadCheckpoint(dir)).toThrow(/no usable checkpoint/);
+  });
+
+  test('a writer killed with SIGKILL mid-write never leaves a broken latest checkpoint', async () => {
+    // A child process (running the built package: nx builds before testing) rewrites a ~40 MB
+    // checkpoint in a loop and is killed at arbitrary points, mid-write or between writes.
+    const child = `
+      const { writeCheckpoint } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'index.cjs'))});
+      const big = new Float32Array(10_000_000);
+      for (let epoch = 0; ; epoch++) {
+        big.fill(epoch);
+        writeCheckpoint(process.argv[1], { state: { epoch }, groups: { weights: [{ name: 'w', shape: [big.length], values: big }] } });
+        process.stdout.write('written ' + epoch + '\\n');
+      }`;
+    for (const delayMs of [600, 850, 1100, 1350]) {
+      const proc = spawn(process.execPath, ['-e', child, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let written = '';
+      proc.stdout.on('data', (d) => (written += d));
+      await new Promise((r) => setTimeout(r, delayMs));
+      proc.kill('SIGKILL');
+      await new Promise((r) => proc.on('exit', r));
+      if (!existsSync(path.join(dir, LATEST))) continue; // killed before the first write finished
+      const loaded = loadCheckpoint(dir)!;
+      expect(loaded.refused).toEqual([]);
+      const w = loaded.groups.weights[0].values;
+      expect(w.length).toBe(10_000_000);
+      expect(w[0]).toBe(w[w.length - 1]); // one whole write, not a mix
+    }
+    expect(existsSync(path.join(dir, LATEST))).toBe(true);
+  }, 60_000);
+});

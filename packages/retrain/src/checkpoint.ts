@@ -1,0 +1,149 @@
+// Crash-safe checkpoints: one binary file holding named tensor groups and a JSON header, ending in
+// a SHA-256 of everything before it. Written to a temporary file, fsynced and renamed over the
+// latest checkpoint, whose previous version is kept as a fallback.
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+const MAGIC = Buffer.from('STCKPT\n');
+export const CHECKPOINT_FORMAT_VERSION = 1;
+const HASH_BYTES = 32;
+
+/** A checkpoint that cannot be used: names the file and why. */
+export class CheckpointError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** A float32 tensor's values and shape, by name. */
+export interface StoredTensor {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+export interface CheckpointContent {
+  /** Free-form JSON state: stage, epoch, step, seed, options. */
+  state: Record<string, unknown>;
+  /** Tensor groups, for example weights, optimizer, masks. */
+  groups: Record<string, StoredTensor[]>;
+}
+
+interface Header {
+  version: number;
+  state: Record<string, unknown>;
+  tensors: { group: string; name: string; shape: number[]; length: number }[];
+}
+
+export function encodeCheckpoint(content: CheckpointContent): Buffer {
+  const entries = Object.entries(content.groups).flatMap(([group, tensors]) => tensors.map((t) => ({ group, t })));
+  const header: Header = {
+    version: CHECKPOINT_FORMAT_VERSION,
+    state: content.state,
+    tensors: entries.map(({ group, t }) => ({ group, name: t.name, shape: t.shape, length: t.values.length })),
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header));
+  const headerLength = Buffer.alloc(4);
+  headerLength.writeUInt32LE(headerBytes.length);
+  // Tensor data starts on a 4-byte boundary so it can be read as Float32Array views.
+  const padding = Buffer.alloc((4 - ((MAGIC.length + 4 + headerBytes.length) % 4)) % 4);
+  const data = entries.map(({ t }) => Buffer.from(t.values.buffer, t.values.byteOffset, t.values.byteLength));
+  const body = Buffer.concat([MAGIC, headerLength, headerBytes, padding, ...data]);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+}
+
+export function decodeCheckpoint(bytes: Buffer, file: string): CheckpointContent {
+  if (bytes.length < MAGIC.length + 4 + HASH_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new CheckpointError('not a sparse-ternary checkpoint', file);
+  }
+  const body = bytes.subarray(0, bytes.length - HASH_BYTES);
+  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(bytes.length - HASH_BYTES))) {
+    throw new CheckpointError('checksum mismatch: the file is truncated or corrupt', file);
+  }
+  const headerLength = bytes.readUInt32LE(MAGIC.length);
+  const headerStart = MAGIC.length + 4;
+  const header = JSON.parse(bytes.subarray(headerStart, headerStart + headerLength).toString('utf8')) as Header;
+  if (header.version !== CHECKPOINT_FORMAT_VERSION) {
+    throw new CheckpointError(`format version ${header.version}, this build reads ${CHECKPOINT_FORMAT_VERSION}`, file);
+  }
+  let offset = headerStart + headerLength;
+  offset += (4 - (offset % 4)) % 4;
+  const groups: CheckpointContent['groups'] = {};
+  for (const { group, name, shape, length } of header.tensors) {
+    const values = new Float32Array(length);
+    values.set(new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + 4 * length)));
+    offset += 4 * length;
+    (groups[group] ??= []).push({ name, shape, values });
+  }
+  if (offset !== body.length) throw new CheckpointError(`header and data disagree (${body.length - offset} bytes left over)`, file);
+  return { state: header.state, groups };
+}
+
+export const LATEST = 'latest.ckpt';
+export const PREVIOUS = 'previous.ckpt';
+
+/**
+ * Writes a checkpoint into `dir` atomically: temporary file, fsync, then the current latest becomes
+ * the previous one and the new file the latest (renames are atomic on one file system).
+ */
+export function writeCheckpoint(dir: string, content: CheckpointContent): string {
+  mkdirSync(dir, { recursive: true });
+  const latest = path.join(dir, LATEST);
+  const temp = path.join(dir, `.${LATEST}.${process.pid}.tmp`);
+  const bytes = encodeCheckpoint(content);
+  const fd = openSync(temp, 'w');
+  try {
+    writeSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  if (existsSync(latest)) renameSync(latest, path.join(dir, PREVIOUS));
+  renameSync(temp, latest);
+  const dirFd = openSync(dir, 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+  return latest;
+}
+
+export interface LoadedCheckpoint extends CheckpointContent {
+  file: string;
+  /** Checkpoints that were refused on the way (a corrupt latest), with the reason. */
+  refused: CheckpointError[];
+}
+
+/**
+ * The newest usable checkpoint in `dir`: the latest, or the previous one when the latest is
+ * refused; undefined when there is none. Throws when every checkpoint present is refused.
+ */
+export function loadCheckpoint(dir: string): LoadedCheckpoint | undefined {
+  const refused: CheckpointError[] = [];
+  for (const name of [LATEST, PREVIOUS]) {
+    const file = path.join(dir, name);
+    if (!existsSync(file)) continue;
+    try {
+      return { ...decodeCheckpoint(readFileSync(file), file), file, refused };
+    } catch (e) {
+      if (!(e instanceof CheckpointError)) throw e;
+      refused.push(e);
+    }
+  }
+  if (refused.length) throw new CheckpointError(`no usable checkpoint: ${refused.map((e) => e.message).join('; ')}`, dir);
+  return undefined;
+}
+
+/** Leftover temporary files of interrupted writes (safe to delete). */
+export function removeStaleTemporaries(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(`.${LATEST}.`) && name.endsWith('.tmp')) rmSync(path.join(dir, name), { force: true });
+  }
+}
