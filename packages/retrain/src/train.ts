@@ -11,6 +11,7 @@ import {
   type Quantizer,
 } from '@sparse-ternary/quantize-prune';
 import { totalPenalty, type Regularizer } from '@sparse-ternary/regularizers';
+import { CheckpointError, loadCheckpoint, writeCheckpoint, type StoredTensor } from './checkpoint';
 import { TrainingError } from './errors';
 import { accuracy, quantizedAccuracy } from './evaluate';
 import { constantRate, type LearningRateSchedule } from './learning_rate';
@@ -62,11 +63,54 @@ export interface TrainOptions {
   test?: LabeledImages;
   onBatchEnd?: (progress: BatchProgress) => void;
   onEpochEnd?: (progress: EpochProgress) => void | Promise<void>;
+  /** Write a checkpoint here after every epoch (weights, optimizer state, stage, epoch, step). */
+  checkpointDir?: string;
+  /** Continue from the checkpoint in checkpointDir, if there is one for this stage. */
+  resume?: boolean;
 }
 
 export interface TrainResult {
   history: EpochProgress[];
   optimizer: SchedulableOptimizer;
+  /** The epoch training started from (0, or the one after a resumed checkpoint's). */
+  startEpoch: number;
+}
+
+const stored = (name: string, t: tf.Tensor): StoredTensor => ({ name, shape: t.shape, values: Float32Array.from(t.dataSync()) });
+
+async function saveEpoch(dir: string, model: tfl.LayersModel, optimizer: tf.Optimizer, state: Record<string, unknown>): Promise<void> {
+  const optimizerWeights = await optimizer.getWeights();
+  writeCheckpoint(dir, {
+    state,
+    groups: {
+      weights: model.weights.map((w) => stored(w.name, w.read())),
+      optimizer: optimizerWeights.map((w) => stored(w.name, w.tensor)),
+    },
+  });
+}
+
+/** Restores weights and optimizer state; returns the checkpoint's state. */
+async function restore(dir: string, stage: string, model: tfl.LayersModel, optimizer: tf.Optimizer): Promise<Record<string, unknown> | undefined> {
+  const checkpoint = loadCheckpoint(dir);
+  if (!checkpoint) return undefined;
+  if (checkpoint.state.stage !== stage) {
+    throw new CheckpointError(`holds ${String(checkpoint.state.stage)}, not ${stage}: resume the stage it belongs to`, checkpoint.file);
+  }
+  // By position: layer names get process-unique suffixes, the order and shapes do not change.
+  const saved = checkpoint.groups.weights;
+  if (saved.length !== model.weights.length) {
+    throw new CheckpointError(`has ${saved.length} weights, the model ${model.weights.length}: not this model`, checkpoint.file);
+  }
+  const values = model.weights.map((w, i) => {
+    if (JSON.stringify(saved[i].shape) !== JSON.stringify(w.shape)) {
+      throw new CheckpointError(`weight ${i} (${saved[i].name}) has shape [${saved[i].shape}], the model's ${w.name} [${w.shape}]`, checkpoint.file);
+    }
+    return tf.tensor(saved[i].values, saved[i].shape);
+  });
+  model.setWeights(values);
+  tf.dispose(values);
+  await optimizer.setWeights(checkpoint.groups.optimizer.map((t) => ({ name: t.name, tensor: tf.tensor(t.values, t.shape) })));
+  return checkpoint.state;
 }
 
 const crossEntropy = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar =>
@@ -101,8 +145,17 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
   const batchCount = Math.ceil(data.count / options.batchSize);
   const history: EpochProgress[] = [];
   let step = 0;
+  let startEpoch = 0;
+  if (options.resume && options.checkpointDir) {
+    const state = await restore(options.checkpointDir, stage, model, optimizer);
+    if (state) {
+      startEpoch = (state.epoch as number) + 1;
+      step = state.step as number;
+    }
+  }
   const started = performance.now();
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
+  const firstStep = step;
+  for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
     const epochStart = performance.now();
     let lossSum = 0;
     let penaltySum = 0;
@@ -130,7 +183,7 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
       step++;
       batch++;
       const elapsed = (performance.now() - started) / 1000;
-      const samplesPerSecond = (step * options.batchSize) / elapsed;
+      const samplesPerSecond = ((step - firstStep) * options.batchSize) / elapsed;
       const remaining = (options.epochs - epoch) * batchCount - batch;
       options.onBatchEnd?.({
         stage,
@@ -157,7 +210,8 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
       progress.floatAccuracy = accuracy(model, options.test, options.tensors);
     }
     history.push(progress);
+    if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, { stage, epoch, step, seed: options.seed ?? 0 });
     await options.onEpochEnd?.(progress);
   }
-  return { history, optimizer };
+  return { history, optimizer, startEpoch };
 }

@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { initEngine } from '@sparse-ternary/engine';
+import { loadDataset, type LabeledImages } from '@sparse-ternary/datasets';
+import { sfc } from '@sparse-ternary/models';
+import { twnQuantizer } from '@sparse-ternary/quantize-prune';
+import { CheckpointError } from './checkpoint';
+import { train } from './train';
+
+let data: LabeledImages;
+beforeAll(async () => {
+  await initEngine({ backend: 'ort' });
+  const { train: all } = loadDataset('mnist-10k', { env: {}, systemDir: '/nonexistent' });
+  data = { ...all, images: all.images.subarray(0, 1500 * 784), labels: all.labels.subarray(0, 1500), count: 1500 };
+});
+
+const weightsOf = (m: ReturnType<typeof sfc>) => m.getWeights().map((w) => Array.from(w.dataSync()));
+const options = { stage: 'stage 1', epochs: 3, batchSize: 100, seed: 9, quantizer: twnQuantizer() };
+
+describe('resuming from checkpoints', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'st-resume-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('an interrupted run resumed from its checkpoint ends with the same weights as an uninterrupted one', async () => {
+    const uninterrupted = sfc({ widthMultiplier: 0.25, seed: 1 });
+    await train(uninterrupted, data, options);
+
+    const interrupted = sfc({ widthMultiplier: 0.25, seed: 1 });
+    const crash = new Error('simulated crash');
+    await expect(
+      train(interrupted, data, {
+        ...options,
+        checkpointDir: dir,
+        onEpochEnd: (p) => {
+          if (p.epoch === 1) throw crash;
+        },
+      }),
+    ).rejects.toBe(crash);
+    // A new process would build the model afresh: a different seed proves the weights come from the checkpoint.
+    const resumed = sfc({ widthMultiplier: 0.25, seed: 77 });
+    const result = await train(resumed, data, { ...options, checkpointDir: dir, resume: true });
+    expect(result.startEpoch).toBe(2);
+    expect(weightsOf(resumed)).toEqual(weightsOf(uninterrupted));
+  });
+
+  test('a checkpoint of another stage is refused by name', async () => {
+    await train(sfc({ widthMultiplier: 0.25, seed: 1 }), data, { ...options, epochs: 1, checkpointDir: dir });
+    await expect(train(sfc({ widthMultiplier: 0.25 }), data, { ...options, stage: 'stage 3', checkpointDir: dir, resume: true })).rejects.toThrow(
+      CheckpointError,
+    );
+  });
+
+  test('a training process killed with SIGKILL mid-epoch resumes to the same final weights', async () => {
+    const dist = (pkg: string) => JSON.stringify(path.join(__dirname, '..', '..', pkg, 'dist', 'index.cjs'));
+    // Runs the built packages (nx builds before testing): trains, then writes the final weights as JSON.
+    const script = `
+      const { initEngine } = require(${dist('engine')});
+      const { loadDataset } = require(${dist('datasets')});
+      const { sfc } = require(${dist('models')});
+      const { twnQuantizer } = require(${dist('quantize-prune')});
+      const { train } = require(${dist('retrain')});
+      const fs = require('node:fs');
+      const [dir, out, resume] = process.argv.slice(1);
+      (async () => {
+        await initEngine({ backend: 'ort' });
+        const all = loadDataset('mnist-10k', { env: {}, systemDir: '/nonexistent' }).train;
+        const data = { ...all, images: all.images.subarray(0, 1500 * 784), labels: all.labels.subarray(0, 1500), count: 1500 };
+        const model = sfc({ widthMultiplier: 0.25, seed: 1 });
+        await train(model, data, { stage: 'stage 1', epochs: 3, batchSize: 100, seed: 9, quantizer: twnQuantizer(),
+          checkpointDir: dir, resume: resume === 'resume',
+          onBatchEnd: (p) => process.stdout.write('epoch ' + p.epoch + ' batch ' + p.batch + '\\n') });
+        fs.writeFileSync(out, JSON.stringify(model.getWeights().map((w) => Array.from(w.dataSync()))));
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    const run = (args: string[], killWhen?: RegExp) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, ['-e', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let output = '';
+        child.stdout.on('data', (chunk) => {
+          output += chunk;
+          if (killWhen && killWhen.test(output)) child.kill('SIGKILL');
+        });
+        child.on('exit', (code) => resolve(code));
+      });
+    const reference = path.join(dir, 'reference.json');
+    expect(await run([path.join(dir, 'reference-ckpt'), reference])).toBe(0);
+    const killedDir = path.join(dir, 'killed-ckpt');
+    const resumedOut = path.join(dir, 'resumed.json');
+    expect(await run([killedDir, resumedOut], /epoch 1 batch 7\n/)).toBeNull(); // killed in the middle of epoch 2
+    expect(await run([killedDir, resumedOut, 'resume'])).toBe(0);
+    expect(readFileSync(resumedOut, 'utf8')).toBe(readFileSync(reference, 'utf8'));
+  }, 120_000);
+});
