@@ -15,3 +15,5 @@ export {
   type LoadedCheckpoint,
   type StoredTensor,
 } from './checkpoint';
+export { compress, METHODS, type CompressOptions, type CompressReport, type Method, type StageReport } from './compress';
+export { weightHistograms, type WeightHistogram } from './histogram';

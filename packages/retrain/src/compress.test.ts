@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { initEngine } from '@sparse-ternary/engine';
+import { loadDataset, type LabeledImages } from '@sparse-ternary/datasets';
+import { sfc } from '@sparse-ternary/models';
+import { l2, qtrDeadzone } from '@sparse-ternary/regularizers';
+import { compress } from './compress';
+
+let trainSet: LabeledImages;
+let testSet: LabeledImages;
+beforeAll(async () => {
+  await initEngine({ backend: 'ort' });
+  const mnist = loadDataset('mnist-10k', { env: {}, systemDir: '/nonexistent' });
+  const cut = (s: LabeledImages, n: number): LabeledImages => ({ ...s, images: s.images.subarray(0, n * 784), labels: s.labels.subarray(0, n), count: n });
+  trainSet = cut(mnist.train, 2000);
+  testSet = cut(mnist.test, 1000);
+});
+
+const base = () => ({ epochs: { stage1: 1, stage3: 1 }, batchSize: 100, learningRate: 3e-3, seed: 2, test: testSet });
+const kernels = (m: ReturnType<typeof sfc>) => m.layers.filter((l) => l.getClassName() === 'Dense').map((l) => Array.from(l.getWeights()[0].dataSync()));
+
+describe('compress', () => {
+  test('sparse ternary: prunes what quantizes to zero and deploys exactly the mask at +-alpha per layer', async () => {
+    const model = sfc({ widthMultiplier: 0.25, seed: 1 });
+    const { masks, report } = await compress(model, trainSet, { ...base(), method: 'sparse-ternary', regularizers: [l2(1e-5), qtrDeadzone(1e-4)] });
+    expect(report.stages.map((s) => [s.stage, s.history.length])).toEqual([
+      ['stage 1', 1],
+      ['stage 3', 1],
+    ]);
+    expect(report.stages[0].history[0].penalty).toBeGreaterThan(0);
+    expect(report.histograms.beforeStage1).toHaveLength(4);
+    report.layers.forEach((layer, i) => {
+      const values = kernels(model)[i];
+      const mask = Array.from(masks!.get(layer.name)!.dataSync());
+      values.forEach((v, j) => expect(v === 0).toBe(mask[j] === 0));
+      values.filter((v) => v !== 0).forEach((v) => expect(Math.abs(v)).toBeCloseTo(layer.alpha, 6));
+    });
+    expect(report.sparsity).toBeGreaterThan(0.3);
+    expect(report.accuracy).toBeGreaterThan(0.6);
+  });
+
+  test('prune-then-quantize prunes to the asked sparsity by magnitude; the float baseline stays dense', async () => {
+    const pruned = await compress(sfc({ widthMultiplier: 0.25, seed: 1 }), trainSet, { ...base(), method: 'prune-then-quantize', pruneSparsity: 0.9 });
+    expect(pruned.report.sparsity).toBeCloseTo(0.9, 2);
+    const float = await compress(sfc({ widthMultiplier: 0.25, seed: 1 }), trainSet, { ...base(), method: 'float' });
+    expect(float.masks).toBeUndefined();
+    expect(float.report.sparsity).toBeLessThan(0.01);
+    expect(float.report.accuracy).toBeGreaterThan(0.8);
+  });
+
+  test('resumed with its checkpoints, a finished compression is restored, not rerun, to the same weights', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'st-compress-'));
+    try {
+      const first = sfc({ widthMultiplier: 0.25, seed: 1 });
+      await compress(first, trainSet, { ...base(), checkpointDir: dir });
+      const again = sfc({ widthMultiplier: 0.25, seed: 5 });
+      const { report } = await compress(again, trainSet, { ...base(), checkpointDir: dir, resume: true });
+      expect(report.stages.map((s) => s.history.length)).toEqual([0, 0]);
+      expect(kernels(again)).toEqual(kernels(first));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,145 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Augmentation, LabeledImages, TensorOptions } from '@sparse-ternary/datasets';
+import {
+  binaryQuantizer,
+  floatQuantizer,
+  quantizationPrune,
+  targetSparsityQuantizer,
+  ternarizeModel,
+  twnQuantizer,
+  type LayerPolicy,
+  type LayerStats,
+  type Masks,
+  type Quantizer,
+} from '@sparse-ternary/quantize-prune';
+import type { Regularizer } from '@sparse-ternary/regularizers';
+import path from 'node:path';
+import { accuracy } from './evaluate';
+import { weightHistograms, type WeightHistogram } from './histogram';
+import type { LearningRateSchedule } from './learning_rate';
+import type { OptimizerName } from './optimizer';
+import { train, type BatchProgress, type EpochProgress } from './train';
+
+/** The methods compared: the float, binary and dense ternary baselines, this method, and magnitude pruning then ternary retraining. */
+export type Method = 'float' | 'binary' | 'twn' | 'sparse-ternary' | 'prune-then-quantize';
+export const METHODS: readonly Method[] = ['float', 'binary', 'twn', 'sparse-ternary', 'prune-then-quantize'];
+
+export interface CompressOptions {
+  method?: Method;
+  /** Epochs of stage 1 (training) and stage 3 (retraining with the mask); baselines train for their sum. */
+  epochs: { stage1: number; stage3: number };
+  batchSize: number;
+  optimizer?: OptimizerName;
+  learningRate?: number | LearningRateSchedule;
+  seed?: number;
+  tensors?: TensorOptions;
+  augment?: Augmentation;
+  /** The ternary quantizer of the ternary methods (default TWN, t = 0.7). */
+  quantizer?: Quantizer;
+  /** Stage 1's regularizers (L2 plus a QTR variant for this method); stage 3 runs without QTR. */
+  regularizers?: Regularizer[];
+  /** prune-then-quantize: the sparsity of its magnitude pruning. */
+  pruneSparsity?: number;
+  policy?: LayerPolicy;
+  test: LabeledImages;
+  /** Per-stage checkpoints under this folder; with `resume`, finished stages are restored, not rerun. */
+  checkpointDir?: string;
+  resume?: boolean;
+  onBatchEnd?: (progress: BatchProgress) => void;
+  onEpochEnd?: (progress: EpochProgress) => void | Promise<void>;
+}
+
+export interface StageReport {
+  stage: string;
+  history: EpochProgress[];
+}
+
+export interface CompressReport {
+  method: Method;
+  stages: StageReport[];
+  /** The deployed network's test accuracy (quantized weights written into the model). */
+  accuracy: number;
+  layers: LayerStats[];
+  sparsity: number;
+  histograms: { beforeStage1: WeightHistogram[]; afterStage1: WeightHistogram[] };
+}
+
+/** What stage 1 trains with: prune-then-quantize trains float first, as Deep Compression does. */
+const stageQuantizer = (method: Method, ternary: Quantizer): Quantizer =>
+  method === 'float' || method === 'prune-then-quantize' ? floatQuantizer() : method === 'binary' ? binaryQuantizer() : ternary;
+
+/** What the deployed network uses. */
+const deployedQuantizer = (method: Method, ternary: Quantizer): Quantizer =>
+  method === 'float' ? floatQuantizer() : method === 'binary' ? binaryQuantizer() : ternary;
+
+/**
+ * Compresses a model with one of the methods, in place. For 'sparse-ternary': stage 1 trains with
+ * ternary weights in the forward pass and the regularizers; stage 2 prunes every weight that
+ * quantizes to zero; stage 3 retrains the survivors as ternary weights with the mask fixed; the
+ * model then holds the deployed sparse ternary weights. Returns the masks (if any) and a report.
+ */
+export async function compress(model: tfl.LayersModel, data: LabeledImages, options: CompressOptions): Promise<{ masks?: Masks; report: CompressReport }> {
+  const method = options.method ?? 'sparse-ternary';
+  const ternary = options.quantizer ?? twnQuantizer();
+  const prunes = method === 'sparse-ternary' || method === 'prune-then-quantize';
+  const common = {
+    batchSize: options.batchSize,
+    optimizer: options.optimizer,
+    learningRate: options.learningRate,
+    seed: options.seed,
+    tensors: options.tensors,
+    augment: options.augment,
+    policy: options.policy,
+    test: options.test,
+    resume: options.resume,
+    onBatchEnd: options.onBatchEnd,
+    onEpochEnd: options.onEpochEnd,
+  };
+  const checkpointsFor = (stage: string) => (options.checkpointDir ? path.join(options.checkpointDir, stage.replace(/\s+/g, '-')) : undefined);
+  const stages: StageReport[] = [];
+  const beforeStage1 = weightHistograms(model, undefined, options.policy);
+
+  const stage1 = 'stage 1';
+  const stage1Epochs = prunes ? options.epochs.stage1 : options.epochs.stage1 + options.epochs.stage3;
+  const first = await train(model, data, {
+    ...common,
+    stage: stage1,
+    epochs: stage1Epochs,
+    quantizer: stageQuantizer(method, ternary),
+    regularizers: method === 'sparse-ternary' ? options.regularizers : options.regularizers?.filter((r) => !r.name.startsWith('qtr')),
+    checkpointDir: checkpointsFor(stage1),
+  });
+  stages.push({ stage: stage1, history: first.history });
+  const afterStage1 = weightHistograms(model, undefined, options.policy);
+
+  let masks: Masks | undefined;
+  if (prunes) {
+    // Stage 2: quantization pruning (or magnitude pruning at the asked sparsity).
+    const pruner = method === 'sparse-ternary' ? ternary : targetSparsityQuantizer(options.pruneSparsity ?? 0.9);
+    masks = quantizationPrune(model, pruner, options.policy).masks;
+    const stage3 = 'stage 3';
+    const third = await train(model, data, {
+      ...common,
+      stage: stage3,
+      epochs: options.epochs.stage3,
+      quantizer: ternary,
+      masks,
+      regularizers: options.regularizers?.filter((r) => !r.name.startsWith('qtr')),
+      checkpointDir: checkpointsFor(stage3),
+    });
+    stages.push({ stage: stage3, history: third.history });
+  }
+
+  const deployed = ternarizeModel(model, deployedQuantizer(method, ternary), masks, options.policy);
+  return {
+    masks,
+    report: {
+      method,
+      stages,
+      accuracy: accuracy(model, options.test, options.tensors),
+      layers: deployed.layers,
+      sparsity: deployed.sparsity,
+      histograms: { beforeStage1, afterStage1 },
+    },
+  };
+}
