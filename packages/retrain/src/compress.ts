@@ -26,8 +26,11 @@ export const METHODS: readonly Method[] = ['float', 'binary', 'twn', 'sparse-ter
 
 export interface CompressOptions {
   method?: Method;
-  /** Epochs of stage 1 (training) and stage 3 (retraining with the mask); baselines train for their sum. */
-  epochs: { stage1: number; stage3: number };
+  /**
+   * Epochs of stage 1 (training) and stage 3 (retraining with the mask); baselines train for their
+   * sum. `stage0` first trains the float model (for a model that is not pretrained).
+   */
+  epochs: { stage0?: number; stage1: number; stage3: number };
   batchSize: number;
   optimizer?: OptimizerName;
   learningRate?: number | LearningRateSchedule;
@@ -97,6 +100,17 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
   };
   const checkpointsFor = (stage: string) => (options.checkpointDir ? path.join(options.checkpointDir, stage.replace(/\s+/g, '-')) : undefined);
   const stages: StageReport[] = [];
+  if (options.epochs.stage0) {
+    const stage0 = 'stage 0';
+    const pretrained = await train(model, data, {
+      ...common,
+      stage: stage0,
+      epochs: options.epochs.stage0,
+      regularizers: options.regularizers?.filter((r) => !r.name.startsWith('qtr')),
+      checkpointDir: checkpointsFor(stage0),
+    });
+    stages.push({ stage: stage0, history: pretrained.history });
+  }
   const beforeStage1 = weightHistograms(model, undefined, options.policy);
 
   const stage1 = 'stage 1';

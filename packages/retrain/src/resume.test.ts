@@ -6,7 +6,9 @@ import { initEngine } from '@sparse-ternary/engine';
 import { loadDataset, type LabeledImages } from '@sparse-ternary/datasets';
 import { sfc } from '@sparse-ternary/models';
 import { twnQuantizer } from '@sparse-ternary/quantize-prune';
-import { CheckpointError } from './checkpoint';
+import { CheckpointError, loadCheckpoint } from './checkpoint';
+import { TrainingError } from './errors';
+import * as tf from '@tensorflow/tfjs-core';
 import { train } from './train';
 
 let data: LabeledImages;
@@ -46,6 +48,22 @@ describe('resuming from checkpoints', () => {
     const result = await train(resumed, data, { ...options, checkpointDir: dir, resume: true });
     expect(result.startEpoch).toBe(2);
     expect(weightsOf(resumed)).toEqual(weightsOf(uninterrupted));
+  });
+
+  test('a NaN loss stops training and leaves the last good checkpoint in place', async () => {
+    const model = sfc({ widthMultiplier: 0.25, seed: 1 });
+    const poison = () => {
+      const [kernel, ...rest] = model.layers[1].getWeights();
+      const values = kernel.bufferSync();
+      values.set(NaN, 0, 0);
+      model.layers[1].setWeights([values.toTensor(), ...rest]);
+      tf.dispose(rest);
+    };
+    const run = train(model, data, { ...options, checkpointDir: dir, onEpochEnd: (p) => (p.epoch === 0 ? poison() : undefined) });
+    await expect(run).rejects.toThrow(TrainingError);
+    const kept = loadCheckpoint(dir)!;
+    expect(kept.state.epoch).toBe(0);
+    expect(kept.groups.weights.every((w) => w.values.every(Number.isFinite))).toBe(true);
   });
 
   test('a checkpoint of another stage is refused by name', async () => {

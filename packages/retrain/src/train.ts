@@ -40,6 +40,8 @@ export interface EpochProgress {
   floatAccuracy?: number;
   /** Fraction of the quantized kernels' weights that are zero. */
   sparsity: number;
+  /** Each regularizer's penalty on the weights at the end of the epoch, by name. */
+  regularizerTerms: Record<string, number>;
   seconds: number;
 }
 
@@ -78,13 +80,15 @@ export interface TrainResult {
 
 const stored = (name: string, t: tf.Tensor): StoredTensor => ({ name, shape: t.shape, values: Float32Array.from(t.dataSync()) });
 
-async function saveEpoch(dir: string, model: tfl.LayersModel, optimizer: tf.Optimizer, state: Record<string, unknown>): Promise<void> {
+async function saveEpoch(dir: string, model: tfl.LayersModel, optimizer: tf.Optimizer, masks: Masks | undefined, state: Record<string, unknown>): Promise<void> {
   const optimizerWeights = await optimizer.getWeights();
   writeCheckpoint(dir, {
     state,
     groups: {
       weights: model.weights.map((w) => stored(w.name, w.read())),
       optimizer: optimizerWeights.map((w) => stored(w.name, w.tensor)),
+      // Recorded for inspection and tools; compress recomputes them from stage 1's checkpoint.
+      masks: [...(masks ?? new Map<string, tf.Tensor>()).entries()].map(([name, m]) => stored(name, m)),
     },
   });
 }
@@ -128,6 +132,20 @@ export function quantizedSparsity(model: tfl.LayersModel, quantizer: Quantizer, 
     size += counts.size;
   }
   return size === 0 ? 0 : zeros / size;
+}
+
+/** Each regularizer's penalty on the model's quantized layers now (thresholds from the quantizer). */
+function regularizerTerms(model: tfl.LayersModel, quantizer: Quantizer, regularizers: Regularizer[], step: number, policy?: LayerPolicy): Record<string, number> {
+  if (regularizers.length === 0) return {};
+  const weights = quantizedLayers(model, policy)
+    .filter((t) => t.treatment !== 'float')
+    .map((t) => {
+      const w = t.kernel.read();
+      const { q, delta } = quantizer.quantize(w);
+      q.dispose();
+      return { name: t.name, w, delta, cost: 1 };
+    });
+  return Object.fromEntries(regularizers.map((r) => [r.name, tf.tidy(() => r.penalty(weights, step).dataSync()[0])]));
 }
 
 /**
@@ -178,6 +196,9 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
       if (!Number.isFinite(result.loss) || !Number.isFinite(result.penalty)) {
         throw new TrainingError(`the loss is ${result.loss} (penalty ${result.penalty})`, stage, epoch, batch);
       }
+      // NaN weights can hide behind a quantizer (a NaN threshold zeroes every weight): check its statistics too.
+      const broken = result.layers.find((l) => !Number.isFinite(l.alpha) || !Number.isFinite(l.delta));
+      if (broken) throw new TrainingError(`layer ${broken.name} has non-finite weights (alpha ${broken.alpha}, Delta ${broken.delta})`, stage, epoch, batch);
       lossSum += result.loss;
       penaltySum += result.penalty;
       step++;
@@ -203,6 +224,7 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
       loss: lossSum / batch,
       penalty: penaltySum / batch,
       sparsity: quantizedSparsity(model, quantizer, options.masks, options.policy),
+      regularizerTerms: regularizerTerms(model, quantizer, regularizers, step, options.policy),
       seconds: (performance.now() - epochStart) / 1000,
     };
     if (options.test) {
@@ -210,7 +232,7 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
       progress.floatAccuracy = accuracy(model, options.test, options.tensors);
     }
     history.push(progress);
-    if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, { stage, epoch, step, seed: options.seed ?? 0 });
+    if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, { stage, epoch, step, seed: options.seed ?? 0 });
     await options.onEpochEnd?.(progress);
   }
   return { history, optimizer, startEpoch };
