@@ -31,13 +31,15 @@ const fusedAdamUpdate: KernelFunc = ({ inputs, attrs, backend }) => {
   const v1 = new Float32Array(n);
   const a1 = 1 - beta1;
   const a2 = 1 - beta2;
+  // A local: a global lookup per element is slow where globals are interceptors (vm contexts, as in jest).
+  const sqrt = Math.sqrt;
   for (let i = 0; i < n; i++) {
     const gi = g[i];
     const mi = beta1 * m0[i] + a1 * gi;
     const vi = beta2 * v0[i] + a2 * gi * gi;
     m1[i] = mi;
     v1[i] = vi;
-    w1[i] = w[i] - (learningRate * mi * correction1) / (Math.sqrt(vi * correction2) + epsilon);
+    w1[i] = w[i] - (learningRate * mi * correction1) / (sqrt(vi * correction2) + epsilon);
   }
   return [
     cpu.makeTensorInfo(value.shape, 'float32', w1),
