@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { initEngine } from '@sparse-ternary/engine';
-import { loadDataset, type LabeledImages } from '@sparse-ternary/datasets';
+import type { LabeledImages } from '@sparse-ternary/datasets';
+import { mnistSubset } from './testing/mnist_subset';
 import { sfc } from '@sparse-ternary/models';
 import { l2, qtrDeadzone } from '@sparse-ternary/regularizers';
 import { compress } from './compress';
@@ -11,10 +12,7 @@ let trainSet: LabeledImages;
 let testSet: LabeledImages;
 beforeAll(async () => {
   await initEngine({ backend: 'ort' });
-  const mnist = loadDataset('mnist-10k', { env: {}, systemDir: '/nonexistent' });
-  const cut = (s: LabeledImages, n: number): LabeledImages => ({ ...s, images: s.images.subarray(0, n * 784), labels: s.labels.subarray(0, n), count: n });
-  trainSet = cut(mnist.train, 2000);
-  testSet = cut(mnist.test, 1000);
+  ({ train: trainSet, test: testSet } = mnistSubset(2000, 1000));
 });
 
 const base = () => ({ epochs: { stage1: 1, stage3: 1 }, batchSize: 100, learningRate: 3e-3, seed: 2, test: testSet });

@@ -1,10 +1,9 @@
-/** The learning rate at a (0-based) optimizer step. */
-export type LearningRateSchedule = (step: number) => number;
+import { constant, type Schedule } from '@sparse-ternary/regularizers';
 
-export const constantRate =
-  (rate: number): LearningRateSchedule =>
-  () =>
-    rate;
+/** The learning rate at a (0-based) optimizer step: a schedule like the regularizers' strengths. */
+export type LearningRateSchedule = Schedule;
+
+export const constantRate = constant;
 
 /** Multiplies the rate by `gamma` every `every` steps. */
 export const stepDecay =

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { initEngine } from '@sparse-ternary/engine';
-import { loadDataset, type LabeledImages } from '@sparse-ternary/datasets';
+import type { LabeledImages } from '@sparse-ternary/datasets';
+import { mnistSubset } from './testing/mnist_subset';
 import { sfc } from '@sparse-ternary/models';
 import { twnQuantizer } from '@sparse-ternary/quantize-prune';
 import { CheckpointError, loadCheckpoint } from './checkpoint';
@@ -14,8 +15,7 @@ import { train } from './train';
 let data: LabeledImages;
 beforeAll(async () => {
   await initEngine({ backend: 'ort' });
-  const { train: all } = loadDataset('mnist-10k', { env: {}, systemDir: '/nonexistent' });
-  data = { ...all, images: all.images.subarray(0, 1500 * 784), labels: all.labels.subarray(0, 1500), count: 1500 };
+  data = mnistSubset(1500).train;
 });
 
 const weightsOf = (m: ReturnType<typeof sfc>) => m.getWeights().map((w) => Array.from(w.dataSync()));

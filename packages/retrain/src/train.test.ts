@@ -1,21 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngine } from '@sparse-ternary/engine';
-import { loadDataset, type LabeledImages } from '@sparse-ternary/datasets';
+import type { LabeledImages } from '@sparse-ternary/datasets';
+import { mnistSubset } from './testing/mnist_subset';
 import { sfc } from '@sparse-ternary/models';
 import { disposeMasks, quantizationPrune, twnQuantizer } from '@sparse-ternary/quantize-prune';
 import { qtrDeadzone } from '@sparse-ternary/regularizers';
 import { TrainingError } from './errors';
 import { train, type BatchProgress, type EpochProgress } from './train';
 
-// The embedded MNIST split, cut down so that each test runs in seconds.
 let trainSet: LabeledImages;
 let testSet: LabeledImages;
 beforeAll(async () => {
   await initEngine({ backend: 'ort' });
-  const mnist = loadDataset('mnist-10k', { env: {}, systemDir: '/nonexistent' });
-  const cut = (s: LabeledImages, n: number): LabeledImages => ({ ...s, images: s.images.subarray(0, n * 784), labels: s.labels.subarray(0, n), count: n });
-  trainSet = cut(mnist.train, 3000);
-  testSet = cut(mnist.test, 1000);
+  ({ train: trainSet, test: testSet } = mnistSubset(3000, 1000));
 });
 
 const kernelValues = (m: ReturnType<typeof sfc>) => m.getWeights().map((w) => Array.from(w.dataSync()));
