@@ -93,6 +93,7 @@ export const PREVIOUS = 'previous.ckpt';
  */
 export function writeCheckpoint(dir: string, content: CheckpointContent): string {
   mkdirSync(dir, { recursive: true });
+  removeStaleTemporaries(dir);
   const latest = path.join(dir, LATEST);
   const temp = path.join(dir, `.${LATEST}.${process.pid}.tmp`);
   const bytes = encodeCheckpoint(content);
@@ -140,9 +141,8 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint | undefined {
   return undefined;
 }
 
-/** Leftover temporary files of interrupted writes (safe to delete). */
-export function removeStaleTemporaries(dir: string): void {
-  if (!existsSync(dir)) return;
+/** Deletes the temporary files that writes killed before their rename left behind. */
+function removeStaleTemporaries(dir: string): void {
   for (const name of readdirSync(dir)) {
     if (name.startsWith(`.${LATEST}.`) && name.endsWith('.tmp')) rmSync(path.join(dir, name), { force: true });
   }

@@ -9,7 +9,6 @@ export {
   decodeCheckpoint,
   encodeCheckpoint,
   loadCheckpoint,
-  removeStaleTemporaries,
   writeCheckpoint,
   type CheckpointContent,
   type LoadedCheckpoint,
