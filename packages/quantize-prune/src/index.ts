@@ -11,3 +11,4 @@ export { quantizedLayers, type LayerPolicy, type LayerTreatment, type QuantizedL
 export { countNonZeros, disposeMasks, keepWhere, type Masks } from './masks';
 export { straightThroughStep, type ShadowWeight, type StepResult, type StraightThroughOptions } from './straight_through';
 export { quantizationPrune, sparsityReport, ternarizeModel, type LayerStats, type SparsityReport } from './prune';
+export { withQuantizedKernels, type KernelQuantization } from './quantized_kernels';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { countNonZeros, keepWhere, type Masks } from './masks';
 import type { Quantizer } from './quantizer';
-import { quantizedLayers, type LayerPolicy, type LayerTreatment } from './quantized_layers';
+import { quantizedLayers, type LayerPolicy, type LayerTreatment, type QuantizedLayerRef } from './quantized_layers';
 
 /** One layer after pruning or ternarization. */
 export interface LayerStats {
@@ -20,6 +20,12 @@ export interface SparsityReport {
   layers: LayerStats[];
   /** Zeros over all quantized kernels (float layers excluded). */
   sparsity: number;
+}
+
+/** A layer's statistics from its kernel as it is now. */
+function statsOf(t: QuantizedLayerRef, alpha: number, delta: number): LayerStats {
+  const { nonZeros, size } = countNonZeros(t.kernel.read());
+  return { name: t.name, treatment: t.treatment, size, nonZeros, sparsity: 1 - nonZeros / size, alpha, delta };
 }
 
 const report = (layers: LayerStats[]): SparsityReport => {
@@ -48,8 +54,7 @@ export function quantizationPrune(model: tfl.LayersModel, quantizer: Quantizer, 
     } else {
       mask.dispose();
     }
-    const { nonZeros, size } = countNonZeros(t.kernel.read());
-    layers.push({ name: t.name, treatment: t.treatment, size, nonZeros, sparsity: 1 - nonZeros / size, alpha, delta });
+    layers.push(statsOf(t, alpha, delta));
   }
   return { masks, ...report(layers) };
 }
@@ -62,15 +67,13 @@ export function ternarizeModel(model: tfl.LayersModel, quantizer: Quantizer, mas
   const layers: LayerStats[] = [];
   for (const t of quantizedLayers(model, policy)) {
     if (t.treatment === 'float') {
-      const { nonZeros, size } = countNonZeros(t.kernel.read());
-      layers.push({ name: t.name, treatment: t.treatment, size, nonZeros, sparsity: 1 - nonZeros / size, alpha: 1, delta: 0 });
+      layers.push(statsOf(t, 1, 0));
       continue;
     }
     const { q, alpha, delta } = quantizer.quantize(t.kernel.read(), masks?.get(t.name));
     t.kernel.write(q);
     q.dispose();
-    const { nonZeros, size } = countNonZeros(t.kernel.read());
-    layers.push({ name: t.name, treatment: t.treatment, size, nonZeros, sparsity: 1 - nonZeros / size, alpha, delta });
+    layers.push(statsOf(t, alpha, delta));
   }
   return report(layers);
 }
@@ -78,9 +81,6 @@ export function ternarizeModel(model: tfl.LayersModel, quantizer: Quantizer, mas
 /** The sparsity of the model's kernels as they are now. */
 export function sparsityReport(model: tfl.LayersModel, policy: LayerPolicy = {}): SparsityReport {
   return report(
-    quantizedLayers(model, policy).map((t) => {
-      const { nonZeros, size } = countNonZeros(t.kernel.read());
-      return { name: t.name, treatment: t.treatment, size, nonZeros, sparsity: 1 - nonZeros / size, alpha: Number.NaN, delta: Number.NaN };
-    }),
+    quantizedLayers(model, policy).map((t) => statsOf(t, Number.NaN, Number.NaN)),
   );
 }

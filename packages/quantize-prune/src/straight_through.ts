@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { keepWhere, type Masks } from './masks';
 import type { Quantizer } from './quantizer';
-import { quantizedLayers, type LayerPolicy, type QuantizedLayerRef } from './quantized_layers';
+import type { LayerPolicy } from './quantized_layers';
+import { withQuantizedKernels } from './quantized_kernels';
 
 /** A quantized layer's float (shadow) weights this step, with its threshold: what regularizers see. */
 export interface ShadowWeight {
@@ -39,60 +40,48 @@ export interface StepResult {
  */
 export function straightThroughStep(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, options: StraightThroughOptions): StepResult {
   const { quantizer, optimizer, masks, clip, penalty } = options;
-  const targets = quantizedLayers(model, options.policy).filter((t) => t.treatment !== 'float');
-  const shadows = new Map<string, tf.Tensor>();
-  const stats: StepResult['layers'] = [];
-  try {
-    // Forward and backward at q(W).
-    for (const t of targets) {
-      const w = tf.clone(t.kernel.read());
-      shadows.set(t.name, w);
-      const { q, alpha, delta } = quantizer.quantize(w, masks?.get(t.name));
-      stats.push({ name: t.name, alpha, delta });
-      t.kernel.write(q);
-      q.dispose();
-    }
-    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const { value: lossValue, grads } = tf.variableGrads(() => options.loss(y, model.apply(x, { training: true }) as tf.Tensor), variables);
-    for (const t of targets) t.kernel.write(shadows.get(t.name)!);
+  // Forward and backward at q(W); the float weights are back in the kernels afterwards.
+  const { kernels, value: lossValue, grads } = withQuantizedKernels(model, quantizer, options, (quantized) => ({
+    kernels: quantized,
+    ...tf.variableGrads(
+      () => options.loss(y, model.apply(x, { training: true }) as tf.Tensor),
+      model.trainableWeights.map((w) => w.read() as tf.Variable),
+    ),
+  }));
 
-    let penaltyValue = 0;
-    if (penalty) {
-      const shadowWeights = (refs: QuantizedLayerRef[]) =>
-        refs.map((t, i) => ({ name: t.name, w: t.kernel.read(), delta: stats[i].delta, alpha: stats[i].alpha }));
-      const kernels = targets.map((t) => t.kernel.read() as tf.Variable);
-      const { value, grads: penaltyGrads } = tf.variableGrads(() => penalty(shadowWeights(targets)), kernels);
-      penaltyValue = value.dataSync()[0];
-      value.dispose();
-      for (const [name, g] of Object.entries(penaltyGrads)) {
-        const sum = tf.add(grads[name], g);
-        tf.dispose([grads[name], g]);
-        grads[name] = sum;
-      }
+  let penaltyValue = 0;
+  if (penalty) {
+    const shadows = kernels.map(({ ref, alpha, delta }) => ({ name: ref.name, w: ref.kernel.read(), delta, alpha }));
+    const { value, grads: penaltyGrads } = tf.variableGrads(
+      () => penalty(shadows),
+      kernels.map(({ ref }) => ref.kernel.read() as tf.Variable),
+    );
+    penaltyValue = value.dataSync()[0];
+    value.dispose();
+    for (const [name, g] of Object.entries(penaltyGrads)) {
+      const sum = tf.add(grads[name], g);
+      tf.dispose([grads[name], g]);
+      grads[name] = sum;
     }
-    for (const t of targets) {
-      const mask = masks?.get(t.name);
-      const g = grads[t.name];
-      grads[t.name] = tf.tidy(() => {
-        let out = g;
-        if (clip !== undefined) out = tf.mul(out, tf.cast(tf.lessEqual(tf.abs(shadows.get(t.name)!), clip), 'float32'));
-        return mask ? keepWhere(out, mask) : tf.clone(out);
-      });
-      g.dispose();
-    }
-    optimizer.applyGradients(grads);
-    tf.dispose(Object.values(grads));
-    // Pruned weights stay exactly zero whatever the optimizer's momentum does.
-    if (masks) {
-      for (const t of targets) {
-        const mask = masks.get(t.name);
-        if (mask) t.kernel.write(keepWhere(t.kernel.read(), mask));
-      }
-    }
-    const loss = lossValue.dataSync()[0];
-    lossValue.dispose();
-    return { loss, penalty: penaltyValue, layers: stats };
-  } finally {
-    tf.dispose([...shadows.values()]);
   }
+  for (const { ref } of kernels) {
+    const mask = masks?.get(ref.name);
+    const g = grads[ref.name];
+    grads[ref.name] = tf.tidy(() => {
+      let out = g;
+      if (clip !== undefined) out = tf.mul(out, tf.cast(tf.lessEqual(tf.abs(ref.kernel.read()), clip), 'float32'));
+      return mask ? keepWhere(out, mask) : tf.clone(out);
+    });
+    g.dispose();
+  }
+  optimizer.applyGradients(grads);
+  tf.dispose(Object.values(grads));
+  // Pruned weights stay exactly zero whatever the optimizer's momentum does.
+  for (const { ref } of kernels) {
+    const mask = masks?.get(ref.name);
+    if (mask) ref.kernel.write(keepWhere(ref.kernel.read(), mask));
+  }
+  const loss = lossValue.dataSync()[0];
+  lossValue.dispose();
+  return { loss, penalty: penaltyValue, layers: kernels.map(({ ref, alpha, delta }) => ({ name: ref.name, alpha, delta })) };
 }

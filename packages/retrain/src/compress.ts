@@ -98,6 +98,8 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
     onBatchEnd: options.onBatchEnd,
     onEpochEnd: options.onEpochEnd,
   };
+  // QTR belongs to stage 1 of this method only; the other stages and the baselines keep the rest.
+  const withoutQtr = options.regularizers?.filter((r) => !r.name.startsWith('qtr'));
   const checkpointsFor = (stage: string) => (options.checkpointDir ? path.join(options.checkpointDir, stage.replace(/\s+/g, '-')) : undefined);
   const stages: StageReport[] = [];
   if (options.epochs.stage0) {
@@ -106,7 +108,7 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
       ...common,
       stage: stage0,
       epochs: options.epochs.stage0,
-      regularizers: options.regularizers?.filter((r) => !r.name.startsWith('qtr')),
+      regularizers: withoutQtr,
       checkpointDir: checkpointsFor(stage0),
     });
     stages.push({ stage: stage0, history: pretrained.history });
@@ -120,7 +122,7 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
     stage: stage1,
     epochs: stage1Epochs,
     quantizer: stageQuantizer(method, ternary),
-    regularizers: method === 'sparse-ternary' ? options.regularizers : options.regularizers?.filter((r) => !r.name.startsWith('qtr')),
+    regularizers: method === 'sparse-ternary' ? options.regularizers : withoutQtr,
     checkpointDir: checkpointsFor(stage1),
   });
   stages.push({ stage: stage1, history: first.history });
@@ -138,7 +140,7 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
       epochs: options.epochs.stage3,
       quantizer: ternary,
       masks,
-      regularizers: options.regularizers?.filter((r) => !r.name.startsWith('qtr')),
+      regularizers: withoutQtr,
       checkpointDir: checkpointsFor(stage3),
     });
     stages.push({ stage: stage3, history: third.history });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { batches, type LabeledImages, type TensorOptions } from '@sparse-ternary/datasets';
-import { quantizedLayers, type LayerPolicy, type Masks, type Quantizer } from '@sparse-ternary/quantize-prune';
+import { withQuantizedKernels, type LayerPolicy, type Masks, type Quantizer } from '@sparse-ternary/quantize-prune';
 
 /** Top-1 accuracy of the model as it is, over a labeled set, in batches. */
 export function accuracy(model: tfl.LayersModel, set: LabeledImages, options: TensorOptions = {}, batchSize = 500): number {
@@ -22,17 +22,5 @@ export function quantizedAccuracy(
   quantizer: Quantizer,
   options: { masks?: Masks; policy?: LayerPolicy; tensors?: TensorOptions } = {},
 ): number {
-  const targets = quantizedLayers(model, options.policy).filter((t) => t.treatment !== 'float');
-  const shadows = targets.map((t) => tf.clone(t.kernel.read()));
-  try {
-    targets.forEach((t, i) => {
-      const { q } = quantizer.quantize(shadows[i], options.masks?.get(t.name));
-      t.kernel.write(q);
-      q.dispose();
-    });
-    return accuracy(model, set, options.tensors);
-  } finally {
-    targets.forEach((t, i) => t.kernel.write(shadows[i]));
-    tf.dispose(shadows);
-  }
+  return withQuantizedKernels(model, quantizer, options, () => accuracy(model, set, options.tensors));
 }

@@ -1,4 +1,4 @@
-export { train, quantizedSparsity, type BatchProgress, type EpochProgress, type TrainOptions, type TrainResult } from './train';
+export { train, type BatchProgress, type EpochProgress, type TrainOptions, type TrainResult } from './train';
 export { accuracy, quantizedAccuracy } from './evaluate';
 export { constantRate, cosineDecay, stepDecay, withWarmup, type LearningRateSchedule } from './learning_rate';
 export { makeOptimizer, type OptimizerName, type SchedulableOptimizer } from './optimizer';

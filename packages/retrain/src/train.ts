@@ -10,7 +10,7 @@ import {
   type Masks,
   type Quantizer,
 } from '@sparse-ternary/quantize-prune';
-import { totalPenalty, type Regularizer } from '@sparse-ternary/regularizers';
+import { totalPenalty, type Regularizer, type RegularizedWeight } from '@sparse-ternary/regularizers';
 import { CheckpointError, loadCheckpoint, writeCheckpoint, type StoredTensor } from './checkpoint';
 import { TrainingError } from './errors';
 import { accuracy, quantizedAccuracy } from './evaluate';
@@ -120,32 +120,35 @@ async function restore(dir: string, stage: string, model: tfl.LayersModel, optim
 const crossEntropy = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar =>
   tf.tidy(() => tf.mean(tf.neg(tf.sum(tf.mul(yTrue, tf.log(tf.clipByValue(yPred, 1e-7, 1))), -1))) as tf.Scalar);
 
-/** Zeros of the quantized kernels over their size. */
-export function quantizedSparsity(model: tfl.LayersModel, quantizer: Quantizer, masks?: Masks, policy?: LayerPolicy): number {
+/** Regularizers see each layer's hardware cost c_l; 1 until @sparse-ternary/hw-cost provides it. */
+const UNIT_COST = 1;
+
+/**
+ * One pass over the quantized kernels at the end of an epoch: the fraction of q(W) that is zero,
+ * and each regularizer's penalty on W (with the quantizer's thresholds).
+ */
+function epochStatistics(
+  model: tfl.LayersModel,
+  quantizer: Quantizer,
+  regularizers: Regularizer[],
+  step: number,
+  masks?: Masks,
+  policy?: LayerPolicy,
+): { sparsity: number; regularizerTerms: Record<string, number> } {
   let zeros = 0;
   let size = 0;
+  const weights: RegularizedWeight[] = [];
   for (const t of quantizedLayers(model, policy).filter((l) => l.treatment !== 'float')) {
-    const { q } = quantizer.quantize(t.kernel.read(), masks?.get(t.name));
+    const w = t.kernel.read();
+    const { q, delta } = quantizer.quantize(w, masks?.get(t.name));
     const counts = countNonZeros(q);
     q.dispose();
     zeros += counts.size - counts.nonZeros;
     size += counts.size;
+    weights.push({ name: t.name, w, delta, cost: UNIT_COST });
   }
-  return size === 0 ? 0 : zeros / size;
-}
-
-/** Each regularizer's penalty on the model's quantized layers now (thresholds from the quantizer). */
-function regularizerTerms(model: tfl.LayersModel, quantizer: Quantizer, regularizers: Regularizer[], step: number, policy?: LayerPolicy): Record<string, number> {
-  if (regularizers.length === 0) return {};
-  const weights = quantizedLayers(model, policy)
-    .filter((t) => t.treatment !== 'float')
-    .map((t) => {
-      const w = t.kernel.read();
-      const { q, delta } = quantizer.quantize(w);
-      q.dispose();
-      return { name: t.name, w, delta, cost: 1 };
-    });
-  return Object.fromEntries(regularizers.map((r) => [r.name, tf.tidy(() => r.penalty(weights, step).dataSync()[0])]));
+  const regularizerTerms = Object.fromEntries(regularizers.map((r) => [r.name, tf.tidy(() => r.penalty(weights, step).dataSync()[0])]));
+  return { sparsity: size === 0 ? 0 : zeros / size, regularizerTerms };
 }
 
 /**
@@ -182,7 +185,7 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
       optimizer.setLearningRate(schedule(step));
       const penalty = regularizers.length
         ? (weights: { name: string; w: tf.Tensor; delta: number }[]) =>
-            totalPenalty(regularizers, weights.map((w) => ({ ...w, cost: 1 })), step)
+            totalPenalty(regularizers, weights.map((w) => ({ ...w, cost: UNIT_COST })), step)
         : undefined;
       const result = straightThroughStep(model, x, y, {
         quantizer,
@@ -223,8 +226,7 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
       epoch,
       loss: lossSum / batch,
       penalty: penaltySum / batch,
-      sparsity: quantizedSparsity(model, quantizer, options.masks, options.policy),
-      regularizerTerms: regularizerTerms(model, quantizer, regularizers, step, options.policy),
+      ...epochStatistics(model, quantizer, regularizers, step, options.masks, options.policy),
       seconds: (performance.now() - epochStart) / 1000,
     };
     if (options.test) {
