@@ -1,0 +1,51 @@
+// The ONNX ops the importer converts, by op type.
+import type { OnnxNode } from '../read_model';
+import type { ImportContext } from './context';
+import * as activations from './ops/activations';
+import { convertArithmetic } from './ops/arithmetic';
+import { convertBatchNormalization } from './ops/batch_norm';
+import { convertConcat, convertPad } from './ops/concat_pad';
+import { convertConv } from './ops/conv';
+import { convertGemm, convertMatMul } from './ops/dense';
+import * as pooling from './ops/pooling';
+import * as shape from './ops/shape';
+
+export type Converter = (node: OnnxNode, ctx: ImportContext) => void;
+
+export const CONVERTERS: Readonly<Record<string, Converter>> = {
+  Gemm: convertGemm,
+  MatMul: convertMatMul,
+  Conv: convertConv,
+  BatchNormalization: convertBatchNormalization,
+  Relu: activations.convertRelu,
+  LeakyRelu: activations.convertLeakyRelu,
+  PRelu: activations.convertPRelu,
+  Elu: activations.convertElu,
+  Clip: activations.convertClip,
+  Sigmoid: activations.convertSigmoid,
+  Tanh: activations.convertTanh,
+  HardSigmoid: activations.convertHardSigmoid,
+  Softplus: activations.convertSoftplus,
+  Softsign: activations.convertSoftsign,
+  Softmax: activations.convertSoftmax,
+  LogSoftmax: activations.convertLogSoftmax,
+  MaxPool: pooling.convertMaxPool,
+  AveragePool: pooling.convertAveragePool,
+  GlobalAveragePool: pooling.convertGlobalAveragePool,
+  GlobalMaxPool: pooling.convertGlobalMaxPool,
+  Flatten: shape.convertFlatten,
+  Reshape: shape.convertReshape,
+  Squeeze: shape.convertSqueeze,
+  Unsqueeze: shape.convertUnsqueeze,
+  Transpose: shape.convertTranspose,
+  Identity: shape.convertIdentity,
+  Dropout: shape.convertDropout,
+  Add: convertArithmetic,
+  Sub: convertArithmetic,
+  Mul: convertArithmetic,
+  Div: convertArithmetic,
+  Pad: convertPad,
+  Concat: convertConcat,
+};
+
+export const SUPPORTED_OPS = Object.keys(CONVERTERS);

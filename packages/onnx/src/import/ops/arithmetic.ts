@@ -1,0 +1,67 @@
+// Add, Sub, Mul and Div: folded when both operands are constants, a ConstantArithmetic layer when
+// one is, TF.js add/multiply layers when both are computed.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { ConstantArithmetic, type ArithmeticOp } from '../../layers/constant_arithmetic';
+import { identity, permuteShape, transposeFloats } from '../../layout';
+import type { OnnxNode } from '../../read_model';
+import type { ConstTensor } from '../../tensor_data';
+import { attr, checkAttributes, type ImportContext, unsupported } from '../context';
+
+const OPS: Record<string, ArithmeticOp> = { Add: 'add', Sub: 'sub', Mul: 'mul', Div: 'div' };
+
+/** Before opset 7, broadcasting was opt-in (broadcast=1) and aligned the constant at `axis`. */
+function legacyAligned(node: OnnxNode, ctx: ImportContext, c: ConstTensor, rank: number): number[] {
+  if (ctx.opset >= 7 || !attr.int(node, 'broadcast', 0) || !node.attributes.has('axis')) return c.dims;
+  const axis = attr.int(node, 'axis', 0);
+  const start = axis < 0 ? axis + rank : axis;
+  return [...c.dims, ...new Array(Math.max(rank - start - c.dims.length, 0)).fill(1)];
+}
+
+function fold(node: OnnxNode, ctx: ImportContext, op: ArithmeticOp): void {
+  const [a, b] = node.inputs.map((name) => ctx.constant(name, 'operand'));
+  const result = tf.tidy(() => {
+    const ta = tf.tensor(Float32Array.from(a.values), a.dims);
+    const tb = tf.tensor(Float32Array.from(b.values), legacyAligned(node, ctx, b, a.dims.length));
+    return { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div }[op](ta, tb);
+  });
+  const floats = a.values instanceof Float32Array || b.values instanceof Float32Array;
+  const values = result.dataSync() as Float32Array;
+  ctx.constants.set(node.outputs[0], { dims: result.shape, values: floats ? Float32Array.from(values) : Array.from(values, (v) => Math.trunc(v)) });
+  result.dispose();
+}
+
+export function convertArithmetic(node: OnnxNode, ctx: ImportContext): void {
+  checkAttributes(node, ['broadcast', 'axis', 'consumed_inputs']);
+  const op = OPS[node.opType];
+  const [first, second] = node.inputs;
+  if (ctx.isConstant(first) && ctx.isConstant(second)) return fold(node, ctx, op);
+  if (ctx.isConstant(first) || ctx.isConstant(second)) {
+    const constantFirst = ctx.isConstant(first);
+    const x = ctx.value(constantFirst ? second : first);
+    const c = ctx.constant(constantFirst ? first : second, 'operand');
+    const shape = ctx.semanticShape(x);
+    const rank = shape.length;
+    const dims = legacyAligned(node, ctx, c, rank);
+    if (dims.length > rank) unsupported(`constant [${c.dims}] has more dimensions than the input [${shape}]`);
+    const aligned = [...new Array(rank - dims.length).fill(1), ...dims];
+    if (aligned[0] !== 1 || aligned.some((d, i) => d !== 1 && d !== shape[i])) unsupported(`constant [${c.dims}] does not broadcast to the input [${shape}] without changing it`);
+    const perm = x.flattened ? identity(2) : x.perm;
+    const tensor = x.flattened ? ctx.stored(x, perm, () => ctx.layerName(node, '_chw')) : x.tensor;
+    const constantShape = permuteShape(aligned, perm);
+    const layer = new ConstantArithmetic({ op, constantShape, constantFirst, name: ctx.layerName(node) });
+    const values = transposeFloats(c.values, aligned, perm);
+    ctx.values.set(node.outputs[0], { tensor: ctx.applyWithWeights(layer, tensor, [{ values, shape: constantShape }]), perm });
+    return;
+  }
+  if (op !== 'add' && op !== 'mul') unsupported(`${node.opType} of two computed tensors is not supported`);
+  const a = ctx.value(first);
+  const b = ctx.value(second);
+  const shapeA = ctx.semanticShape(a);
+  const shapeB = ctx.semanticShape(b);
+  if (shapeA.length !== shapeB.length || shapeA.some((d, i) => i > 0 && d !== shapeB[i])) unsupported(`operands [${shapeA}] and [${shapeB}] differ in shape`);
+  const perm = a.flattened ? identity(2) : a.perm;
+  const inputs = [a, b].map((v) => ctx.stored(v, perm, () => ctx.layerName(node, '_relayout')));
+  const name = ctx.layerName(node);
+  ctx.values.set(node.outputs[0], { tensor: ctx.apply(op === 'add' ? tfl.layers.add({ name }) : tfl.layers.multiply({ name }), inputs), perm });
+}

@@ -1,0 +1,35 @@
+// ONNX activations that TF.js layers lack or only have with fixed parameters: Clip with any
+// bounds, HardSigmoid with any slope and offset, and LogSoftmax.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+export type ElementwiseFunctionArgs =
+  | { fn: 'clip'; min: number; max: number; name?: string }
+  | { fn: 'hardSigmoid'; alpha: number; beta: number; name?: string }
+  | { fn: 'logSoftmax'; name?: string };
+
+export class ElementwiseFunction extends tfl.layers.Layer {
+  static className = 'SparseTernaryElementwiseFunction';
+  readonly args: ElementwiseFunctionArgs;
+
+  constructor(args: ElementwiseFunctionArgs) {
+    super({ name: args.name });
+    this.args = args;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const args = this.args;
+      if (args.fn === 'clip') return tf.clipByValue(x, args.min, args.max);
+      if (args.fn === 'hardSigmoid') return tf.clipByValue(tf.add(tf.mul(x, args.alpha), args.beta), 0, 1);
+      return tf.logSoftmax(x);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const { name: _name, ...args } = this.args;
+    return { ...super.getConfig(), ...args };
+  }
+}
+tf.serialization.registerClass(ElementwiseFunction);
