@@ -6,3 +6,6 @@ export { SUPPORTED_OPS } from './import/converters';
 export { ConstantArithmetic, type ArithmeticOp } from './layers/constant_arithmetic';
 export { ElementwiseFunction, type ElementwiseFunctionArgs } from './layers/elementwise_function';
 export { ConstantPadding2D } from './layers/constant_padding';
+export { exportOnnx, saveOnnx, METADATA_PREFIX, type ExportOptions, type ExportResult } from './export/export_model';
+export { type ExportedLayer, type WeightFormat } from './export/export_context';
+export { kernelLevels, type KernelLevels, type WeightLevels } from './export/weight_levels';

@@ -1,18 +1,21 @@
-// Builds the small ONNX graphs that each accelerated kernel runs, with onnx-proto's generated
-// protobufjs classes.
+// Builds ONNX graphs with onnx-proto's generated protobufjs classes: the small graphs each
+// accelerated kernel runs, and (through the package's exports) whole exported models.
 import onnxProto, { type onnx } from 'onnx-proto';
-import type { OrtDataType } from './ort_binding';
 
 // onnx-proto is CommonJS without named-export hints, so Node's ESM loader only sees its default.
 const { onnx: proto } = onnxProto;
 
 export const ONNX_OPSET = 17;
 
-const ELEM_TYPE: Record<OrtDataType, number> = {
+/** Element types the builder writes. */
+export type GraphDataType = 'float32' | 'int32' | 'bool' | 'int64' | 'int8';
+
+const ELEM_TYPE: Record<GraphDataType, number> = {
   float32: proto.TensorProto.DataType.FLOAT,
   int32: proto.TensorProto.DataType.INT32,
   bool: proto.TensorProto.DataType.BOOL,
   int64: proto.TensorProto.DataType.INT64,
+  int8: proto.TensorProto.DataType.INT8,
 };
 
 /** A float attribute; plain numbers are written as INT, number arrays as INTS. */
@@ -33,9 +36,35 @@ function attribute(name: string, value: AttrValue): onnx.IAttributeProto {
   return { name, type: AttributeType.FLOAT, f: value.float };
 }
 
-function valueInfo(name: string, dtype: OrtDataType, shape?: readonly number[]): onnx.IValueInfoProto {
-  const dims = shape?.map((dimValue) => ({ dimValue }));
+/** A dimension: a size, or a name for a dynamic one (the batch). */
+export type Dim = number | string;
+
+function valueInfo(name: string, dtype: GraphDataType, shape?: readonly Dim[]): onnx.IValueInfoProto {
+  const dims = shape?.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
   return { name, type: { tensorType: { elemType: ELEM_TYPE[dtype], shape: dims ? { dim: dims } : undefined } } };
+}
+
+/** Raw little-endian bytes: the compact encoding ONNX tools write for tensors. */
+function rawBytes(dtype: 'float32' | 'int8', values: ArrayLike<number>): Uint8Array {
+  const typed = dtype === 'float32' ? Float32Array.from(values) : Int8Array.from(values);
+  return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+}
+
+export interface NodeOptions {
+  /** The node's name (default: none). */
+  name?: string;
+  /** The op's domain, for custom ops (default: the ONNX domain). */
+  domain?: string;
+}
+
+export interface BuildOptions {
+  graphName?: string;
+  producerName?: string;
+  /** Default-domain opset (ONNX_OPSET unless given). */
+  opset?: number;
+  /** Extra opset imports, for custom domains. */
+  domains?: { domain: string; version: number }[];
+  metadata?: Record<string, string>;
 }
 
 /** Accumulates nodes, inputs, constants and outputs, then encodes one ModelProto. */
@@ -46,22 +75,22 @@ export class GraphBuilder {
   private readonly initializers: onnx.ITensorProto[] = [];
   private counter = 0;
 
-  input(name: string, dtype: OrtDataType, shape: readonly number[]): string {
+  input(name: string, dtype: GraphDataType, shape: readonly Dim[]): string {
     this.inputs.push(valueInfo(name, dtype, shape));
     return name;
   }
 
   /** Adds one node and returns the names of its outputs. */
-  node(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputCount = 1): string[] {
+  node(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputCount = 1, options: NodeOptions = {}): string[] {
     const outputs = Array.from({ length: outputCount }, () => `t${this.counter++}`);
     const attribute_ = Object.entries(attrs).map(([k, v]) => attribute(k, v));
-    this.nodes.push({ opType, input: inputs, output: outputs, attribute: attribute_ });
+    this.nodes.push({ opType, input: inputs, output: outputs, attribute: attribute_, name: options.name, domain: options.domain });
     return outputs;
   }
 
   /** Adds a one-output node and returns its output name. */
-  op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}): string {
-    return this.node(opType, inputs, attrs)[0];
+  op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, options: NodeOptions = {}): string {
+    return this.node(opType, inputs, attrs, 1, options)[0];
   }
 
   constFloat(values: number[] | Float32Array, dims: number[] = [values.length]): string {
@@ -76,13 +105,27 @@ export class GraphBuilder {
     return name;
   }
 
-  output(name: string, dtype: OrtDataType): void {
-    this.outputs.push(valueInfo(name, dtype));
+  /** A named constant stored as raw bytes (float32 or int8). */
+  initializer(name: string, dtype: 'float32' | 'int8', values: ArrayLike<number>, dims: readonly number[]): string {
+    this.initializers.push({ name, dataType: ELEM_TYPE[dtype], dims: [...dims], rawData: rawBytes(dtype, values) });
+    return name;
   }
 
-  build(): Uint8Array {
+  output(name: string, dtype: GraphDataType, shape?: readonly Dim[]): void {
+    this.outputs.push(valueInfo(name, dtype, shape));
+  }
+
+  /** Renames a value everywhere it is produced or read (to give a graph output its name). */
+  rename(from: string, to: string): void {
+    for (const node of this.nodes) {
+      node.input = node.input?.map((n) => (n === from ? to : n));
+      node.output = node.output?.map((n) => (n === from ? to : n));
+    }
+  }
+
+  build(options: BuildOptions = {}): Uint8Array {
     const graph = proto.GraphProto.create({
-      name: 'kernel',
+      name: options.graphName ?? 'kernel',
       node: this.nodes,
       input: this.inputs,
       output: this.outputs,
@@ -90,8 +133,9 @@ export class GraphBuilder {
     });
     const model = proto.ModelProto.create({
       irVersion: 8,
-      producerName: 'sparse-ternary-engine',
-      opsetImport: [{ domain: '', version: ONNX_OPSET }],
+      producerName: options.producerName ?? 'sparse-ternary-engine',
+      opsetImport: [{ domain: '', version: options.opset ?? ONNX_OPSET }, ...(options.domains ?? [])],
+      metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
       graph,
     });
     return proto.ModelProto.encode(model).finish();

@@ -1,4 +1,4 @@
-// The ONNX ops the importer converts, by op type.
+// The ONNX ops the importer converts, by domain and op type.
 import type { OnnxNode } from '../read_model';
 import type { ImportContext } from './context';
 import * as activations from './ops/activations';
@@ -8,6 +8,7 @@ import { convertConcat, convertPad } from './ops/concat_pad';
 import { convertConv } from './ops/conv';
 import { convertGemm, convertMatMul } from './ops/dense';
 import * as pooling from './ops/pooling';
+import { convertBipolarQuant, convertDequantizeLinear, convertQuant } from './ops/quantized_constants';
 import * as shape from './ops/shape';
 
 export type Converter = (node: OnnxNode, ctx: ImportContext) => void;
@@ -46,6 +47,13 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
   Div: convertArithmetic,
   Pad: convertPad,
   Concat: convertConcat,
+  DequantizeLinear: convertDequantizeLinear,
+};
+
+/** QONNX ops (domain qonnx.custom_op.general), as FINN's tools write them. */
+export const QONNX_CONVERTERS: Readonly<Record<string, Converter>> = {
+  Quant: convertQuant,
+  BipolarQuant: convertBipolarQuant,
 };
 
 export const SUPPORTED_OPS = Object.keys(CONVERTERS);

@@ -3,10 +3,10 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ImportError, type NodeProblem } from '../errors';
 import { identity, NCHW, NHWC, samePerm } from '../layout';
-import { readOnnx, readOnnxFile, type GraphValue, type OnnxGraph, type ReadOptions } from '../read_model';
-import { DataType } from '../proto';
+import { readOnnx, readOnnxFile, type GraphValue, type OnnxGraph, type OnnxNode, type ReadOptions } from '../read_model';
+import { DataType, QONNX_DOMAIN } from '../proto';
 import { ImportContext, NodeProblemError } from './context';
-import { CONVERTERS } from './converters';
+import { CONVERTERS, QONNX_CONVERTERS, type Converter } from './converters';
 
 export type InputLayout = 'NCHW' | 'NHWC' | 'none';
 
@@ -57,6 +57,10 @@ function addInput(ctx: ImportContext, input: GraphValue, layout: InputLayout): v
   ctx.values.set(input.name, { tensor, perm });
 }
 
+const DOMAINS: Record<string, Readonly<Record<string, Converter>>> = { '': CONVERTERS, 'ai.onnx': CONVERTERS, [QONNX_DOMAIN]: QONNX_CONVERTERS };
+
+const converterFor = (node: OnnxNode): Converter | undefined => DOMAINS[node.domain]?.[node.opType];
+
 function convertGraph(graph: OnnxGraph): ImportedModel {
   const first = graph.inputs[0];
   const batch = typeof first.dims?.[0] === 'number' ? (first.dims[0] as number) : undefined;
@@ -69,8 +73,8 @@ function convertGraph(graph: OnnxGraph): ImportedModel {
   for (const node of graph.nodes) {
     if (ctx.folded.has(node)) continue;
     const problem = (reason: string) => problems.push({ opType: node.opType, node: node.name, opset: graph.opset, reason });
-    const converter = node.domain && node.domain !== 'ai.onnx' ? undefined : CONVERTERS[node.opType];
-    if (!converter) problem(node.domain && node.domain !== 'ai.onnx' ? `domain '${node.domain}' is not supported` : 'op not supported');
+    const converter = converterFor(node);
+    if (!converter) problem(DOMAINS[node.domain] ? 'op not supported' : `domain '${node.domain}' is not supported`);
     if (!converter || node.inputs.some((i) => failed.has(i))) {
       node.outputs.forEach((o) => failed.add(o));
       continue;

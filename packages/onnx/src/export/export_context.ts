@@ -1,0 +1,93 @@
+// State of one export: the ONNX value (and its layout) behind every TF.js tensor, and the
+// weights written in the chosen format with their per-layer statistics.
+import { GraphBuilder } from '@sparse-ternary/engine';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { ExportError } from '../errors';
+import { compose, invert, permuteShape, samePerm, type Perm } from '../layout';
+import { QONNX_DOMAIN } from '../proto';
+import { kernelLevels, type WeightLevels } from './weight_levels';
+
+/** How quantized kernels are written. */
+export type WeightFormat = 'float' | 'int8' | 'qonnx';
+
+/** An ONNX value for a TF.js tensor: stored = onnx.transpose(perm), as in import. */
+export interface Exported {
+  name: string;
+  perm: Perm;
+  /** TF.js shape (batch first, null). */
+  shape: (number | null)[];
+  /** ONNX holds (c, h, w) order where TF.js holds (h, w, c): dense kernels reorder their rows. */
+  flattened?: [number, number, number];
+}
+
+export interface ExportedLayer {
+  layer: string;
+  /** The ONNX initializer holding the weights. */
+  weight: string;
+  levels: WeightLevels;
+  alpha: number;
+  size: number;
+  sparsity: number;
+}
+
+export class ExportContext {
+  readonly builder = new GraphBuilder();
+  readonly values = new Map<tfl.SymbolicTensor, Exported>();
+  readonly layers: ExportedLayer[] = [];
+  usesQonnx = false;
+  private readonly relayouts = new Map<string, string>();
+
+  constructor(readonly format: WeightFormat) {}
+
+  value(tensor: tfl.SymbolicTensor, layer: string): Exported {
+    const value = this.values.get(tensor);
+    if (!value) throw new ExportError(`its input '${tensor.name}' has not been exported`, layer);
+    return value;
+  }
+
+  /** The ONNX name of the value in a layout, adding one Transpose per (value, layout). */
+  as(value: Exported, perm: Perm, layer: string): string {
+    if (value.flattened) throw new ExportError('a flattened channels-first tensor reaches a layer that is not dense', layer);
+    if (samePerm(value.perm, perm)) return value.name;
+    const key = `${value.name}:${perm.join(',')}`;
+    if (!this.relayouts.has(key)) {
+      // onnx_new = stored.transpose(perm^-1) = onnx_old.transpose(value.perm then perm^-1).
+      this.relayouts.set(key, this.builder.op('Transpose', [value.name], { perm: compose(value.perm, invert(perm)) }));
+    }
+    return this.relayouts.get(key)!;
+  }
+
+  /** ONNX shape of a value. */
+  onnxShape(value: Exported): (number | null)[] {
+    return permuteShape(value.shape, invert(value.perm));
+  }
+
+  /**
+   * A layer's weight in the export format: ternary and binary kernels as int8 + DequantizeLinear
+   * or as QONNX Quant / BipolarQuant nodes; float otherwise. Returns the name the op reads.
+   */
+  weight(layer: string, values: Float32Array, dims: number[], quantizable = true): string {
+    const name = `${layer}.weight`;
+    const { levels, alpha, zeros } = quantizable ? kernelLevels(values) : { levels: 'float' as const, alpha: 0, zeros: 0 };
+    if (quantizable) this.layers.push({ layer, weight: name, levels, alpha, size: values.length, sparsity: values.length ? zeros / values.length : 0 });
+    const b = this.builder;
+    if (levels === 'float' || this.format === 'float') return b.initializer(name, 'float32', values, dims);
+    if (this.format === 'int8') {
+      const q = b.initializer(`${name}.int8`, 'int8', Int8Array.from(values, (v) => Math.round(v / alpha)), dims);
+      const scale = b.initializer(`${name}.scale`, 'float32', [alpha], []);
+      const zero = b.initializer(`${name}.zero_point`, 'int8', [0], []);
+      return b.op('DequantizeLinear', [q, scale, zero], {}, { name: `${name}.dequantize` });
+    }
+    this.usesQonnx = true;
+    const raw = b.initializer(`${name}.float`, 'float32', values, dims);
+    const scale = b.initializer(`${name}.scale`, 'float32', [alpha], []);
+    if (levels === 'binary') return b.op('BipolarQuant', [raw, scale], {}, { name: `${name}.quant`, domain: QONNX_DOMAIN });
+    const zero = b.initializer(`${name}.zero_point`, 'float32', [0], []);
+    const bits = b.initializer(`${name}.bitwidth`, 'float32', [2], []);
+    return b.op('Quant', [raw, scale, zero, bits], { signed: 1, narrow: 1, rounding_mode: 'ROUND' }, { name: `${name}.quant`, domain: QONNX_DOMAIN });
+  }
+
+  floatConstant(name: string, values: ArrayLike<number>, dims: readonly number[]): string {
+    return this.builder.initializer(name, 'float32', values, dims);
+  }
+}

@@ -1,0 +1,47 @@
+// QONNX's Quant and BipolarQuant ops (domain qonnx.custom_op.general), written from the QONNX
+// spec: y = scale * (clamp(round(x / scale + zero_point), min_int, max_int) - zero_point), with
+// min_int/max_int from the bit width, signedness and narrow range; BipolarQuant is sign(x) * scale
+// with sign(0) = +1. The importer folds constant Quant nodes with it; tests check exports against it.
+
+export type RoundingMode = 'ROUND' | 'CEIL' | 'FLOOR' | 'ROUND_TO_ZERO';
+
+export interface QuantAttributes {
+  signed: boolean;
+  narrow: boolean;
+  roundingMode: RoundingMode;
+}
+
+/** Round half to even, as numpy.round. */
+export function roundHalfToEven(v: number): number {
+  const floor = Math.floor(v);
+  const fraction = v - floor;
+  if (fraction > 0.5) return floor + 1;
+  if (fraction < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+const ROUNDING: Record<RoundingMode, (v: number) => number> = {
+  ROUND: roundHalfToEven,
+  CEIL: Math.ceil,
+  FLOOR: Math.floor,
+  ROUND_TO_ZERO: Math.trunc,
+};
+
+export function quantRange(bitwidth: number, { signed, narrow }: Pick<QuantAttributes, 'signed' | 'narrow'>): [number, number] {
+  if (signed) return [-(2 ** (bitwidth - 1)) + (narrow ? 1 : 0), 2 ** (bitwidth - 1) - 1];
+  return [0, 2 ** bitwidth - (narrow ? 2 : 1)];
+}
+
+/** Quant with a per-tensor scale, zero point and bit width. */
+export function quant(x: ArrayLike<number>, scale: number, zeroPoint: number, bitwidth: number, attributes: QuantAttributes): Float32Array {
+  const [min, max] = quantRange(bitwidth, attributes);
+  const round = ROUNDING[attributes.roundingMode];
+  return Float32Array.from(x, (v) => {
+    const level = round(Math.min(Math.max(v / scale + zeroPoint, min), max));
+    return (level - zeroPoint) * scale;
+  });
+}
+
+export function bipolarQuant(x: ArrayLike<number>, scale: number): Float32Array {
+  return Float32Array.from(x, (v) => (v >= 0 ? scale : -scale));
+}
