@@ -16,3 +16,4 @@ export {
 } from './checkpoint';
 export { compress, METHODS, type CompressOptions, type CompressReport, type Method, type StageReport } from './compress';
 export { weightHistograms, type WeightHistogram } from './histogram';
+export { trainingHead, type Loss, type TrainingHead } from './training_head';

@@ -16,6 +16,7 @@ import { TrainingError } from './errors';
 import { accuracy, quantizedAccuracy } from './evaluate';
 import { constantRate, type LearningRateSchedule } from './learning_rate';
 import { makeOptimizer, type OptimizerName, type SchedulableOptimizer } from './optimizer';
+import { trainingHead } from './training_head';
 
 export interface BatchProgress {
   stage: string;
@@ -117,9 +118,6 @@ async function restore(dir: string, stage: string, model: tfl.LayersModel, optim
   return checkpoint.state;
 }
 
-const crossEntropy = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar =>
-  tf.tidy(() => tf.mean(tf.neg(tf.sum(tf.mul(yTrue, tf.log(tf.clipByValue(yPred, 1e-7, 1))), -1))) as tf.Scalar);
-
 /** Regularizers see each layer's hardware cost c_l; 1 until @sparse-ternary/hw-cost provides it. */
 const UNIT_COST = 1;
 
@@ -163,6 +161,7 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
   const optimizer =
     typeof options.optimizer === 'object' ? options.optimizer : makeOptimizer(options.optimizer ?? 'adam', schedule(0));
   const regularizers = options.regularizers ?? [];
+  const head = trainingHead(model);
   const batchCount = Math.ceil(data.count / options.batchSize);
   const history: EpochProgress[] = [];
   let step = 0;
@@ -187,10 +186,10 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
         ? (weights: { name: string; w: tf.Tensor; delta: number }[]) =>
             totalPenalty(regularizers, weights.map((w) => ({ ...w, cost: UNIT_COST })), step)
         : undefined;
-      const result = straightThroughStep(model, x, y, {
+      const result = straightThroughStep(head.model, x, y, {
         quantizer,
         optimizer,
-        loss: crossEntropy,
+        loss: head.loss,
         masks: options.masks,
         policy: options.policy,
         clip: options.clip,

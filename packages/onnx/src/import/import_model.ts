@@ -94,7 +94,9 @@ function convertGraph(graph: OnnxGraph): ImportedModel {
   const outputs = graph.outputs.map((output) => {
     const value = ctx.values.get(output.name);
     if (!value) throw new ImportError(`graph output '${output.name}' is a constant, not computed from the input`, graph.source);
-    return value.flattened ? ctx.stored(value, [0, 1], () => ctx.layerName({ name: output.name, opType: 'Permute' }, '_onnx_order')) : value.tensor;
+    // Image-shaped outputs come out channels-last like every TF.js image tensor; others in ONNX order.
+    const rank = ctx.semanticShape(value).length;
+    return ctx.stored(value, ImportContext.preferredPerm(rank), () => ctx.layerName({ name: output.name, opType: 'Permute' }, '_layout'));
   });
   const model = tfl.model({ inputs: graph.inputs.map((i) => ctx.values.get(i.name)!.tensor), outputs });
   const signature: OnnxSignature = {

@@ -33,7 +33,10 @@ export function convertLeakyRelu(node: OnnxNode, ctx: ImportContext): void {
 
 export function convertElu(node: OnnxNode, ctx: ImportContext): void {
   checkAttributes(node, ['alpha', 'consumed_inputs']);
-  elementwise(node, ctx, tfl.layers.elu({ alpha: attr.float(node, 'alpha', 1), name: ctx.layerName(node) }));
+  const alpha = attr.float(node, 'alpha', 1);
+  const name = ctx.layerName(node);
+  // TF.js's ELU layer only has alpha = 1.
+  elementwise(node, ctx, alpha === 1 ? tfl.layers.elu({ name }) : new ElementwiseFunction({ fn: 'elu', alpha, name }));
 }
 
 export function convertHardSigmoid(node: OnnxNode, ctx: ImportContext): void {

@@ -1,0 +1,81 @@
+// Each op the importer converts, against onnxruntime running the same ONNX file.
+import { float, type GraphBuilder } from '@sparse-ternary/engine';
+import { initEngine } from '@sparse-ternary/engine';
+import { maxAbsDifference, randomFloats, runImported, runOrt, singleInputModel, type WeightMaker } from './testing/onnx_fixtures';
+
+beforeAll(() => initEngine({ backend: 'cpu' }));
+
+interface OpCase {
+  name: string;
+  shape: number[];
+  body: (b: GraphBuilder, x: string, w: WeightMaker) => string;
+  opset?: number;
+}
+
+const conv = (b: GraphBuilder, x: string, w: WeightMaker, out: number, inC: number, k: number, attrs = {}, bias = true) =>
+  b.op('Conv', [x, w([out, inC, k, k]), ...(bias ? [w([out])] : [])], attrs);
+
+const CASES: OpCase[] = [
+  { name: 'Gemm transB=1 with bias [units]', shape: [3, 5], body: (b, x, w) => b.op('Gemm', [x, w([4, 5]), w([4])], { transB: 1 }) },
+  { name: 'Gemm transB=0, alpha and beta, bias [1, units]', shape: [3, 5], body: (b, x, w) => b.op('Gemm', [x, w([5, 4]), w([1, 4])], { alpha: float(0.5), beta: float(2) }) },
+  { name: 'Gemm with a scalar bias', shape: [3, 5], body: (b, x, w) => b.op('Gemm', [x, w([4, 5]), w([])], { transB: 1 }) },
+  { name: 'Gemm without bias', shape: [3, 5], body: (b, x, w) => b.op('Gemm', [x, w([5, 4])]) },
+  { name: 'MatMul + Add', shape: [3, 5], body: (b, x, w) => b.op('Add', [b.op('MatMul', [x, w([5, 4])]), w([4])]) },
+  { name: 'MatMul alone', shape: [3, 5], body: (b, x, w) => b.op('MatMul', [x, w([5, 4])]) },
+  { name: 'Conv, no padding', shape: [2, 3, 7, 7], body: (b, x, w) => conv(b, x, w, 4, 3, 3) },
+  { name: 'Conv, symmetric pads (same)', shape: [2, 3, 7, 7], body: (b, x, w) => conv(b, x, w, 4, 3, 3, { pads: [1, 1, 1, 1] }) },
+  { name: 'Conv, asymmetric pads and stride 2', shape: [2, 3, 8, 7], body: (b, x, w) => conv(b, x, w, 4, 3, 3, { pads: [0, 2, 1, 0], strides: [2, 2] }) },
+  { name: 'Conv, auto_pad SAME_UPPER, stride 2', shape: [2, 3, 8, 8], body: (b, x, w) => conv(b, x, w, 4, 3, 4, { auto_pad: 'SAME_UPPER', strides: [2, 2] }) },
+  { name: 'Conv, auto_pad SAME_LOWER, stride 2', shape: [2, 3, 8, 8], body: (b, x, w) => conv(b, x, w, 4, 3, 4, { auto_pad: 'SAME_LOWER', strides: [2, 2] }) },
+  { name: 'Conv, auto_pad VALID, dilation 2, no bias', shape: [2, 3, 9, 9], body: (b, x, w) => conv(b, x, w, 4, 3, 3, { auto_pad: 'VALID', dilations: [2, 2] }, false) },
+  { name: 'depthwise Conv (group = channels, multiplier 2)', shape: [2, 3, 6, 6], body: (b, x, w) => b.op('Conv', [x, w([6, 1, 3, 3]), w([6])], { group: 3, pads: [1, 1, 1, 1] }) },
+  { name: 'BatchNormalization on [N, C, H, W]', shape: [2, 3, 4, 4], body: (b, x, w) => b.op('BatchNormalization', [x, w([3]), w([3]), w([3]), w([3], [0.5, 1, 2])], { epsilon: float(1e-3) }) },
+  { name: 'BatchNormalization on [N, C]', shape: [4, 3], body: (b, x, w) => b.op('BatchNormalization', [x, w([3]), w([3]), w([3]), w([3], [0.5, 1, 2])]) },
+  { name: 'Relu, Sigmoid, Tanh', shape: [2, 3, 4, 4], body: (b, x) => b.op('Tanh', [b.op('Sigmoid', [b.op('Relu', [x])])]) },
+  { name: 'LeakyRelu', shape: [2, 6], body: (b, x) => b.op('LeakyRelu', [x], { alpha: float(0.2) }) },
+  { name: 'PRelu with a per-channel slope [C, 1, 1]', shape: [2, 3, 4, 4], body: (b, x, w) => b.op('PRelu', [x, w([3, 1, 1])]) },
+  { name: 'PRelu with a full slope [C, H, W]', shape: [2, 3, 2, 2], body: (b, x, w) => b.op('PRelu', [x, w([3, 2, 2])]) },
+  { name: 'Clip to [0, 0.3] (ReLU with a maximum)', shape: [2, 6], body: (b, x, w) => b.op('Clip', [x, w([], [0]), w([], [0.3])]) },
+  { name: 'Clip to [-0.2, 0.4]', shape: [2, 6], body: (b, x, w) => b.op('Clip', [x, w([], [-0.2]), w([], [0.4])]) },
+  { name: 'Clip with only a minimum', shape: [2, 6], body: (b, x, w) => b.op('Clip', [x, w([], [-0.2])]) },
+  { name: 'HardSigmoid with alpha 0.3, beta 0.4', shape: [2, 6], body: (b, x) => b.op('HardSigmoid', [b.op('Mul', [x, b.constFloat([4], [])])], { alpha: float(0.3), beta: float(0.4) }) },
+  { name: 'Elu, Softplus, Softsign', shape: [2, 6], body: (b, x) => b.op('Softsign', [b.op('Softplus', [b.op('Elu', [x], { alpha: float(0.7) })])]) },
+  { name: 'Softmax', shape: [3, 5], body: (b, x) => b.op('Softmax', [x]) },
+  { name: 'LogSoftmax', shape: [3, 5], body: (b, x) => b.op('LogSoftmax', [x], { axis: 1 }) },
+  { name: 'Softmax over the channels of [N, C, H, W]', shape: [2, 3, 2, 2], body: (b, x) => b.op('Softmax', [x], { axis: 1 }) },
+  { name: 'Softmax over the width of [N, C, H, W]', shape: [2, 3, 2, 4], body: (b, x) => b.op('Softmax', [x], { axis: 3 }) },
+  { name: 'MaxPool 2x2', shape: [2, 3, 6, 6], body: (b, x) => b.op('MaxPool', [x], { kernel_shape: [2, 2], strides: [2, 2] }) },
+  { name: 'MaxPool 3x3 stride 2 with pads (padding never wins)', shape: [2, 3, 7, 7], body: (b, x) => b.op('MaxPool', [b.op('Sub', [x, b.constFloat([5], [])])], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 0, 0, 1] }) },
+  { name: 'MaxPool with ceil_mode', shape: [2, 3, 7, 7], body: (b, x) => b.op('MaxPool', [x], { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 }) },
+  { name: 'AveragePool, same pads not counted', shape: [2, 3, 5, 5], body: (b, x) => b.op('AveragePool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }) },
+  { name: 'AveragePool, pads counted', shape: [2, 3, 5, 5], body: (b, x) => b.op('AveragePool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 1 }) },
+  { name: 'GlobalAveragePool + Flatten + Gemm', shape: [2, 3, 4, 4], body: (b, x, w) => b.op('Gemm', [b.op('Flatten', [b.op('GlobalAveragePool', [x])]), w([2, 3])], { transB: 1 }) },
+  { name: 'GlobalMaxPool', shape: [2, 3, 4, 4], body: (b, x) => b.op('GlobalMaxPool', [x]) },
+  { name: 'Conv + Flatten + Gemm (dense rows reordered, not the data)', shape: [2, 2, 5, 5], body: (b, x, w) => b.op('Gemm', [b.op('Flatten', [conv(b, x, w, 3, 2, 3)]), w([4, 27])], { transB: 1 }) },
+  { name: 'Conv + Flatten + Relu (data put in ONNX order)', shape: [2, 2, 5, 5], body: (b, x, w) => b.op('Relu', [b.op('Flatten', [conv(b, x, w, 3, 2, 3)])]) },
+  { name: 'Conv + Reshape to [N, -1] + MatMul', shape: [2, 2, 5, 5], body: (b, x, w) => b.op('MatMul', [b.op('Reshape', [conv(b, x, w, 3, 2, 3), b.constInt64([-1, 27])]), w([27, 4])]) },
+  { name: 'Reshape [N, 12] to [N, 3, 2, 2] + Conv', shape: [2, 12], body: (b, x, w) => conv(b, b.op('Reshape', [x, b.constInt64([0, 3, 2, 2])]), w, 2, 3, 1) },
+  { name: 'Transpose NCHW -> NHWC -> NCHW around Relu', shape: [2, 3, 4, 5], body: (b, x) => b.op('Transpose', [b.op('Relu', [b.op('Transpose', [x], { perm: [0, 2, 3, 1] })])], { perm: [0, 3, 1, 2] }) },
+  { name: 'Transpose to [N, W, H, C] as the output', shape: [2, 3, 4, 5], body: (b, x) => b.op('Transpose', [x], { perm: [0, 3, 2, 1] }) },
+  { name: 'Unsqueeze then Squeeze (opset 13, axes as inputs)', shape: [2, 6], body: (b, x) => b.op('Squeeze', [b.op('Relu', [b.op('Unsqueeze', [x, b.constInt64([1, 3])])]), b.constInt64([3])]) },
+  { name: 'Squeeze [N, C, 1, 1] to [N, C]', shape: [2, 3, 4, 4], body: (b, x) => b.op('Squeeze', [b.op('GlobalAveragePool', [x]), b.constInt64([2, 3])]) },
+  { name: 'Dropout and Identity', shape: [2, 6], body: (b, x) => b.op('Identity', [b.op('Dropout', [x])]) },
+  { name: 'Add, Sub, Mul, Div with constants on both sides', shape: [2, 3, 2, 2], body: (b, x, w) => b.op('Div', [w([], [2]), b.op('Add', [b.op('Mul', [b.op('Sub', [w([3, 1, 1]), x]), w([1, 3, 2, 2])]), b.constFloat([7], [])])]) },
+  { name: 'Add of two computed tensors (a residual)', shape: [2, 3, 4, 4], body: (b, x, w) => b.op('Add', [x, conv(b, x, w, 3, 3, 3, { pads: [1, 1, 1, 1] })]) },
+  { name: 'Mul of two computed tensors', shape: [2, 6], body: (b, x) => b.op('Mul', [x, b.op('Sigmoid', [x])]) },
+  { name: 'Pad with zeros and with a value', shape: [2, 3, 4, 4], body: (b, x, w) => b.op('Pad', [b.op('Pad', [x, b.constInt64([0, 0, 1, 2, 0, 0, 0, 1])]), b.constInt64([0, 0, 1, 1, 0, 0, 1, 1]), w([], [0.5])]) },
+  { name: 'Concat on channels', shape: [2, 3, 4, 4], body: (b, x, w) => b.op('Concat', [x, conv(b, x, w, 2, 3, 1)], { axis: 1 }) },
+  { name: 'Concat on features', shape: [2, 5], body: (b, x) => b.op('Concat', [x, b.op('Relu', [x])], { axis: -1 }) },
+];
+
+describe('each op against onnxruntime', () => {
+  test.each(CASES)('$name', async ({ shape, body, opset }) => {
+    const symbolic = ['N', ...shape.slice(1)];
+    const bytes = singleInputModel(symbolic, body, opset);
+    const input = randomFloats(shape.reduce((a, d) => a * d, 1), 7);
+    const expected = await runOrt(bytes, input, shape);
+    const actual = runImported(bytes, input, shape);
+    expect(actual.dims).toEqual(expected.dims);
+    expect(maxAbsDifference(actual.data, expected.data)).toBeLessThan(1e-5);
+  });
+});
