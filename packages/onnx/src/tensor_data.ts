@@ -12,6 +12,7 @@ export interface ConstTensor {
 /** Raised for a tensor the reader refuses; the importer adds the file and node. */
 export class TensorDataError extends Error {}
 
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const FLOAT_TYPES = new Set<number>([DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16]);
 const BYTES: Record<number, number> = {
   [DataType.FLOAT]: 4,
@@ -49,6 +50,8 @@ function halfToFloat(bits: number): number {
 }
 
 function fromRaw(raw: Uint8Array, dataType: number, count: number): Float32Array | number[] {
+  // The common case, float32 on a little-endian machine: one copy of the bytes.
+  if (dataType === DataType.FLOAT && LITTLE_ENDIAN) return new Float32Array(new Uint8Array(raw).buffer, 0, count);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const read = (i: number): number => {
     switch (dataType) {

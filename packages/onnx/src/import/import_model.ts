@@ -98,7 +98,12 @@ function convertGraph(graph: OnnxGraph): ImportedModel {
     const rank = ctx.semanticShape(value).length;
     return ctx.stored(value, ImportContext.preferredPerm(rank), () => ctx.layerName({ name: output.name, opType: 'Permute' }, '_layout'));
   });
-  const model = tfl.model({ inputs: graph.inputs.map((i) => ctx.values.get(i.name)!.tensor), outputs });
+  let model: tfl.LayersModel;
+  try {
+    model = tfl.model({ inputs: graph.inputs.map((i) => ctx.values.get(i.name)!.tensor), outputs });
+  } catch (error) {
+    throw new ImportError(`cannot assemble the TF.js model: ${(error as Error).message}`, graph.source);
+  }
   const signature: OnnxSignature = {
     inputs: graph.inputs.map((input, i) => ({ name: input.name, layout: layouts[i] })),
     outputs: graph.outputs.map((o) => ({ name: o.name })),

@@ -38,7 +38,10 @@ export function convertConv(node: OnnxNode, ctx: ImportContext): void {
     ? // [c*m, 1, kh, kw] -> [kh, kw, c, m]
       { values: transposeFloats(values, [channels, multiplier, kh, kw], [2, 3, 0, 1]), shape: [kh, kw, channels, multiplier] }
     : { values: transposeFloats(values, [filters, perGroup, kh, kw], [2, 3, 1, 0]), shape: [kh, kw, perGroup, filters] };
-  const layer = depthwise ? tfl.layers.depthwiseConv2d({ ...common, depthMultiplier: multiplier }) : tfl.layers.conv2d({ ...common, filters });
+  // Zero initializers: the ONNX weights replace them, and drawing random ones costs more than the import.
+  const layer = depthwise
+    ? tfl.layers.depthwiseConv2d({ ...common, depthwiseInitializer: 'zeros', depthMultiplier: multiplier })
+    : tfl.layers.conv2d({ ...common, kernelInitializer: 'zeros', filters });
   const weights = bias ? [kernel, { values: Float32Array.from(bias.values), shape: [filters] }] : [kernel];
   ctx.values.set(node.outputs[0], { tensor: ctx.applyWithWeights(layer, input, weights), perm: NHWC });
 }

@@ -21,7 +21,8 @@ function addDense(node: OnnxNode, ctx: ImportContext, input: string, kernel: Flo
   if (shape[1] !== inputs) unsupported(`input has ${shape[1]} features, the weight expects ${inputs}`);
   const rows = x.flattened ? reorderFlattenedRows(kernel, x.flattened, units, false) : kernel;
   const tensor = x.flattened ? x.tensor : ctx.stored(x, [0, 1], () => ctx.layerName(node, '_2d'));
-  const layer = tfl.layers.dense({ units, useBias: bias !== undefined, name: ctx.layerName(node) });
+  // Zero initializers: the ONNX weights replace them, and drawing random ones costs more than the import.
+  const layer = tfl.layers.dense({ units, useBias: bias !== undefined, kernelInitializer: 'zeros', name: ctx.layerName(node) });
   const weights = [{ values: rows, shape: [inputs, units] }, ...(bias ? [{ values: bias, shape: [units] }] : [])];
   ctx.values.set(outputName, { tensor: ctx.applyWithWeights(layer, tensor, weights), perm: [0, 1] });
 }

@@ -1,0 +1,170 @@
+// Export: ternary models as standard ONNX (float and int8 + DequantizeLinear), run by onnxruntime
+// with the outputs TF.js computes; QONNX for FINN; metadata; the imported interface kept; round trips.
+import { loadDataset, type LabeledImages } from '@sparse-ternary/datasets';
+import { initEngine } from '@sparse-ternary/engine';
+import { binaryQuantizer, ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import * as ort from 'onnxruntime-node';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ExportError, exportOnnx, importOnnx, readOnnx, saveOnnx, type WeightFormat } from './index';
+import { QONNX_DOMAIN } from './proto';
+import { quant } from './qonnx_quant';
+import { checkWithOnnx } from './testing/onnx_checker';
+import { maxAbsDifference } from './testing/onnx_fixtures';
+import { sharedModel, SHARED_MODELS } from './testing/shared_models';
+
+const FORMATS: WeightFormat[] = ['float', 'int8', 'qonnx'];
+let testSet: LabeledImages;
+
+beforeAll(async () => {
+  await initEngine({ backend: 'ort' });
+  testSet = loadDataset('fashion-mnist', { env: {} }).test;
+});
+
+/** The first n test images as [n, 28, 28, 1] (pixels / 255), and the same data as NCHW (one channel: the same order). */
+const firstImages = (n: number) => Float32Array.from(testSet.images.subarray(0, n * 784), (p) => p / 255);
+
+/** onnxruntime with its default (full) graph optimizations, as a user runs the file. */
+async function runOnnx(bytes: Uint8Array, feeds: Record<string, { data: Float32Array; dims: number[] }>): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(bytes);
+  const out = await session.run(Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor('float32', v.data, v.dims)])));
+  await session.release();
+  return out[session.outputNames[0]].data as Float32Array;
+}
+
+const predict = (model: tfl.LayersModel, nhwc: Float32Array, shape: number[]) => tf.tidy(() => (model.predict(tf.tensor(nhwc, shape)) as tf.Tensor).dataSync() as Float32Array);
+
+describe.each(SHARED_MODELS)('a ternarized %s imported from PyTorch', (name) => {
+  let model: tfl.LayersModel;
+  let deltas: { name: string; delta: number; alpha: number; sparsity: number }[];
+  const exported: Partial<Record<WeightFormat, Uint8Array>> = {};
+
+  beforeAll(() => {
+    model = importOnnx(sharedModel(name)).model;
+    deltas = ternarizeModel(model, twnQuantizer()).layers;
+    for (const format of FORMATS) exported[format] = exportOnnx(model, { format, method: 'twn', layers: deltas }).bytes;
+  });
+
+  test.each(['float', 'int8'] as const)('%s export runs in onnxruntime and matches TF.js within 1e-5 on 256 test images', async (format) => {
+    const images = firstImages(256);
+    const expected = predict(model, images, [256, 28, 28, 1]);
+    const actual = await runOnnx(exported[format]!, { input: { data: images, dims: [256, 1, 28, 28] } });
+    expect(actual.length).toBe(expected.length);
+    expect(maxAbsDifference(actual, expected)).toBeLessThan(1e-5);
+  });
+
+  test('keeps the input and output names and the NCHW layout', () => {
+    for (const format of FORMATS) {
+      const graph = readOnnx(exported[format]!);
+      expect(graph.inputs).toEqual([{ name: 'input', dims: ['batch', 1, 28, 28], elemType: 1 }]);
+      expect(graph.outputs.map((o) => [o.name, o.dims])).toEqual([['logits', ['batch', 10]]]);
+      expect(graph.opset).toBe(13);
+    }
+  });
+
+  test('float weights are exactly {-alpha, 0, +alpha} per layer; int8 ones are {-1, 0, 1} and several times smaller on disk', () => {
+    const float = readOnnx(exported.float!);
+    const int8 = readOnnx(exported.int8!);
+    const weights = [...float.constants].filter(([key]) => key.endsWith('.weight'));
+    expect(weights).toHaveLength(4);
+    weights.forEach(([key, tensor], i) => {
+      expect(new Set(Array.from(tensor.values, Math.abs))).toEqual(new Set([0, Math.fround(deltas[i].alpha)]));
+      expect(new Set(int8.constants.get(`${key}.int8`)!.values)).toEqual(new Set([-1, 0, 1]));
+      expect(int8.constants.get(`${key}.scale`)!.values[0]).toBe(Math.fround(deltas[i].alpha));
+    });
+    expect(exported.int8!.length * 3).toBeLessThan(exported.float!.length);
+  });
+
+  test('QONNX: each weight passes through a 2-bit signed narrow Quant with scale alpha, which holds it exactly', () => {
+    const graph = readOnnx(exported.qonnx!);
+    const quants = graph.nodes.filter((n) => n.opType === 'Quant');
+    expect(quants).toHaveLength(4);
+    quants.forEach((node, i) => {
+      expect(node.domain).toBe(QONNX_DOMAIN);
+      expect(Object.fromEntries(node.attributes)).toEqual({ signed: 1, narrow: 1, rounding_mode: 'ROUND' });
+      const [weight, scale, zero, bits] = node.inputs.map((input) => graph.constants.get(input)!);
+      expect([scale.values[0], zero.values[0], bits.values[0]]).toEqual([Math.fround(deltas[i].alpha), 0, 2]);
+      const dequantized = quant(weight.values, scale.values[0], 0, 2, { signed: true, narrow: true, roundingMode: 'ROUND' });
+      expect(maxAbsDifference(dequantized, weight.values)).toBe(0);
+      expect(new Set(dequantized)).toEqual(new Set([-scale.values[0], 0, scale.values[0]]));
+    });
+  });
+
+  test('metadata_props record the method and, per layer, sparsity, alpha and Delta', () => {
+    const metadata = readOnnx(exported.int8!).metadata;
+    expect(metadata.get('sparse_ternary.method')).toBe('twn');
+    expect(metadata.get('sparse_ternary.format')).toBe('int8');
+    const layers = JSON.parse(metadata.get('sparse_ternary.layers')!);
+    expect(layers.map((l: { levels: string }) => l.levels)).toEqual(['ternary', 'ternary', 'ternary', 'ternary']);
+    layers.forEach((l: { sparsity: number; alpha: number; delta: number }, i: number) => {
+      expect(l.sparsity).toBeCloseTo(deltas[i].sparsity, 10);
+      expect(l.alpha).toBe(deltas[i].alpha);
+      expect(l.delta).toBe(deltas[i].delta);
+    });
+  });
+
+  test('every format passes onnx.checker.check_model', () => {
+    expect(checkWithOnnx({ [`${name}-float`]: exported.float!, [`${name}-int8`]: exported.int8!, [`${name}-qonnx`]: exported.qonnx! })).toBe('checked 3');
+  });
+
+  test.each(FORMATS)('round trip: import(export(m)) gives the outputs of m (%s)', (format) => {
+    const images = firstImages(64);
+    const back = importOnnx(exported[format]!).model;
+    expect(maxAbsDifference(predict(back, images, [64, 28, 28, 1]), predict(model, images, [64, 28, 28, 1]))).toBeLessThan(1e-6);
+    back.dispose();
+  });
+});
+
+describe('export of models built in TF.js', () => {
+  test('binary kernels become QONNX BipolarQuant nodes', () => {
+    const input = tfl.input({ shape: [6] });
+    const output = tfl.layers.dense({ units: 3, useBias: false }).apply(input) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: output });
+    ternarizeModel(model, binaryQuantizer());
+    const { bytes, layers } = exportOnnx(model, { format: 'qonnx' });
+    expect(layers.map((l) => [l.levels, l.sparsity])).toEqual([['binary', 0]]);
+    const graph = readOnnx(bytes);
+    const node = graph.nodes.find((n) => n.opType === 'BipolarQuant')!;
+    expect(node.domain).toBe(QONNX_DOMAIN);
+    expect(graph.constants.get(node.inputs[1])!.values[0]).toBe(Math.fround(layers[0].alpha));
+    expect(checkWithOnnx({ binary: bytes })).toBe('checked 1');
+  });
+
+  test('an NHWC model stays NHWC: a leading Transpose, and onnxruntime matches TF.js', async () => {
+    const input = tfl.input({ shape: [6, 6, 2], name: 'image' });
+    const conv = tfl.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(input) as tfl.SymbolicTensor;
+    const output = tfl.layers.dense({ units: 4 }).apply(tfl.layers.flatten().apply(conv) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: output });
+    const { bytes } = exportOnnx(model, { inputLayout: 'NHWC' });
+    const graph = readOnnx(bytes);
+    expect(graph.inputs[0]).toEqual({ name: 'image', dims: ['batch', 6, 6, 2], elemType: 1 });
+    expect(graph.nodes[0].opType).toBe('Transpose');
+    const data = Float32Array.from({ length: 2 * 72 }, (_, i) => Math.sin(i));
+    expect(maxAbsDifference(await runOnnx(bytes, { image: { data, dims: [2, 6, 6, 2] } }), predict(model, data, [2, 6, 6, 2]))).toBeLessThan(1e-5);
+    expect(importOnnx(bytes).signature.inputs[0].layout).toBe('NHWC');
+  });
+
+  test('an unsupported layer is named', () => {
+    const input = tfl.input({ shape: [4, 3] });
+    const model = tfl.model({ inputs: input, outputs: tfl.layers.layerNormalization().apply(input) as tfl.SymbolicTensor });
+    expect(() => exportOnnx(model)).toThrow(new ExportError('LayerNormalization layers have no ONNX export', model.layers[1].name));
+  });
+
+  test('saveOnnx writes atomically and names an unwritable path', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'export-'));
+    try {
+      const input = tfl.input({ shape: [3] });
+      const model = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 2 }).apply(input) as tfl.SymbolicTensor });
+      const file = path.join(dir, 'model.onnx');
+      const { bytes } = saveOnnx(model, file);
+      expect(new Uint8Array(readFileSync(file))).toEqual(bytes);
+      expect(readdirSync(dir)).toEqual(['model.onnx']);
+      expect(() => saveOnnx(model, path.join(dir, 'missing', 'model.onnx'))).toThrow(/cannot write .*missing\/model\.onnx/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
