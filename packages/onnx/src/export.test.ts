@@ -1,7 +1,8 @@
 // Export: ternary models as standard ONNX (float and int8 + DequantizeLinear), run by onnxruntime
 // with the outputs TF.js computes; QONNX for FINN; metadata; the imported interface kept; round trips.
 import { loadDataset, type LabeledImages } from '@sparse-ternary/datasets';
-import { initEngine } from '@sparse-ternary/engine';
+import { initEngine, seededRandom } from '@sparse-ternary/engine';
+import { buildModel } from '@sparse-ternary/models';
 import { binaryQuantizer, ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -10,6 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ExportError, exportOnnx, importOnnx, readOnnx, saveOnnx, type WeightFormat } from './index';
+import { NCHW, transposeFloats } from './layout';
 import { QONNX_DOMAIN } from './proto';
 import { quant } from './qonnx_quant';
 import { checkWithOnnx } from './testing/onnx_checker';
@@ -119,6 +121,25 @@ describe.each(SHARED_MODELS)('a ternarized %s imported from PyTorch', (name) => 
 });
 
 describe('export of models built in TF.js', () => {
+  // Every topology of @sparse-ternary/models, with random BatchNorm statistics, ternarized, as int8 ONNX.
+  test.each(['tfc', 'lenet5', 'cnv', 'vgg7'] as const)('%s runs in onnxruntime with the outputs of TF.js', async (topology) => {
+    const model = buildModel(topology, { widthMultiplier: 0.125, dropout: topology === 'tfc' ? 0.2 : 0, seed: 1 });
+    const random = seededRandom(3);
+    const variances = model.weights.map((w) => w.name.includes('variance'));
+    model.setWeights(model.getWeights().map((w, i) => tf.tensor(Float32Array.from({ length: w.size }, () => (variances[i] ? 0.5 : -0.5) + random()), w.shape)));
+    ternarizeModel(model, twnQuantizer());
+    const { bytes, layers } = exportOnnx(model, { format: 'int8' });
+    expect(layers.every((l) => l.levels === 'ternary' || l.levels === 'binary')).toBe(true);
+    const [height, width, channels] = model.inputs[0].shape.slice(1) as number[];
+    const nhwc = Float32Array.from({ length: 4 * height * width * channels }, () => random());
+    const nchw = transposeFloats(nhwc, [4, height, width, channels], NCHW);
+    const input = readOnnx(bytes).inputs[0].name;
+    const actual = await runOnnx(bytes, { [input]: { data: nchw, dims: [4, channels, height, width] } });
+    expect(maxAbsDifference(actual, predict(model, nhwc, [4, height, width, channels]))).toBeLessThan(1e-5);
+    // Probabilities away from 0 and 1, so that the comparison sees the logits.
+    expect(actual.some((p) => p > 0.01 && p < 0.99)).toBe(true);
+  });
+
   test('binary kernels become QONNX BipolarQuant nodes', () => {
     const input = tfl.input({ shape: [6] });
     const output = tfl.layers.dense({ units: 3, useBias: false }).apply(input) as tfl.SymbolicTensor;
