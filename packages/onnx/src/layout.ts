@@ -11,7 +11,6 @@ export const identity = (rank: number): number[] => Array.from({ length: rank },
 export const NHWC: Perm = [0, 2, 3, 1];
 export const NCHW: Perm = [0, 3, 1, 2];
 
-export const isIdentity = (perm: Perm) => perm.every((p, i) => p === i);
 export const samePerm = (a: Perm, b: Perm) => a.length === b.length && a.every((p, i) => p === b[i]);
 
 export function invert(perm: Perm): number[] {

@@ -30,7 +30,7 @@ const BYTES: Record<number, number> = {
 };
 
 /** Checks that dimensions are non-negative integers whose product stays within `maxElements`. */
-export function checkedElementCount(dims: readonly number[], maxElements: number, what: string): number {
+function checkedElementCount(dims: readonly number[], maxElements: number, what: string): number {
   let count = 1;
   for (const d of dims) {
     if (!Number.isSafeInteger(d) || d < 0) throw new TensorDataError(`${what} has dimension ${d}`);
@@ -115,4 +115,3 @@ export function readTensor(tensor: onnx.ITensorProto, maxElements: number): Cons
   return { dims, values: FLOAT_TYPES.has(dataType) ? Float32Array.from(field) : field.slice() };
 }
 
-export const elementCount = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
