@@ -41,7 +41,7 @@ const predict = (model: tfl.LayersModel, nhwc: Float32Array, shape: number[]) =>
 
 describe.each(SHARED_MODELS)('a ternarized %s imported from PyTorch', (name) => {
   let model: tfl.LayersModel;
-  let deltas: { name: string; delta: number; alpha: number; sparsity: number }[];
+  let deltas: { name: string; delta: number; alpha: number; sparsity: number; size: number }[];
   const exported: Partial<Record<WeightFormat, Uint8Array>> = {};
 
   beforeAll(() => {
@@ -95,8 +95,13 @@ describe.each(SHARED_MODELS)('a ternarized %s imported from PyTorch', (name) => 
     });
   });
 
-  test('metadata_props record the method and, per layer, sparsity, alpha and Delta', () => {
+  test('metadata_props record the method, per layer sparsity, alpha and Delta, and the hardware cost', () => {
     const metadata = readOnnx(exported.int8!).metadata;
+    const cost = JSON.parse(metadata.get('sparse_ternary.hardware_cost')!);
+    expect(cost.weights).toBe(deltas.reduce((n, l) => n + l.size, 0));
+    expect(cost.sparsity).toBeCloseTo(deltas.reduce((n, l) => n + l.sparsity * l.size, 0) / cost.weights, 6);
+    expect(cost.kernelBytes.binary).toBe(Math.ceil((cost.weights + 32 * 4) / 8));
+    expect(Object.keys(cost.fpga)).toEqual(['binary', 'ternary', 'sparse-ternary']);
     expect(metadata.get('sparse_ternary.method')).toBe('twn');
     expect(metadata.get('sparse_ternary.format')).toBe('int8');
     const layers = JSON.parse(metadata.get('sparse_ternary.layers')!);

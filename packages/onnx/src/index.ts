@@ -8,4 +8,3 @@ export { ElementwiseFunction, type ElementwiseFunctionArgs } from './layers/elem
 export { ConstantPadding2D } from './layers/constant_padding';
 export { exportOnnx, saveOnnx, METADATA_PREFIX, type ExportOptions, type ExportResult } from './export/export_model';
 export { type ExportedLayer, type WeightFormat } from './export/export_context';
-export { kernelLevels, type KernelLevels, type WeightLevels } from './export/weight_levels';

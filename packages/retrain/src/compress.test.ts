@@ -4,8 +4,8 @@ import path from 'node:path';
 import { initEngine } from '@sparse-ternary/engine';
 import type { LabeledImages } from '@sparse-ternary/datasets';
 import { mnistSubset } from './testing/mnist_subset';
-import { sfc } from '@sparse-ternary/models';
-import { l2, qtrDeadzone } from '@sparse-ternary/regularizers';
+import { lenet5, sfc } from '@sparse-ternary/models';
+import { l2, qtrCost, qtrDeadzone } from '@sparse-ternary/regularizers';
 import { compress } from './compress';
 
 let trainSet: LabeledImages;
@@ -36,6 +36,31 @@ describe('compress', () => {
     });
     expect(report.sparsity).toBeGreaterThan(0.3);
     expect(report.accuracy).toBeGreaterThan(0.6);
+  });
+
+  test('hardware cost: the report carries the deployed cost, and qtr-cost is weighed by each layer c_l', async () => {
+    const model = lenet5({ widthMultiplier: 0.25, seed: 1 });
+    const { report } = await compress(model, trainSet, { ...base(), epochs: { stage1: 1, stage3: 0 }, learningRate: 0, hardwareCost: 'operations', regularizers: [qtrCost(1e-3)] });
+    // Operations: a conv weight is used at every output position (24 x 24 and 8 x 8), a dense one once.
+    const costs = Object.values(report.layerCosts!);
+    expect(costs[0] / costs[2]).toBeCloseTo(576, 6);
+    expect(costs[1] / costs[2]).toBeCloseTo(64, 6);
+    expect(report.hardware.layers.map((l) => l.kernel)).toEqual(Object.keys(report.layerCosts!));
+    expect(report.hardware.sparsity).toBeCloseTo(report.sparsity, 6);
+    // With the learning rate 0 the weights stay put, so the term is the unit-cost term weighed per layer.
+    const unit = await compress(lenet5({ widthMultiplier: 0.25, seed: 1 }), trainSet, { ...base(), epochs: { stage1: 1, stage3: 0 }, learningRate: 0, regularizers: [qtrCost(1e-3)] });
+    const weighed = report.stages[0].history[0].regularizerTerms['qtr-cost'];
+    const plain = unit.report.stages[0].history[0].regularizerTerms['qtr-cost'];
+    expect(unit.report.layerCosts).toBeUndefined();
+    // Each layer's soft count of non-zeros S_l on the initial weights (TWN threshold 0.7 mean |w|, tau = 0.1 Delta).
+    const initial = lenet5({ widthMultiplier: 0.25, seed: 1 });
+    const counts = initial.layers.filter((l) => ['Conv2D', 'Dense'].includes(l.getClassName())).map((l) => {
+      const w = Array.from(l.getWeights()[0].dataSync());
+      const delta = (0.7 * w.reduce((a, v) => a + Math.abs(v), 0)) / w.length;
+      return w.reduce((a, v) => a + 1 / (1 + Math.exp(-(Math.abs(v) - delta) / (0.1 * delta))), 0);
+    });
+    expect(plain).toBeCloseTo(1e-3 * counts.reduce((a, b) => a + b, 0), 2);
+    expect(weighed).toBeCloseTo(1e-3 * counts.reduce((a, c, i) => a + costs[i] * c, 0), 2);
   });
 
   test('prune-then-quantize prunes to the asked sparsity by magnitude; the float baseline stays dense', async () => {

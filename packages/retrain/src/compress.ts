@@ -12,6 +12,7 @@ import {
   type Masks,
   type Quantizer,
 } from '@sparse-ternary/quantize-prune';
+import { costReport, nonZeroCosts, type CostMeasure, type CostReport } from '@sparse-ternary/hw-cost';
 import type { Regularizer } from '@sparse-ternary/regularizers';
 import path from 'node:path';
 import { accuracy } from './evaluate';
@@ -41,6 +42,12 @@ export interface CompressOptions {
   quantizer?: Quantizer;
   /** Stage 1's regularizers (L2 plus a QTR variant for this method); stage 3 runs without QTR. */
   regularizers?: Regularizer[];
+  /**
+   * Weigh each layer's regularization by the hardware cost of one of its non-zeros: 'operations'
+   * (additions per inference: convolutions, reused at every output position, cost more) or
+   * 'memory' (bits per non-zero in the layer's smallest sparse encoding). Default: every layer 1.
+   */
+  hardwareCost?: CostMeasure;
   /** prune-then-quantize: the sparsity of its magnitude pruning. */
   pruneSparsity?: number;
   policy?: LayerPolicy;
@@ -65,6 +72,10 @@ export interface CompressReport {
   layers: LayerStats[];
   sparsity: number;
   histograms: { beforeStage1: WeightHistogram[]; afterStage1: WeightHistogram[] };
+  /** Memory, operations and FPGA estimates of the deployed network. */
+  hardware: CostReport;
+  /** The per-layer costs c_l the regularizers used (absent: all 1). */
+  layerCosts?: Record<string, number>;
 }
 
 /** What stage 1 trains with: prune-then-quantize trains float first, as Deep Compression does. */
@@ -114,6 +125,7 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
     stages.push({ stage: stage0, history: pretrained.history });
   }
   const beforeStage1 = weightHistograms(model, undefined, options.policy);
+  const layerCosts = options.hardwareCost ? nonZeroCosts(model, options.hardwareCost) : undefined;
 
   const stage1 = 'stage 1';
   const stage1Epochs = prunes ? options.epochs.stage1 : options.epochs.stage1 + options.epochs.stage3;
@@ -123,6 +135,7 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
     epochs: stage1Epochs,
     quantizer: stageQuantizer(method, ternary),
     regularizers: method === 'sparse-ternary' ? options.regularizers : withoutQtr,
+    layerCosts,
     checkpointDir: checkpointsFor(stage1),
   });
   stages.push({ stage: stage1, history: first.history });
@@ -141,6 +154,7 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
       quantizer: ternary,
       masks,
       regularizers: withoutQtr,
+      layerCosts,
       checkpointDir: checkpointsFor(stage3),
     });
     stages.push({ stage: stage3, history: third.history });
@@ -156,6 +170,8 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
       layers: deployed.layers,
       sparsity: deployed.sparsity,
       histograms: { beforeStage1, afterStage1 },
+      hardware: costReport(model),
+      ...(layerCosts ? { layerCosts } : {}),
     },
   };
 }

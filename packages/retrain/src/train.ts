@@ -70,6 +70,11 @@ export interface TrainOptions {
   checkpointDir?: string;
   /** Continue from the checkpoint in checkpointDir, if there is one for this stage. */
   resume?: boolean;
+  /**
+   * c_l, the hardware cost of one non-zero weight, by kernel variable name (from
+   * @sparse-ternary/hw-cost's nonZeroCosts); the regularizers weigh each layer by it. Default 1.
+   */
+  layerCosts?: Readonly<Record<string, number>>;
 }
 
 export interface TrainResult {
@@ -118,8 +123,8 @@ async function restore(dir: string, stage: string, model: tfl.LayersModel, optim
   return checkpoint.state;
 }
 
-/** Regularizers see each layer's hardware cost c_l; 1 until @sparse-ternary/hw-cost provides it. */
-const UNIT_COST = 1;
+/** A layer's c_l: its hardware cost when given, else 1. */
+const costOf = (costs: Readonly<Record<string, number>> | undefined, kernel: string) => costs?.[kernel] ?? 1;
 
 /**
  * One pass over the quantized kernels at the end of an epoch: the fraction of q(W) that is zero,
@@ -132,6 +137,7 @@ function epochStatistics(
   step: number,
   masks?: Masks,
   policy?: LayerPolicy,
+  costs?: Readonly<Record<string, number>>,
 ): { sparsity: number; regularizerTerms: Record<string, number> } {
   let zeros = 0;
   let size = 0;
@@ -143,7 +149,7 @@ function epochStatistics(
     q.dispose();
     zeros += counts.size - counts.nonZeros;
     size += counts.size;
-    weights.push({ name: t.name, w, delta, cost: UNIT_COST });
+    weights.push({ name: t.name, w, delta, cost: costOf(costs, t.name) });
   }
   const regularizerTerms = Object.fromEntries(regularizers.map((r) => [r.name, tf.tidy(() => r.penalty(weights, step).dataSync()[0])]));
   return { sparsity: size === 0 ? 0 : zeros / size, regularizerTerms };
@@ -184,7 +190,7 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
       optimizer.setLearningRate(schedule(step));
       const penalty = regularizers.length
         ? (weights: { name: string; w: tf.Tensor; delta: number }[]) =>
-            totalPenalty(regularizers, weights.map((w) => ({ ...w, cost: UNIT_COST })), step)
+            totalPenalty(regularizers, weights.map((w) => ({ ...w, cost: costOf(options.layerCosts, w.name) })), step)
         : undefined;
       const result = straightThroughStep(head.model, x, y, {
         quantizer,
@@ -225,7 +231,7 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
       epoch,
       loss: lossSum / batch,
       penalty: penaltySum / batch,
-      ...epochStatistics(model, quantizer, regularizers, step, options.masks, options.policy),
+      ...epochStatistics(model, quantizer, regularizers, step, options.masks, options.policy, options.layerCosts),
       seconds: (performance.now() - epochStart) / 1000,
     };
     if (options.test) {

@@ -5,7 +5,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { ExportError } from '../errors';
 import { compose, invert, permuteShape, samePerm, type Perm } from '../layout';
 import { QONNX_DOMAIN } from '../proto';
-import { kernelLevels, type WeightLevels } from './weight_levels';
+import { kernelLevels, type WeightLevels } from '@sparse-ternary/hw-cost';
 
 /** How quantized kernels are written. */
 export type WeightFormat = 'float' | 'int8' | 'qonnx';

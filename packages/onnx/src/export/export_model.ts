@@ -1,6 +1,7 @@
 // TF.js LayersModel -> ONNX: channels-first activations as ONNX and FINN expect, quantized kernels
 // in the chosen weight format, and the compression facts in metadata_props.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { costReport, costSummary } from '@sparse-ternary/hw-cost';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ExportError } from '../errors';
 import { signatureOf, type InputLayout } from '../import/import_model';
@@ -21,7 +22,7 @@ export interface ExportOptions {
   method?: string;
   /** The quantizer's thresholds by kernel variable name (a compression report's `layers`). */
   layers?: readonly { name: string; delta: number }[];
-  /** A hardware cost summary, written as JSON. */
+  /** The hardware cost summary written as JSON; default: @sparse-ternary/hw-cost's summary of the model. */
   hardwareCost?: unknown;
 }
 
@@ -93,7 +94,7 @@ export function exportOnnx(model: tfl.LayersModel, options: ExportOptions = {}):
     [`${METADATA_PREFIX}layers`]: JSON.stringify(layerStats),
     [`${METADATA_PREFIX}sparsity`]: String(size ? zeros / size : 0),
     ...(options.method ? { [`${METADATA_PREFIX}method`]: options.method } : {}),
-    ...(options.hardwareCost !== undefined ? { [`${METADATA_PREFIX}hardware_cost`]: JSON.stringify(options.hardwareCost) } : {}),
+    [`${METADATA_PREFIX}hardware_cost`]: JSON.stringify(options.hardwareCost ?? costSummary(costReport(model))),
   };
   const bytes = ctx.builder.build({
     graphName: model.name,

@@ -1,0 +1,28 @@
+// A layer's weights as a ternary matrix in one canonical order: a row per output channel, a
+// column per input the output reads (its fan-in), row-major. Every encoding works on this.
+
+export interface TernaryMatrix {
+  rows: number;
+  cols: number;
+  /** -1, 0 or +1, row-major. */
+  values: Int8Array;
+}
+
+export const nonZeros = (m: TernaryMatrix): number => m.values.reduce((count, v) => count + (v !== 0 ? 1 : 0), 0);
+
+/** The lengths of the runs of zeros before each non-zero, in row-major order. */
+export function zeroRuns(m: TernaryMatrix): number[] {
+  const runs: number[] = [];
+  let run = 0;
+  for (const v of m.values) {
+    if (v === 0) run++;
+    else {
+      runs.push(run);
+      run = 0;
+    }
+  }
+  return runs;
+}
+
+/** Signs of the weights (zero stays zero): the ternary pattern of a kernel, whatever its alpha. */
+export const signs = (values: ArrayLike<number>): Int8Array => Int8Array.from(values, (v) => Math.sign(v));
