@@ -10,17 +10,22 @@ export interface TernaryMatrix {
 
 export const nonZeros = (m: TernaryMatrix): number => m.values.reduce((count, v) => count + (v !== 0 ? 1 : 0), 0);
 
-/** The lengths of the runs of zeros before each non-zero, in row-major order. */
-export function zeroRuns(m: TernaryMatrix): number[] {
-  const runs: number[] = [];
+/** Calls `visit` for each non-zero in row-major order with the run of zeros before it. */
+export function forEachNonZero(m: TernaryMatrix, visit: (run: number, value: number) => void): void {
   let run = 0;
   for (const v of m.values) {
     if (v === 0) run++;
     else {
-      runs.push(run);
+      visit(run, v);
       run = 0;
     }
   }
+}
+
+/** The lengths of the runs of zeros before each non-zero, in row-major order. */
+export function zeroRuns(m: TernaryMatrix): number[] {
+  const runs: number[] = [];
+  forEachNonZero(m, (run) => runs.push(run));
   return runs;
 }
 

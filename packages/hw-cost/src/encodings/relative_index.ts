@@ -3,7 +3,7 @@
 // filler entry that skips that many zeros without a weight, for gaps that do not fit. The best b
 // is searched per matrix and stored in a 5-bit header, with a count of entries.
 import { BitReader, BitWriter, EncodingError } from '../bit_stream';
-import { zeroRuns, type TernaryMatrix } from '../ternary_matrix';
+import { forEachNonZero, zeroRuns, type TernaryMatrix } from '../ternary_matrix';
 import { COUNT_BITS, type Encoding } from './encoding';
 
 const B_BITS = 5;
@@ -37,20 +37,14 @@ export const relativeIndex: Encoding = {
     const out = new BitWriter();
     out.write(b, B_BITS);
     out.write(entries, COUNT_BITS);
-    let run = 0;
-    for (const v of m.values) {
-      if (v === 0) {
-        run++;
-        continue;
-      }
+    forEachNonZero(m, (run, v) => {
       for (; run >= filler; run -= filler) {
         out.write(filler, b);
         out.write(0, 1);
       }
       out.write(run, b);
       out.write(v < 0 ? 1 : 0, 1);
-      run = 0;
-    }
+    });
     return out.finish();
   },
   decode(bytes, rows, cols) {

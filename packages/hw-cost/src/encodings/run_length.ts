@@ -1,7 +1,7 @@
 // Sparse: run-length coding of the zeros. Each non-zero stores the run of zeros before it as an
 // Elias gamma code of (run + 1), short for short runs, and a sign bit; a count header comes first.
 import { BitReader, BitWriter, EncodingError } from '../bit_stream';
-import { nonZeros, zeroRuns } from '../ternary_matrix';
+import { forEachNonZero, nonZeros, zeroRuns } from '../ternary_matrix';
 import { COUNT_BITS, type Encoding } from './encoding';
 
 const gammaBits = (x: number) => 2 * Math.floor(Math.log2(x)) + 1;
@@ -12,19 +12,13 @@ export const runLength: Encoding = {
   encode(m) {
     const out = new BitWriter();
     out.write(nonZeros(m), COUNT_BITS);
-    let run = 0;
-    for (const v of m.values) {
-      if (v === 0) {
-        run++;
-        continue;
-      }
+    forEachNonZero(m, (run, v) => {
       const x = run + 1;
       const width = Math.floor(Math.log2(x));
       out.write(0, width);
       out.write(x, width + 1);
       out.write(v < 0 ? 1 : 0, 1);
-      run = 0;
-    }
+    });
     return out.finish();
   },
   decode(bytes, rows, cols) {
