@@ -57,6 +57,10 @@ export interface CompressOptions {
   resume?: boolean;
   onBatchEnd?: (progress: BatchProgress) => void;
   onEpochEnd?: (progress: EpochProgress) => void | Promise<void>;
+  /** Stops after the current batch when aborted, checkpointed (with checkpointDir): see train's `signal`. */
+  signal?: AbortSignal;
+  /** Called when a stage starts, with its name and epochs. */
+  onStageStart?: (stage: string, epochs: number) => void;
 }
 
 export interface StageReport {
@@ -108,6 +112,7 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
     resume: options.resume,
     onBatchEnd: options.onBatchEnd,
     onEpochEnd: options.onEpochEnd,
+    signal: options.signal,
   };
   // QTR belongs to stage 1 of this method only; the other stages and the baselines keep the rest.
   const withoutQtr = options.regularizers?.filter((r) => !r.name.startsWith('qtr'));
@@ -115,6 +120,7 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
   const stages: StageReport[] = [];
   if (options.epochs.stage0) {
     const stage0 = 'stage 0';
+    options.onStageStart?.(stage0, options.epochs.stage0);
     const pretrained = await train(model, data, {
       ...common,
       stage: stage0,
@@ -129,6 +135,7 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
 
   const stage1 = 'stage 1';
   const stage1Epochs = prunes ? options.epochs.stage1 : options.epochs.stage1 + options.epochs.stage3;
+  options.onStageStart?.(stage1, stage1Epochs);
   const first = await train(model, data, {
     ...common,
     stage: stage1,
@@ -147,6 +154,7 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
     const pruner = method === 'sparse-ternary' ? ternary : targetSparsityQuantizer(options.pruneSparsity ?? 0.9);
     masks = quantizationPrune(model, pruner, options.policy).masks;
     const stage3 = 'stage 3';
+    options.onStageStart?.(stage3, options.epochs.stage3);
     const third = await train(model, data, {
       ...common,
       stage: stage3,

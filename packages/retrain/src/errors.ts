@@ -10,3 +10,17 @@ export class TrainingError extends Error {
     this.name = 'TrainingError';
   }
 }
+
+/** Training was asked to stop (its signal aborted): the position is checkpointed in `checkpointDir`, if one was given. */
+export class TrainingInterrupted extends Error {
+  constructor(
+    readonly stage: string,
+    readonly epoch: number,
+    /** Batches of the epoch done (resume starts at the next one). */
+    readonly batch: number,
+    readonly checkpointDir?: string,
+  ) {
+    super(`${stage} interrupted after batch ${batch} of epoch ${epoch + 1}${checkpointDir ? `; checkpoint in ${checkpointDir}` : ' (no checkpoint folder: nothing saved)'}`);
+    this.name = 'TrainingInterrupted';
+  }
+}

@@ -8,7 +8,7 @@ import { mnistSubset } from './testing/mnist_subset';
 import { sfc } from '@sparse-ternary/models';
 import { twnQuantizer } from '@sparse-ternary/quantize-prune';
 import { CheckpointError, loadCheckpoint } from './checkpoint';
-import { TrainingError } from './errors';
+import { TrainingError, TrainingInterrupted } from './errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { train } from './train';
 
@@ -48,6 +48,33 @@ describe('resuming from checkpoints', () => {
     const result = await train(resumed, data, { ...options, checkpointDir: dir, resume: true });
     expect(result.startEpoch).toBe(2);
     expect(weightsOf(resumed)).toEqual(weightsOf(uninterrupted));
+  });
+
+  test('an aborted signal stops after the batch, checkpoints mid-epoch, and resuming there ends with the same weights', async () => {
+    const uninterrupted = sfc({ widthMultiplier: 0.25, seed: 1 });
+    const reference = await train(uninterrupted, data, options);
+
+    const stopped = sfc({ widthMultiplier: 0.25, seed: 1 });
+    const controller = new AbortController();
+    const interruption = await train(stopped, data, {
+      ...options,
+      checkpointDir: dir,
+      signal: controller.signal,
+      onBatchEnd: (p) => p.epoch === 1 && p.batch === 6 && controller.abort(),
+    }).catch((error: unknown) => error);
+    expect(interruption).toBeInstanceOf(TrainingInterrupted);
+    expect(interruption).toMatchObject({ stage: 'stage 1', epoch: 1, batch: 6, checkpointDir: dir });
+    expect(loadCheckpoint(dir)!.state).toMatchObject({ stage: 'stage 1', epoch: 1, batch: 6, step: 15 + 6 });
+
+    const resumed = sfc({ widthMultiplier: 0.25, seed: 3 });
+    const batches: number[] = [];
+    const rest = await train(resumed, data, { ...options, checkpointDir: dir, resume: true, onBatchEnd: (p) => batches.push(p.batch) });
+    expect(rest.startEpoch).toBe(1);
+    expect(batches.slice(0, 2)).toEqual([7, 8]);
+    expect(batches).toHaveLength(9 + 15);
+    expect(weightsOf(resumed)).toEqual(weightsOf(uninterrupted));
+    // The resumed epoch's loss averages the batches it trained.
+    expect(rest.history[0].loss).not.toBeCloseTo(reference.history[1].loss, 6);
   });
 
   test('a NaN loss stops training and leaves the last good checkpoint in place', async () => {

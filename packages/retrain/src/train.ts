@@ -12,7 +12,7 @@ import {
 } from '@sparse-ternary/quantize-prune';
 import { totalPenalty, type Regularizer, type RegularizedWeight } from '@sparse-ternary/regularizers';
 import { CheckpointError, loadCheckpoint, writeCheckpoint, type StoredTensor } from './checkpoint';
-import { TrainingError } from './errors';
+import { TrainingError, TrainingInterrupted } from './errors';
 import { accuracy, quantizedAccuracy } from './evaluate';
 import { constantRate, type LearningRateSchedule } from './learning_rate';
 import { makeOptimizer, type OptimizerName, type SchedulableOptimizer } from './optimizer';
@@ -75,6 +75,12 @@ export interface TrainOptions {
    * @sparse-ternary/hw-cost's nonZeroCosts); the regularizers weigh each layer by it. Default 1.
    */
   layerCosts?: Readonly<Record<string, number>>;
+  /**
+   * Stops training after the current batch when aborted (Ctrl-C): the position is checkpointed
+   * mid-epoch (with checkpointDir) and a TrainingInterrupted is thrown; `resume` continues from
+   * the next batch.
+   */
+  signal?: AbortSignal;
 }
 
 export interface TrainResult {
@@ -172,10 +178,14 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
   const history: EpochProgress[] = [];
   let step = 0;
   let startEpoch = 0;
+  // Batches of the first epoch already trained (an interrupted epoch resumes where it stopped).
+  let skip = 0;
   if (options.resume && options.checkpointDir) {
     const state = await restore(options.checkpointDir, stage, model, optimizer);
     if (state) {
-      startEpoch = (state.epoch as number) + 1;
+      const midEpoch = typeof state.batch === 'number';
+      startEpoch = (state.epoch as number) + (midEpoch ? 0 : 1);
+      skip = midEpoch ? (state.batch as number) : 0;
       step = state.step as number;
     }
   }
@@ -186,7 +196,12 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
     let lossSum = 0;
     let penaltySum = 0;
     let batch = 0;
+    let trained = 0;
     for (const { x, y } of batches(data, { ...options.tensors, batchSize: options.batchSize, seed: options.seed ?? 0, epoch, augment: options.augment })) {
+      if (epoch === startEpoch && batch < skip) {
+        batch++;
+        continue;
+      }
       optimizer.setLearningRate(schedule(step));
       const penalty = regularizers.length
         ? (weights: { name: string; w: tf.Tensor; delta: number }[]) =>
@@ -211,6 +226,7 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
       penaltySum += result.penalty;
       step++;
       batch++;
+      trained++;
       const elapsed = (performance.now() - started) / 1000;
       const samplesPerSecond = ((step - firstStep) * options.batchSize) / elapsed;
       const remaining = (options.epochs - epoch) * batchCount - batch;
@@ -225,12 +241,16 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
         samplesPerSecond,
         etaSeconds: (remaining * options.batchSize) / samplesPerSecond,
       });
+      if (options.signal?.aborted && batch < batchCount) {
+        if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, { stage, epoch, step, batch, seed: options.seed ?? 0 });
+        throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
+      }
     }
     const progress: EpochProgress = {
       stage,
       epoch,
-      loss: lossSum / batch,
-      penalty: penaltySum / batch,
+      loss: lossSum / trained,
+      penalty: penaltySum / trained,
       ...epochStatistics(model, quantizer, regularizers, step, options.masks, options.policy, options.layerCosts),
       seconds: (performance.now() - epochStart) / 1000,
     };
@@ -241,6 +261,7 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
     history.push(progress);
     if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, { stage, epoch, step, seed: options.seed ?? 0 });
     await options.onEpochEnd?.(progress);
+    if (options.signal?.aborted && epoch < options.epochs - 1) throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
   }
   return { history, optimizer, startEpoch };
 }
