@@ -1,0 +1,81 @@
+// Commands on a model without training: eval, import, export and cost.
+import { initEngine, type BackendChoice } from '@sparse-ternary/engine';
+import { costReport, costReportMarkdown, ZYNQ_7020, type FpgaDevice } from '@sparse-ternary/hw-cost';
+import { importOnnx, saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';
+import { accuracy } from '@sparse-ternary/retrain';
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { EXIT } from '../errors';
+import type { Reporter } from '../progress';
+import { percent } from '../report/run_report';
+import { checkCompatible, loadData, loadModel } from '../sources';
+import { writeFileAtomic } from '../write_file';
+
+export async function evalCommand(options: { model: string; data: string; scale: 'unit' | 'symmetric'; backend: string }, reporter: Reporter): Promise<number> {
+  await initEngine({ backend: options.backend as BackendChoice });
+  const data = loadData(options.data);
+  const model = loadModel({ model: options.model });
+  checkCompatible(model, data, options.model, options.data);
+  const value = accuracy(model, data.test, { scale: options.scale });
+  reporter.info(`${options.model} on ${data.name} (${data.test.count} test images): accuracy ${percent(value)}`);
+  reporter.event('accuracy', { model: options.model, data: data.name, images: data.test.count, accuracy: value });
+  return EXIT.ok;
+}
+
+/** import: an ONNX model as a TF.js layers model folder (model.json + weights.bin), loadable with tf.loadLayersModel. */
+export async function importCommand(file: string, options: { out: string; backend: string }, reporter: Reporter): Promise<number> {
+  await initEngine({ backend: options.backend as BackendChoice });
+  const { model, signature } = importOnnx(file);
+  mkdirSync(options.out, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const { weightData, ...rest } = artifacts;
+      const bytes = new Uint8Array(weightData as ArrayBuffer);
+      writeFileAtomic(path.join(options.out, 'weights.bin'), bytes);
+      writeFileAtomic(path.join(options.out, 'model.json'), JSON.stringify({ ...rest, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] }));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.length } };
+    }),
+  );
+  const weights = model.countParams();
+  reporter.info(`${file}: ${model.layers.length} layers, ${weights} parameters; input ${signature.inputs.map((i) => `${i.name} (${i.layout})`).join(', ')}; written to ${options.out}/model.json and weights.bin`);
+  reporter.event('imported', { file, layers: model.layers.length, parameters: weights, signature, out: options.out });
+  return EXIT.ok;
+}
+
+export const EXPORT_FORMATS: Record<string, WeightFormat> = { onnx: 'float', 'onnx-int8': 'int8', qonnx: 'qonnx' };
+
+export async function exportCommand(options: { model: string; format: string; out: string; backend: string }, reporter: Reporter): Promise<number> {
+  await initEngine({ backend: options.backend as BackendChoice });
+  const model = loadModel({ model: options.model });
+  const { layers } = saveOnnx(model, options.out, { format: EXPORT_FORMATS[options.format] });
+  const levels = layers.map((l) => `${l.layer}: ${l.levels}, ${percent(l.sparsity, 1)} zero`).join('; ');
+  reporter.info(`wrote ${options.out} (${options.format}): ${levels}`);
+  reporter.event('exported', { model: options.model, format: options.format, out: options.out, layers });
+  return EXIT.ok;
+}
+
+export interface CostOptions {
+  model: string;
+  backend: string;
+  luts?: number;
+  bram?: number;
+  clock?: number;
+  activationBits: number;
+  md?: string;
+}
+
+export async function costCommand(options: CostOptions, reporter: Reporter, stdout: NodeJS.WritableStream, json: boolean): Promise<number> {
+  await initEngine({ backend: options.backend as BackendChoice });
+  const model = loadModel({ model: options.model });
+  const custom = options.luts !== undefined || options.bram !== undefined || options.clock !== undefined;
+  const device: FpgaDevice = custom
+    ? { name: 'custom', luts: options.luts ?? ZYNQ_7020.luts, bram36: options.bram ?? ZYNQ_7020.bram36, dsps: 0, clockMHz: options.clock ?? ZYNQ_7020.clockMHz }
+    : ZYNQ_7020;
+  const report = costReport(model, { device, activationBits: options.activationBits });
+  const markdown = costReportMarkdown(report);
+  if (options.md) writeFileAtomic(options.md, `${markdown}\n`);
+  if (json) reporter.event('cost', { model: options.model, report });
+  else stdout.write(`${markdown}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,179 @@
+// The options of the commands that train (compress and its stages): flags, defaults (the embedded
+// demo), a JSON config file under the flags, and the checks of the resolved values.
+import { METHODS, type Method, type OptimizerName } from '@sparse-ternary/retrain';
+import { COST_MEASURES, type CostMeasure } from '@sparse-ternary/hw-cost';
+import { InvalidArgumentError, type Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { UsageError } from './errors';
+
+export type QtrVariant = 'cost' | 'deadzone' | 'none';
+export type HardwareCostChoice = CostMeasure | 'none';
+
+export interface CompressConfig {
+  model: string;
+  data: string;
+  method: Method;
+  stage0Epochs: number;
+  stage1Epochs: number;
+  stage3Epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: OptimizerName;
+  l2: number;
+  qtr: QtrVariant;
+  qtrLambda: number;
+  /** TWN threshold factor: Delta_l = t * mean |w| of layer l. */
+  t: number;
+  /** Instead of t: a threshold per layer that zeroes this fraction of its weights. */
+  targetSparsity?: number;
+  /** prune-then-quantize: the magnitude pruning's sparsity. */
+  pruneSparsity: number;
+  hardwareCost: HardwareCostChoice;
+  width: number;
+  scale: 'unit' | 'symmetric';
+  seed: number;
+  backend: string;
+  out: string;
+}
+
+/** The embedded demo: FINN's LFC on the embedded MNIST 8k/2k split, all three stages. */
+export const DEFAULTS: CompressConfig = {
+  model: 'lfc',
+  data: 'mnist-10k',
+  method: 'sparse-ternary',
+  stage0Epochs: 0,
+  stage1Epochs: 4,
+  stage3Epochs: 2,
+  batchSize: 100,
+  learningRate: 3e-3,
+  optimizer: 'adam',
+  l2: 0,
+  qtr: 'cost',
+  qtrLambda: 2e-5,
+  t: 1.7,
+  pruneSparsity: 0.9,
+  hardwareCost: 'none',
+  width: 1,
+  scale: 'unit',
+  seed: 1,
+  backend: 'auto',
+  out: 'out',
+};
+
+const number = (check: (v: number) => boolean, what: string) => (value: string) => {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || !check(parsed)) throw new InvalidArgumentError(`expected ${what}`);
+  return parsed;
+};
+const oneOf = <T extends string>(choices: readonly T[]) => (value: string) => {
+  if (!choices.includes(value as T)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
+  return value as T;
+};
+const positiveInt = number((v) => Number.isInteger(v) && v > 0, 'a positive integer');
+const epochs = number((v) => Number.isInteger(v) && v >= 0, 'a whole number of epochs (0 or more)');
+const nonNegative = number((v) => v >= 0, 'a number >= 0');
+const fraction = number((v) => v > 0 && v < 1, 'a fraction between 0 and 1');
+
+/** Adds the training flags to a command; each defaults to undefined so that the config file can fill it. */
+export function addTrainingOptions(command: Command): Command {
+  return command
+    .option('-m, --model <name|file.onnx>', `a topology (tfc, sfc, lfc, cnv, lenet5, vgg7) or a pretrained .onnx file (default ${DEFAULTS.model})`)
+    .option('-d, --data <name|folder>', `mnist, fashion-mnist, cifar10, cifar100, mnist-10k, or a folder of their files (default ${DEFAULTS.data})`)
+    .option('--method <method>', `${METHODS.join(', ')} (default ${DEFAULTS.method})`, oneOf(METHODS))
+    .option('--stage0-epochs <n>', 'float pretraining epochs before stage 1 (default 0)', epochs)
+    .option('--stage1-epochs <n>', `stage 1 epochs (default ${DEFAULTS.stage1Epochs})`, epochs)
+    .option('--stage3-epochs <n>', `stage 3 epochs (default ${DEFAULTS.stage3Epochs})`, epochs)
+    .option('-b, --batch-size <n>', `batch size (default ${DEFAULTS.batchSize})`, positiveInt)
+    .option('--lr <rate>', `learning rate (default ${DEFAULTS.learningRate})`, number((v) => v > 0, 'a positive number'))
+    .option('--optimizer <name>', 'adam, sgd or momentum (default adam)', oneOf(['adam', 'sgd', 'momentum'] as const))
+    .option('--l2 <lambda>', 'L2 strength (default 0)', nonNegative)
+    .option('--qtr <variant>', `stage 1's quantization threshold regularizer: cost, deadzone or none (default ${DEFAULTS.qtr})`, oneOf(['cost', 'deadzone', 'none'] as const))
+    .option('--qtr-lambda <lambda>', `its strength (default ${DEFAULTS.qtrLambda})`, nonNegative)
+    .option('-t, --threshold-factor <t>', `ternary threshold Delta = t * mean|w| (default ${DEFAULTS.t})`, number((v) => v > 0, 'a positive number'))
+    .option('--target-sparsity <s>', 'instead of t: a per-layer threshold that zeroes this fraction', fraction)
+    .option('--prune-sparsity <s>', 'prune-then-quantize: the magnitude pruning sparsity (default 0.9)', fraction)
+    .option('--hardware-cost <measure>', `weigh qtr-cost per layer: ${[...COST_MEASURES, 'none'].join(', ')} (default none)`, oneOf([...COST_MEASURES, 'none'] as const))
+    .option('--width <multiplier>', 'width multiplier of a built-in topology (default 1)', number((v) => v > 0, 'a positive number'))
+    .option('--scale <scaling>', 'pixel scaling: unit ([0, 1]) or symmetric ([-1, 1]) (default unit)', oneOf(['unit', 'symmetric'] as const))
+    .option('--seed <n>', `seed of weights, shuffling and augmentation (default ${DEFAULTS.seed})`, number(Number.isInteger, 'an integer'))
+    .option('-o, --out <folder>', `output folder (default ${DEFAULTS.out})`)
+    .option('--config <file.json>', 'read these options from a JSON file (flags given here override it)');
+}
+
+const FLAG_KEYS: Record<string, keyof CompressConfig> = {
+  model: 'model',
+  data: 'data',
+  method: 'method',
+  stage0Epochs: 'stage0Epochs',
+  stage1Epochs: 'stage1Epochs',
+  stage3Epochs: 'stage3Epochs',
+  batchSize: 'batchSize',
+  lr: 'learningRate',
+  optimizer: 'optimizer',
+  l2: 'l2',
+  qtr: 'qtr',
+  qtrLambda: 'qtrLambda',
+  thresholdFactor: 't',
+  targetSparsity: 'targetSparsity',
+  pruneSparsity: 'pruneSparsity',
+  hardwareCost: 'hardwareCost',
+  width: 'width',
+  scale: 'scale',
+  seed: 'seed',
+  out: 'out',
+};
+
+function readConfigFile(file: string): Partial<CompressConfig> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read config file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`config file ${file} is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`config file ${file} must hold a JSON object`);
+  const unknown = Object.keys(parsed).filter((k) => !(k in DEFAULTS) && k !== 'targetSparsity');
+  if (unknown.length) throw new UsageError(`config file ${file}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
+  return parsed as Partial<CompressConfig>;
+}
+
+/** Values checked once resolved, whichever source they came from. */
+function check(config: CompressConfig): CompressConfig {
+  const flags: [keyof CompressConfig, (v: string) => unknown][] = [
+    ['method', oneOf(METHODS)],
+    ['stage0Epochs', epochs],
+    ['stage1Epochs', epochs],
+    ['stage3Epochs', epochs],
+    ['batchSize', positiveInt],
+    ['learningRate', number((v) => v > 0, 'a positive number')],
+    ['qtrLambda', nonNegative],
+    ['l2', nonNegative],
+    ['qtr', oneOf(['cost', 'deadzone', 'none'] as const)],
+    ['hardwareCost', oneOf([...COST_MEASURES, 'none'] as const)],
+  ];
+  for (const [key, parse] of flags) {
+    try {
+      parse(String(config[key]));
+    } catch (error) {
+      throw new UsageError(`option ${key} = ${JSON.stringify(config[key])}: ${(error as Error).message}`);
+    }
+  }
+  return config;
+}
+
+/** Defaults, then the config file, then the flags given on the command line. */
+export function resolveConfig(command: Command, globalBackend: string | undefined): CompressConfig {
+  const flags = command.opts();
+  const fromFile = flags.config ? readConfigFile(flags.config as string) : {};
+  const fromFlags = Object.fromEntries(
+    Object.entries(FLAG_KEYS)
+      .filter(([flag]) => flags[flag] !== undefined)
+      .map(([flag, key]) => [key, flags[flag]]),
+  );
+  return check({ ...DEFAULTS, ...fromFile, ...fromFlags, ...(globalBackend ? { backend: globalBackend } : {}) } as CompressConfig);
+}

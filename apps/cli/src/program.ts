@@ -1,0 +1,162 @@
+// The sparse-ternary command line: commands, flags, help, exit codes (0 ok, 1 failure, 2 bad
+// usage, 130 interrupted) and Ctrl-C handling.
+import { cacheDir } from '@sparse-ternary/datasets';
+import { BACKEND_CHOICES } from '@sparse-ternary/engine';
+import path from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { addTrainingOptions, resolveConfig } from './compress_config';
+import { compressCommand } from './commands/compress';
+import { benchCommand, downloadCommand } from './commands/data_bench';
+import { costCommand, evalCommand, EXPORT_FORMATS, exportCommand, importCommand } from './commands/model_commands';
+import { EXIT, UsageError } from './errors';
+import { makeReporter, reporterMode, type Reporter } from './progress';
+import { packageVersions } from './run_info';
+
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+const EXAMPLES = `
+Examples:
+  sparse-ternary                                   the demo: LFC on the embedded MNIST 8k/2k split, all three stages, into ./out
+  sparse-ternary compress -m cnv -d cifar10 --stage1-epochs 20 --stage3-epochs 10 -o out/cnv
+  sparse-ternary compress -m model.onnx -d fashion-mnist --lr 5e-4 -o out/imported
+  sparse-ternary compress --config out/run.json --resume       continue an interrupted run
+  sparse-ternary eval -m out/model.onnx -d mnist-10k
+  sparse-ternary export -m out/model.onnx --format qonnx -o out/model.finn.onnx
+  sparse-ternary cost -m out/model.onnx
+  sparse-ternary import model.onnx -o tfjs-model
+  sparse-ternary data download fashion-mnist --dir ~/.cache/sparse-ternary/datasets/fashion-mnist
+  sparse-ternary bench -m lfc --backends ort,cpu`;
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+};
+
+export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const controller = new AbortController();
+  let reporter: Reporter | undefined;
+  const program = new Command('sparse-ternary');
+  const globals = () => program.opts() as { backend?: string; json?: boolean; quiet?: boolean; verbose?: boolean };
+  const makeIt = () => (reporter = makeReporter(reporterMode(globals(), io.stdout), io.stdout));
+  const backend = () => globals().backend ?? 'auto';
+
+  program
+    .description('Compress neural networks into sparse ternary networks (weights in {-a, 0, +a}, most of them zero).')
+    .version(packageVersions()['@sparse-ternary/cli'])
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES as unknown as string[]))
+    .option('--json', 'machine-readable JSON events on stdout, one per line')
+    .option('-q, --quiet', 'no progress output')
+    .option('--verbose', 'stack traces with errors')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText('after', EXAMPLES);
+
+  addTrainingOptions(program.command('compress', { isDefault: true }).description('the three-stage pipeline: train with QTR, prune what quantizes to zero, retrain; exports, reports and checkpoints in --out'))
+    .option('--resume', 'continue from the checkpoints in --out')
+    .addHelpText('after', EXAMPLES)
+    .action(async (_options, command: Command) => {
+      const config = resolveConfig(command, globals().backend);
+      const commandLine = `sparse-ternary ${argv.join(' ')}`.trim();
+      exitCode = await compressCommand(config, Boolean(command.opts().resume), { reporter: makeIt(), signal: controller.signal, commandLine, stderr: io.stderr });
+    });
+
+  program
+    .command('eval')
+    .description("test accuracy of a model (a topology or an .onnx file) on a dataset's test split")
+    .requiredOption('-m, --model <name|file.onnx>', 'the model')
+    .option('-d, --data <name|folder>', 'the dataset', 'mnist-10k')
+    .addOption(new Option('--scale <scaling>', 'pixel scaling').choices(['unit', 'symmetric']).default('unit'))
+    .action(async (options) => {
+      exitCode = await evalCommand({ ...options, backend: backend() }, makeIt());
+    });
+
+  program
+    .command('import')
+    .description('import an ONNX model as a TF.js layers model folder (model.json + weights.bin)')
+    .argument('<file.onnx>', 'the ONNX model')
+    .option('-o, --out <folder>', 'output folder', 'tfjs-model')
+    .action(async (file: string, options) => {
+      exitCode = await importCommand(file, { ...options, backend: backend() }, makeIt());
+    });
+
+  program
+    .command('export')
+    .description('export a model (an .onnx file, e.g. out/model.onnx, or a topology) to ONNX, int8 ONNX or QONNX')
+    .requiredOption('-m, --model <name|file.onnx>', 'the model')
+    .addOption(new Option('--format <format>', 'onnx (float), onnx-int8 (int8 + DequantizeLinear) or qonnx (FINN)').choices(Object.keys(EXPORT_FORMATS)).default('onnx'))
+    .requiredOption('-o, --out <file.onnx>', 'the file to write')
+    .action(async (options) => {
+      exitCode = await exportCommand({ ...options, backend: backend() }, makeIt());
+    });
+
+  program
+    .command('cost')
+    .description('hardware cost report: memory per representation, operations, FPGA estimate')
+    .option('-m, --model <name|file.onnx>', 'the model', 'lfc')
+    .option('--luts <n>', 'custom device LUTs (default: Zynq-7020)', positiveInt)
+    .option('--bram <n>', 'custom device BRAM36 blocks', positiveInt)
+    .option('--clock <MHz>', 'custom device clock', positive)
+    .option('--activation-bits <n>', 'activation bits of the FPGA estimate', positiveInt, 2)
+    .option('--md <file>', 'also write the report to this Markdown file')
+    .action(async (options) => {
+      exitCode = await costCommand({ ...options, backend: backend() }, makeIt(), io.stdout, Boolean(globals().json));
+    });
+
+  program
+    .command('data')
+    .description('datasets')
+    .command('download')
+    .description('download a dataset (pinned SHA-256) into a folder')
+    .argument('<name>', 'mnist, fashion-mnist, cifar10 or cifar100')
+    .option('--dir <folder>', 'where to write (default: the cache, $XDG_CACHE_HOME/sparse-ternary/datasets/<name>)')
+    .option('--mirror <url>', 'fetch the files from this folder URL instead')
+    .action(async (name: string, options) => {
+      exitCode = await downloadCommand(name, { dir: options.dir ?? path.join(cacheDir(), name), mirror: options.mirror }, makeIt());
+    });
+
+  program
+    .command('bench')
+    .description('training throughput of a topology on each backend')
+    .option('-m, --model <name>', 'the topology', 'lfc')
+    .option('--backends <list>', 'comma-separated backends', 'ort,cpu')
+    .option('--steps <n>', 'timed steps per backend', positiveInt, 5)
+    .option('-b, --batch-size <n>', 'batch size', positiveInt, 100)
+    .action(async (options) => {
+      const backends = String(options.backends).split(',');
+      const unknown = backends.filter((b) => !(BACKEND_CHOICES as readonly string[]).includes(b));
+      if (unknown.length) throw new UsageError(`--backends: unknown ${unknown.join(', ')} (expected ${BACKEND_CHOICES.join(', ')})`);
+      exitCode = await benchCommand({ ...options, backends }, makeIt(), io.stdout, Boolean(globals().json));
+    });
+
+  // Ctrl-C: stop after the current batch with a checkpoint; a second one quits at once.
+  const onInterrupt = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    io.stderr.write('\nstopping after this batch and saving a checkpoint (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    reporter?.close();
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`error: ${message}\n`);
+    if (globals().verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return error instanceof UsageError ? EXIT.usage : EXIT.failure;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}

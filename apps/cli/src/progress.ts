@@ -1,0 +1,128 @@
+// How a run reports progress: bars on a terminal, a line per epoch in logs, JSON events for
+// machines, or nothing.
+import type { BatchProgress, EpochProgress } from '@sparse-ternary/retrain';
+import cliProgress from 'cli-progress';
+
+export interface Reporter {
+  stage(name: string, epochs: number): void;
+  batch(progress: BatchProgress): void;
+  epoch(progress: EpochProgress): void;
+  /** A message for people (not shown in --json or --quiet mode). */
+  info(message: string): void;
+  /** A machine-readable event (only in --json mode), e.g. the files written. */
+  event(name: string, fields: Record<string, unknown>): void;
+  close(): void;
+}
+
+export type ReporterMode = 'tty' | 'lines' | 'json' | 'quiet';
+
+export interface Output {
+  write(text: string): void;
+}
+
+const pct = (v: number | undefined) => (v === undefined ? '-' : `${(100 * v).toFixed(2)}%`);
+
+function epochLine(p: EpochProgress): string {
+  return `${p.stage} epoch ${p.epoch + 1}: loss ${p.loss.toFixed(4)}, penalty ${p.penalty.toExponential(2)}, sparsity ${pct(p.sparsity)}, test accuracy ${pct(p.quantizedAccuracy)} (float weights ${pct(p.floatAccuracy)}), ${p.seconds.toFixed(1)} s`;
+}
+
+class LineReporter implements Reporter {
+  constructor(private readonly out: Output) {}
+  stage(name: string, epochs: number) {
+    this.out.write(`${name}: ${epochs} epoch${epochs === 1 ? '' : 's'}\n`);
+  }
+  batch(_progress: BatchProgress) {}
+  epoch(p: EpochProgress) {
+    this.out.write(`${epochLine(p)}\n`);
+  }
+  info(message: string) {
+    this.out.write(`${message}\n`);
+  }
+  event() {}
+  close() {}
+}
+
+/** A progress bar per stage (cli-progress), with the epoch lines printed above it. */
+class TtyReporter extends LineReporter {
+  private bar?: cliProgress.SingleBar;
+  private epochs = 0;
+  private latest?: EpochProgress;
+
+  constructor(private readonly stream: NodeJS.WriteStream) {
+    super(stream);
+  }
+
+  override stage(name: string, epochs: number) {
+    this.close();
+    this.epochs = epochs;
+    this.latest = undefined;
+    this.bar = new cliProgress.SingleBar(
+      {
+        stream: this.stream,
+        format: `${name} epoch {epoch}/{epochs} {bar} {value}/{total} | loss {loss} | acc {accuracy} | sparsity {sparsity} | {speed} samples/s | ETA {eta}`,
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 50,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+  }
+
+  override batch(p: BatchProgress) {
+    if (!this.bar) return;
+    const payload = {
+      epoch: p.epoch + 1,
+      epochs: this.epochs,
+      loss: p.loss.toFixed(4),
+      accuracy: pct(this.latest?.quantizedAccuracy),
+      sparsity: pct(this.latest?.sparsity),
+      speed: Math.round(p.samplesPerSecond),
+      eta: Number.isFinite(p.etaSeconds) ? `${Math.round(p.etaSeconds)}s` : '-',
+    };
+    if (p.batch === 1 || !this.bar.getTotal()) this.bar.start(p.batches, p.batch, payload);
+    else this.bar.update(p.batch, payload);
+  }
+
+  override epoch(p: EpochProgress) {
+    this.latest = p;
+    this.bar?.stop();
+    super.epoch(p);
+  }
+
+  override close() {
+    this.bar?.stop();
+    this.bar = undefined;
+  }
+}
+
+class JsonReporter implements Reporter {
+  constructor(private readonly out: Output) {}
+  private emit(event: string, fields: object) {
+    this.out.write(`${JSON.stringify({ event, ...fields })}\n`);
+  }
+  stage(name: string, epochs: number) {
+    this.emit('stage', { stage: name, epochs });
+  }
+  batch(p: BatchProgress) {
+    this.emit('batch', p);
+  }
+  epoch(p: EpochProgress) {
+    this.emit('epoch', p);
+  }
+  info() {}
+  event(name: string, fields: Record<string, unknown>) {
+    this.emit(name, fields);
+  }
+  close() {}
+}
+
+const quiet: Reporter = { stage() {}, batch() {}, epoch() {}, info() {}, event() {}, close() {} };
+
+export function makeReporter(mode: ReporterMode, stdout: NodeJS.WriteStream): Reporter {
+  if (mode === 'json') return new JsonReporter(stdout);
+  if (mode === 'quiet') return quiet;
+  return mode === 'tty' ? new TtyReporter(stdout) : new LineReporter(stdout);
+}
+
+export const reporterMode = (flags: { json?: boolean; quiet?: boolean }, stdout: NodeJS.WriteStream): ReporterMode =>
+  flags.json ? 'json' : flags.quiet ? 'quiet' : stdout.isTTY ? 'tty' : 'lines';

@@ -1,0 +1,53 @@
+// report.md: the run in tables.
+import { costReportMarkdown } from '@sparse-ternary/hw-cost';
+import { percent, type RunReport } from './run_report';
+
+export function reportMarkdown(r: RunReport): string {
+  const c = r.compress;
+  const lines = [
+    `# sparse-ternary: ${r.config.method} ${r.config.model} on ${r.dataset.name}`,
+    '',
+    `Test accuracy ${percent(c.accuracy)} at ${percent(c.sparsity)} sparsity (before: ${percent(r.accuracyBefore)}). ` +
+      `Kernels ${c.hardware.ratios.binary.toFixed(1)}x smaller than binary and ${c.hardware.ratios.ternary.toFixed(1)}x smaller than dense 2-bit ternary.`,
+    '',
+    `Ran \`${r.command}\` on ${r.started} in ${(r.seconds / 60).toFixed(1)} min: backend ${r.info.backend} (${r.info.backendReason}), ${r.info.threads} threads; ` +
+      `${r.info.machine.cpus} x ${r.info.machine.cpuModel}, ${r.info.machine.memoryGB} GB, ${r.info.machine.platform}, Node ${r.info.machine.node}.`,
+    `Data: ${r.dataset.name} from ${r.dataset.source} (${r.dataset.train} training, ${r.dataset.test} test images).`,
+    '',
+    '## Training',
+    '',
+    '| stage | epoch | loss | penalty | sparsity | test accuracy (deployed weights) | test accuracy (float weights) | seconds |',
+    '|---|---|---|---|---|---|---|---|',
+    ...c.stages.flatMap((s) =>
+      s.history.map((e) => `| ${s.stage} | ${e.epoch + 1} | ${e.loss.toFixed(4)} | ${e.penalty.toExponential(2)} | ${percent(e.sparsity)} | ${percent(e.quantizedAccuracy)} | ${percent(e.floatAccuracy)} | ${e.seconds.toFixed(1)} |`),
+    ),
+    '',
+    '## Layers',
+    '',
+    '| layer | treatment | weights | non-zero | sparsity | alpha | Delta |',
+    '|---|---|---|---|---|---|---|',
+    ...c.layers.map((l) => `| ${l.name} | ${l.treatment} | ${l.size} | ${l.nonZeros} | ${percent(l.sparsity)} | ${l.alpha.toExponential(3)} | ${l.delta.toExponential(3)} |`),
+    '',
+    '## Hardware cost',
+    '',
+    costReportMarkdown(c.hardware),
+    '',
+    '## Files',
+    '',
+    '| file | size |',
+    '|---|---|',
+    ...r.outputs.map((o) => `| ${o.file} | ${(o.bytes / 1024).toFixed(1)} KiB |`),
+    '',
+    '## Configuration',
+    '',
+    '```json',
+    JSON.stringify(r.config, null, 2),
+    '```',
+    '',
+    '## Versions',
+    '',
+    ...Object.entries(r.info.versions).map(([name, version]) => `- ${name} ${version}`),
+    '',
+  ];
+  return lines.join('\n');
+}

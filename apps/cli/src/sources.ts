@@ -1,0 +1,46 @@
+// Where a command's model and data come from: a built-in topology or an .onnx file, and a dataset
+// name or a folder of dataset files.
+import { DATASET_NAMES, loadDataset, type Dataset, type DatasetName } from '@sparse-ternary/datasets';
+import { TOPOLOGIES, buildModel, type TopologyName } from '@sparse-ternary/models';
+import { importOnnx } from '@sparse-ternary/onnx';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from './errors';
+
+export const TOPOLOGY_NAMES = Object.keys(TOPOLOGIES) as TopologyName[];
+
+export interface ModelSpec {
+  /** A topology name or a path to an .onnx file. */
+  model: string;
+  width?: number;
+  seed?: number;
+}
+
+export const isOnnxPath = (model: string) => model.toLowerCase().endsWith('.onnx');
+
+/** Builds the topology (seeded) or imports the ONNX file; a bad name is a UsageError, a bad file an ImportError. */
+export function loadModel(spec: ModelSpec): tfl.LayersModel {
+  if (isOnnxPath(spec.model)) return importOnnx(spec.model).model;
+  if (!(TOPOLOGY_NAMES as string[]).includes(spec.model)) {
+    throw new UsageError(`--model '${spec.model}' is neither a topology (${TOPOLOGY_NAMES.join(', ')}) nor an .onnx file`);
+  }
+  return buildModel(spec.model as TopologyName, { seed: spec.seed, widthMultiplier: spec.width });
+}
+
+/** A dataset by name, or a folder holding MNIST-format IDX files or CIFAR binaries. */
+export function loadData(data: string): Dataset {
+  if ((DATASET_NAMES as readonly string[]).includes(data)) return loadDataset(data as DatasetName);
+  if (!existsSync(data)) throw new Error(`data folder ${data} does not exist (datasets by name: ${DATASET_NAMES.join(', ')})`);
+  if (!statSync(data).isDirectory()) throw new UsageError(`--data '${data}' is a file; give a dataset name or a folder`);
+  const has = (file: string) => existsSync(path.join(data, file));
+  const name: DatasetName = has('data_batch_1.bin') || has('cifar-10-batches-bin') ? 'cifar10' : has('train.bin') || has('cifar-100-binary') ? 'cifar100' : 'mnist';
+  return loadDataset(name, { path: data });
+}
+
+/** The model must take the data's images. */
+export function checkCompatible(model: tfl.LayersModel, data: Dataset, modelName: string, dataName: string): void {
+  const expected = model.inputs[0].shape.slice(1).join('x');
+  const actual = data.train.imageShape.join('x');
+  if (expected !== actual) throw new UsageError(`model ${modelName} takes ${expected} images; data ${dataName} has ${actual}`);
+}
