@@ -1,4 +1,11 @@
 #!/usr/bin/env node
 import { run } from './program';
 
+// Output piped into a reader that stops early (`| head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 process.exitCode = await run(process.argv.slice(2));

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { addTrainingOptions, resolveConfig } from './compress_config';
 import { compressCommand } from './commands/compress';
+import { pruneCommand, retrainCommand, trainCommand } from './commands/stages';
 import { benchCommand, downloadCommand } from './commands/data_bench';
 import { costCommand, evalCommand, EXPORT_FORMATS, exportCommand, importCommand } from './commands/model_commands';
 import { EXIT, UsageError } from './errors';
@@ -23,6 +24,7 @@ Examples:
   sparse-ternary compress -m cnv -d cifar10 --stage1-epochs 20 --stage3-epochs 10 -o out/cnv
   sparse-ternary compress -m model.onnx -d fashion-mnist --lr 5e-4 -o out/imported
   sparse-ternary compress --config out/run.json --resume       continue an interrupted run
+  sparse-ternary train -m sfc -o out/s && sparse-ternary prune -o out/s && sparse-ternary retrain -o out/s
   sparse-ternary eval -m out/model.onnx -d mnist-10k
   sparse-ternary export -m out/model.onnx --format qonnx -o out/model.finn.onnx
   sparse-ternary cost -m out/model.onnx
@@ -49,6 +51,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   const globals = () => program.opts() as { backend?: string; json?: boolean; quiet?: boolean; verbose?: boolean };
   const makeIt = () => (reporter = makeReporter(reporterMode(globals(), io.stdout), io.stdout));
   const backend = () => globals().backend ?? 'auto';
+  const context = (args: string[]) => ({ reporter: makeIt(), signal: controller.signal, commandLine: `sparse-ternary ${args.join(' ')}`.trim(), stderr: io.stderr });
 
   program
     .description('Compress neural networks into sparse ternary networks (weights in {-a, 0, +a}, most of them zero).')
@@ -67,8 +70,31 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     .addHelpText('after', EXAMPLES)
     .action(async (_options, command: Command) => {
       const config = resolveConfig(command, globals().backend);
-      const commandLine = `sparse-ternary ${argv.join(' ')}`.trim();
-      exitCode = await compressCommand(config, Boolean(command.opts().resume), { reporter: makeIt(), signal: controller.signal, commandLine, stderr: io.stderr });
+      exitCode = await compressCommand(config, Boolean(command.opts().resume), context(argv));
+    });
+
+  addTrainingOptions(program.command('train').description('stage 1 alone (and stage 0 if asked): writes checkpoints and stage-1.json in --out; then prune, then retrain'))
+    .option('--resume', 'continue from the checkpoints in --out')
+    .action(async (_options, command: Command) => {
+      const config = resolveConfig(command, globals().backend);
+      exitCode = await trainCommand(config, Boolean(command.opts().resume), context(argv));
+    });
+
+  program
+    .command('prune')
+    .description('stage 2 alone: prunes what quantizes to zero in the stage-1 weights of --out')
+    .option('-o, --out <folder>', 'the run folder', 'out')
+    .action(async (options) => {
+      exitCode = await pruneCommand(options.out, context(argv));
+    });
+
+  program
+    .command('retrain')
+    .description('stage 3 alone: retrains the pruned weights of --out with the mask fixed, then exports and reports like compress')
+    .option('-o, --out <folder>', 'the run folder', 'out')
+    .option('--resume', 'continue from the stage-3 checkpoints')
+    .action(async (options) => {
+      exitCode = await retrainCommand(options.out, Boolean(options.resume), context(argv));
     });
 
   program

@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 
 const MAGIC = Buffer.from('STCKPT\n');
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -146,4 +148,20 @@ function removeStaleTemporaries(dir: string): void {
   for (const name of readdirSync(dir)) {
     if (name.startsWith(`.${LATEST}.`) && name.endsWith('.tmp')) rmSync(path.join(dir, name), { force: true });
   }
+}
+
+/** Writes a checkpoint's weights into the model, by position (layer names get process-unique suffixes; order and shapes do not change). */
+export function setModelWeights(model: tfl.LayersModel, checkpoint: LoadedCheckpoint): void {
+  const saved = checkpoint.groups.weights ?? [];
+  if (saved.length !== model.weights.length) {
+    throw new CheckpointError(`has ${saved.length} weights, the model ${model.weights.length}: not this model`, checkpoint.file);
+  }
+  const values = model.weights.map((w, i) => {
+    if (JSON.stringify(saved[i].shape) !== JSON.stringify(w.shape)) {
+      throw new CheckpointError(`weight ${i} (${saved[i].name}) has shape [${saved[i].shape}], the model's ${w.name} [${w.shape}]`, checkpoint.file);
+    }
+    return tf.tensor(saved[i].values, saved[i].shape);
+  });
+  model.setWeights(values);
+  tf.dispose(values);
 }

@@ -90,49 +90,55 @@ const stageQuantizer = (method: Method, ternary: Quantizer): Quantizer =>
 const deployedQuantizer = (method: Method, ternary: Quantizer): Quantizer =>
   method === 'float' ? floatQuantizer() : method === 'binary' ? binaryQuantizer() : ternary;
 
-/**
- * Compresses a model with one of the methods, in place. For 'sparse-ternary': stage 1 trains with
- * ternary weights in the forward pass and the regularizers; stage 2 prunes every weight that
- * quantizes to zero; stage 3 retrains the survivors as ternary weights with the mask fixed; the
- * model then holds the deployed sparse ternary weights. Returns the masks (if any) and a report.
- */
-export async function compress(model: tfl.LayersModel, data: LabeledImages, options: CompressOptions): Promise<{ masks?: Masks; report: CompressReport }> {
+/** What the stages share: the method's quantizers, the common training options, and where checkpoints go. */
+function stageSetup(options: CompressOptions) {
   const method = options.method ?? 'sparse-ternary';
   const ternary = options.quantizer ?? twnQuantizer();
-  const prunes = method === 'sparse-ternary' || method === 'prune-then-quantize';
-  const common = {
-    batchSize: options.batchSize,
-    optimizer: options.optimizer,
-    learningRate: options.learningRate,
-    seed: options.seed,
-    tensors: options.tensors,
-    augment: options.augment,
-    policy: options.policy,
-    test: options.test,
-    resume: options.resume,
-    onBatchEnd: options.onBatchEnd,
-    onEpochEnd: options.onEpochEnd,
-    signal: options.signal,
+  return {
+    method,
+    ternary,
+    prunes: method === 'sparse-ternary' || method === 'prune-then-quantize',
+    common: {
+      batchSize: options.batchSize,
+      optimizer: options.optimizer,
+      learningRate: options.learningRate,
+      seed: options.seed,
+      tensors: options.tensors,
+      augment: options.augment,
+      policy: options.policy,
+      test: options.test,
+      resume: options.resume,
+      onBatchEnd: options.onBatchEnd,
+      onEpochEnd: options.onEpochEnd,
+      signal: options.signal,
+    },
+    // QTR belongs to stage 1 of this method only; the other stages and the baselines keep the rest.
+    withoutQtr: options.regularizers?.filter((r) => !r.name.startsWith('qtr')),
+    checkpointsFor: (stage: string) => (options.checkpointDir ? path.join(options.checkpointDir, stage.replace(/\s+/g, '-')) : undefined),
   };
-  // QTR belongs to stage 1 of this method only; the other stages and the baselines keep the rest.
-  const withoutQtr = options.regularizers?.filter((r) => !r.name.startsWith('qtr'));
-  const checkpointsFor = (stage: string) => (options.checkpointDir ? path.join(options.checkpointDir, stage.replace(/\s+/g, '-')) : undefined);
+}
+
+export interface FirstStagesResult {
+  stages: StageReport[];
+  histograms: { beforeStage1: WeightHistogram[]; afterStage1: WeightHistogram[] };
+  layerCosts?: Record<string, number>;
+}
+
+/**
+ * Stage 0 (float pretraining, when asked) and stage 1: ternary weights in the forward pass with
+ * the regularizers. Baselines that do not prune train here for stage1 + stage3 epochs.
+ */
+export async function trainFirstStages(model: tfl.LayersModel, data: LabeledImages, options: CompressOptions): Promise<FirstStagesResult> {
+  const { method, ternary, prunes, common, withoutQtr, checkpointsFor } = stageSetup(options);
   const stages: StageReport[] = [];
   if (options.epochs.stage0) {
     const stage0 = 'stage 0';
     options.onStageStart?.(stage0, options.epochs.stage0);
-    const pretrained = await train(model, data, {
-      ...common,
-      stage: stage0,
-      epochs: options.epochs.stage0,
-      regularizers: withoutQtr,
-      checkpointDir: checkpointsFor(stage0),
-    });
+    const pretrained = await train(model, data, { ...common, stage: stage0, epochs: options.epochs.stage0, regularizers: withoutQtr, checkpointDir: checkpointsFor(stage0) });
     stages.push({ stage: stage0, history: pretrained.history });
   }
   const beforeStage1 = weightHistograms(model, undefined, options.policy);
   const layerCosts = options.hardwareCost ? nonZeroCosts(model, options.hardwareCost) : undefined;
-
   const stage1 = 'stage 1';
   const stage1Epochs = prunes ? options.epochs.stage1 : options.epochs.stage1 + options.epochs.stage3;
   options.onStageStart?.(stage1, stage1Epochs);
@@ -146,40 +152,51 @@ export async function compress(model: tfl.LayersModel, data: LabeledImages, opti
     checkpointDir: checkpointsFor(stage1),
   });
   stages.push({ stage: stage1, history: first.history });
-  const afterStage1 = weightHistograms(model, undefined, options.policy);
+  return { stages, histograms: { beforeStage1, afterStage1: weightHistograms(model, undefined, options.policy) }, ...(layerCosts ? { layerCosts } : {}) };
+}
 
-  let masks: Masks | undefined;
-  if (prunes) {
-    // Stage 2: quantization pruning (or magnitude pruning at the asked sparsity).
-    const pruner = method === 'sparse-ternary' ? ternary : targetSparsityQuantizer(options.pruneSparsity ?? 0.9);
-    masks = quantizationPrune(model, pruner, options.policy).masks;
-    const stage3 = 'stage 3';
-    options.onStageStart?.(stage3, options.epochs.stage3);
-    const third = await train(model, data, {
-      ...common,
-      stage: stage3,
-      epochs: options.epochs.stage3,
-      quantizer: ternary,
-      masks,
-      regularizers: withoutQtr,
-      layerCosts,
-      checkpointDir: checkpointsFor(stage3),
-    });
-    stages.push({ stage: stage3, history: third.history });
-  }
+/** Stage 2: quantization pruning (or magnitude pruning at pruneSparsity); undefined for the methods that do not prune. */
+export function pruneStage(model: tfl.LayersModel, options: CompressOptions): Masks | undefined {
+  const { method, ternary, prunes } = stageSetup(options);
+  if (!prunes) return undefined;
+  const pruner = method === 'sparse-ternary' ? ternary : targetSparsityQuantizer(options.pruneSparsity ?? 0.9);
+  return quantizationPrune(model, pruner, options.policy).masks;
+}
 
+/** Stage 3: the survivors retrained as ternary weights with the mask fixed, without QTR. */
+export async function retrainStage(model: tfl.LayersModel, data: LabeledImages, masks: Masks, options: CompressOptions, layerCosts?: Record<string, number>): Promise<StageReport> {
+  const { ternary, common, withoutQtr, checkpointsFor } = stageSetup(options);
+  const stage3 = 'stage 3';
+  options.onStageStart?.(stage3, options.epochs.stage3);
+  const third = await train(model, data, { ...common, stage: stage3, epochs: options.epochs.stage3, quantizer: ternary, masks, regularizers: withoutQtr, layerCosts, checkpointDir: checkpointsFor(stage3) });
+  return { stage: stage3, history: third.history };
+}
+
+/** Writes the deployed weights (0 or +-alpha_l per layer) into the model and reports on it. */
+export function deploy(model: tfl.LayersModel, masks: Masks | undefined, options: CompressOptions, trained: FirstStagesResult, stage3?: StageReport): CompressReport {
+  const { method, ternary } = stageSetup(options);
   const deployed = ternarizeModel(model, deployedQuantizer(method, ternary), masks, options.policy);
   return {
-    masks,
-    report: {
-      method,
-      stages,
-      accuracy: accuracy(model, options.test, options.tensors),
-      layers: deployed.layers,
-      sparsity: deployed.sparsity,
-      histograms: { beforeStage1, afterStage1 },
-      hardware: costReport(model),
-      ...(layerCosts ? { layerCosts } : {}),
-    },
+    method,
+    stages: [...trained.stages, ...(stage3 ? [stage3] : [])],
+    accuracy: accuracy(model, options.test, options.tensors),
+    layers: deployed.layers,
+    sparsity: deployed.sparsity,
+    histograms: trained.histograms,
+    hardware: costReport(model),
+    ...(trained.layerCosts ? { layerCosts: trained.layerCosts } : {}),
   };
+}
+
+/**
+ * Compresses a model with one of the methods, in place. For 'sparse-ternary': stage 1 trains with
+ * ternary weights in the forward pass and the regularizers; stage 2 prunes every weight that
+ * quantizes to zero; stage 3 retrains the survivors as ternary weights with the mask fixed; the
+ * model then holds the deployed sparse ternary weights. Returns the masks (if any) and a report.
+ */
+export async function compress(model: tfl.LayersModel, data: LabeledImages, options: CompressOptions): Promise<{ masks?: Masks; report: CompressReport }> {
+  const trained = await trainFirstStages(model, data, options);
+  const masks = pruneStage(model, options);
+  const stage3 = masks ? await retrainStage(model, data, masks, options, trained.layerCosts) : undefined;
+  return { masks, report: deploy(model, masks, options, trained, stage3) };
 }

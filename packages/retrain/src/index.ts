@@ -9,11 +9,24 @@ export {
   decodeCheckpoint,
   encodeCheckpoint,
   loadCheckpoint,
+  setModelWeights,
   writeCheckpoint,
   type CheckpointContent,
   type LoadedCheckpoint,
   type StoredTensor,
 } from './checkpoint';
-export { compress, METHODS, type CompressOptions, type CompressReport, type Method, type StageReport } from './compress';
+export {
+  compress,
+  deploy,
+  pruneStage,
+  retrainStage,
+  trainFirstStages,
+  METHODS,
+  type CompressOptions,
+  type CompressReport,
+  type FirstStagesResult,
+  type Method,
+  type StageReport,
+} from './compress';
 export { weightHistograms, type WeightHistogram } from './histogram';
 export { trainingHead, type Loss, type TrainingHead } from './training_head';

@@ -11,7 +11,7 @@ import {
   type Quantizer,
 } from '@sparse-ternary/quantize-prune';
 import { totalPenalty, type Regularizer, type RegularizedWeight } from '@sparse-ternary/regularizers';
-import { CheckpointError, loadCheckpoint, writeCheckpoint, type StoredTensor } from './checkpoint';
+import { CheckpointError, loadCheckpoint, setModelWeights, writeCheckpoint, type StoredTensor } from './checkpoint';
 import { TrainingError, TrainingInterrupted } from './errors';
 import { accuracy, quantizedAccuracy } from './evaluate';
 import { constantRate, type LearningRateSchedule } from './learning_rate';
@@ -112,19 +112,7 @@ async function restore(dir: string, stage: string, model: tfl.LayersModel, optim
   if (checkpoint.state.stage !== stage) {
     throw new CheckpointError(`holds ${String(checkpoint.state.stage)}, not ${stage}: resume the stage it belongs to`, checkpoint.file);
   }
-  // By position: layer names get process-unique suffixes, the order and shapes do not change.
-  const saved = checkpoint.groups.weights;
-  if (saved.length !== model.weights.length) {
-    throw new CheckpointError(`has ${saved.length} weights, the model ${model.weights.length}: not this model`, checkpoint.file);
-  }
-  const values = model.weights.map((w, i) => {
-    if (JSON.stringify(saved[i].shape) !== JSON.stringify(w.shape)) {
-      throw new CheckpointError(`weight ${i} (${saved[i].name}) has shape [${saved[i].shape}], the model's ${w.name} [${w.shape}]`, checkpoint.file);
-    }
-    return tf.tensor(saved[i].values, saved[i].shape);
-  });
-  model.setWeights(values);
-  tf.dispose(values);
+  setModelWeights(model, checkpoint);
   await optimizer.setWeights(checkpoint.groups.optimizer.map((t) => ({ name: t.name, tensor: tf.tensor(t.values, t.shape) })));
   return checkpoint.state;
 }
@@ -241,6 +229,8 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
         samplesPerSecond,
         etaSeconds: (remaining * options.batchSize) / samplesPerSecond,
       });
+      // A turn of the event loop, so that a signal (Ctrl-C) and timers (progress bars) are handled mid-epoch.
+      if (options.signal) await new Promise((resolve) => setImmediate(resolve));
       if (options.signal?.aborted && batch < batchCount) {
         if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, { stage, epoch, step, batch, seed: options.seed ?? 0 });
         throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);

@@ -1,0 +1,197 @@
+// The command driven as a real child process: usage errors, missing files, the demo's outputs,
+// the model commands on what it wrote, config files, and Ctrl-C then --resume.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { withChromium } from './testing/chromium';
+import { runCli } from './testing/run_cli';
+
+const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
+
+/** The part of a browser canvas the test reads (the workspace compiles without the DOM types). */
+interface Canvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'st-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A small, quick compression: SFC at a quarter of its width, one epoch per stage. */
+const QUICK = ['-m', 'sfc', '--width', '0.25', '--stage1-epochs', '1', '--stage3-epochs', '1'];
+
+describe('usage', () => {
+  test('--help shows the commands and examples, exit 0', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['compress', 'eval', 'import', 'export', 'cost', 'data', 'bench']) expect(stdout).toContain(command);
+    expect(stdout).toContain('sparse-ternary compress --config out/run.json --resume');
+  });
+
+  test.each([
+    [['--lr', 'abc'], /option '--lr <rate>' argument 'abc' is invalid\. expected a positive number/],
+    [['--bogus'], /unknown option '--bogus'/],
+    [['--method', 'magic'], /expected one of float, binary, twn, sparse-ternary, prune-then-quantize/],
+    [['export', '-m', 'lfc', '-o', 'x.onnx', '--format', 'png'], /argument 'png' is invalid/],
+    [['-m', 'resnet99'], /--model 'resnet99' is neither a topology/],
+    [['-m', 'cnv', '-d', 'mnist-10k'], /model cnv takes 32x32x3 images; data mnist-10k has 28x28x1/],
+  ])('bad usage %j exits 2 with one clear line', async (args, message) => {
+    const { code, stderr } = await runCli(args, { cwd: dir });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  test.each([
+    [['-m', '/nonexistent/model.onnx'], /\/nonexistent\/model\.onnx: cannot read the file \(ENOENT\)/],
+    [['eval', '-m', '/nonexistent/model.onnx'], /\/nonexistent\/model\.onnx/],
+    [['-d', './no-such-folder'], /data folder \.\/no-such-folder does not exist/],
+    [['--config', '/nonexistent/run.json'], /cannot read config file \/nonexistent\/run\.json \(ENOENT\)/],
+  ])('a missing file %j exits 1 naming it, without a stack unless --verbose', async (args, message) => {
+    const { code, stderr } = await runCli(args, { cwd: dir });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    const verbose = await runCli(['--verbose', ...args], { cwd: dir });
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('compress, then the model commands on its outputs', () => {
+  let out: string;
+  let events: { event: string; [key: string]: unknown }[];
+
+  beforeAll(async () => {
+    out = path.join(dir, 'quick');
+    const { code, stdout, stderr } = await runCli([...QUICK, '--json', '-o', out]);
+    if (code !== 0) throw new Error(`compress failed (${code}): ${stderr}`);
+    events = stdout.trim().split('\n').map((line) => JSON.parse(line));
+  }, 120_000);
+
+  test('writes every listed file', () => {
+    for (const file of ['report.md', 'report.html', 'report.json', 'model.onnx', 'model.int8.onnx', 'model.qonnx.onnx', 'run.json', 'checkpoints/stage-1/latest.ckpt', 'checkpoints/stage-3/latest.ckpt']) {
+      expect(existsSync(path.join(out, file))).toBe(true);
+    }
+  });
+
+  test('--json emits stage, batch, epoch and done events', () => {
+    expect(events.filter((e) => e.event === 'stage').map((e) => e.stage)).toEqual(['stage 1', 'stage 3']);
+    expect(events.filter((e) => e.event === 'batch')).toHaveLength(2 * 80);
+    expect(events.filter((e) => e.event === 'epoch')).toHaveLength(2);
+    const done = events.find((e) => e.event === 'done')!;
+    expect(done.sparsity).toBeGreaterThan(0.5);
+  });
+
+  test('the report records the resolved configuration, versions, backend and machine', () => {
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report.config).toMatchObject({ model: 'sfc', width: 0.25, stage1Epochs: 1, stage3Epochs: 1, method: 'sparse-ternary', qtr: 'cost' });
+    expect(report.info.versions['@sparse-ternary/cli']).toBe('0.1.0');
+    expect(report.info.machine.cpus).toBeGreaterThan(0);
+    expect(report.info.backend).toMatch(/ort|cpu|tensorflow/);
+    const markdown = readFileSync(path.join(out, 'report.md'), 'utf8');
+    expect(markdown).toContain('## Hardware cost');
+    expect(markdown).toContain(`Test accuracy ${(100 * report.compress.accuracy).toFixed(2)}%`);
+  });
+
+  test('report.html draws its charts offline in headless Chromium (screenshot in test-artifacts/)', async () => {
+    const html = readFileSync(path.join(out, 'report.html'), 'utf8');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    await withChromium(async (context) => {
+      const page = await context.newPage();
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
+      await page.goto(`file://${path.join(out, 'report.html')}`);
+      await page.waitForSelector('body[data-charts="drawn"]', { timeout: 20_000 });
+      // Every canvas has drawn pixels: count the non-transparent ones.
+      const painted = await page.$$eval('canvas', (elements) =>
+        (elements as unknown as Canvas[]).map((canvas) => {
+          const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+          let count = 0;
+          for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) count++;
+          return count;
+        }),
+      );
+      // curves, sparsity, memory and one weight histogram per layer (4)
+      expect(painted).toHaveLength(7);
+      painted.forEach((count) => expect(count).toBeGreaterThan(500));
+      expect(requests.filter((url) => !url.startsWith('file://'))).toEqual([]);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: true });
+    });
+  }, 60_000);
+
+  test('eval of the exported model.onnx reproduces the reported accuracy', async () => {
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    const { code, stdout } = await runCli(['--json', 'eval', '-m', path.join(out, 'model.onnx'), '-d', 'mnist-10k']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).accuracy).toBeCloseTo(report.compress.accuracy, 10);
+  });
+
+  test('export to QONNX, cost and import work on it', async () => {
+    const qonnx = path.join(dir, 'model.finn.onnx');
+    expect((await runCli(['export', '-m', path.join(out, 'model.onnx'), '--format', 'qonnx', '-o', qonnx])).code).toBe(0);
+    expect(readFileSync(qonnx).includes(Buffer.from('qonnx.custom_op.general'))).toBe(true);
+    const cost = await runCli(['cost', '-m', path.join(out, 'model.onnx')]);
+    expect(cost.code).toBe(0);
+    expect(cost.stdout).toMatch(/\| sparse ternary \(smallest encoding per layer\) \| [\d.]+ KiB \| 1\.0x \|/);
+    const imported = path.join(dir, 'tfjs');
+    expect((await runCli(['import', path.join(out, 'model.onnx'), '-o', imported])).code).toBe(0);
+    const json = JSON.parse(readFileSync(path.join(imported, 'model.json'), 'utf8'));
+    expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
+    expect(existsSync(path.join(imported, 'weights.bin'))).toBe(true);
+  }, 60_000);
+
+  test('train, prune and retrain one by one end where compress ends', async () => {
+    const staged = path.join(dir, 'staged');
+    for (const args of [['train', ...QUICK, '-o', staged], ['prune', '-o', staged], ['retrain', '-o', staged]]) {
+      const { code, stderr } = await runCli(['--quiet', ...args]);
+      expect({ args, code, stderr }).toEqual({ args, code: 0, stderr: '' });
+    }
+    const [whole, byStage] = [out, staged].map((folder) => JSON.parse(readFileSync(path.join(folder, 'report.json'), 'utf8')).compress);
+    expect(byStage.accuracy).toBe(whole.accuracy);
+    expect(byStage.sparsity).toBe(whole.sparsity);
+    expect(byStage.stages.map((s: { stage: string }) => s.stage)).toEqual(['stage 1', 'stage 3']);
+    const early = await runCli(['retrain', '-o', path.join(dir, 'nothing-here')]);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/cannot read .*nothing-here\/run\.json \(ENOENT\): run `sparse-ternary train` first/);
+  }, 120_000);
+});
+
+test('a config file supplies the options and flags override it', async () => {
+  const out = path.join(dir, 'configured');
+  const config = path.join(dir, 'run.json');
+  writeFileSync(config, JSON.stringify({ model: 'sfc', width: 0.25, stage1Epochs: 1, stage3Epochs: 0, seed: 3, qtr: 'deadzone', qtrLambda: 1e-4 }));
+  const { code, stderr } = await runCli(['--quiet', '--config', config, '--seed', '5', '-o', out]);
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  const resolved = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8'));
+  expect(resolved).toMatchObject({ model: 'sfc', width: 0.25, stage1Epochs: 1, stage3Epochs: 0, seed: 5, qtr: 'deadzone', qtrLambda: 1e-4, learningRate: 3e-3 });
+  writeFileSync(config, JSON.stringify({ epochs: 3 }));
+  const bad = await runCli(['--config', config]);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/unknown option epochs/);
+}, 120_000);
+
+test('Ctrl-C saves a checkpoint and prints the command that resumes; that command completes the run', async () => {
+  const out = path.join(dir, 'interrupted');
+  let sent = false;
+  const first = await runCli(['-m', 'sfc', '--width', '0.25', '--stage1-epochs', '3', '--stage3-epochs', '1', '-o', out], {
+    onStdout: (text, child) => {
+      if (!sent && text.includes('stage 1 epoch 1:')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    },
+  });
+  expect(first.code).toBe(130);
+  const resume = first.stderr.match(/resume with: (.*)/)![1];
+  expect(resume).toBe(`sparse-ternary compress --config ${path.join(out, 'run.json')} --resume`);
+  const second = await runCli(resume.split(' ').slice(1));
+  expect(second.code).toBe(0);
+  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+  // The resumed run trained the rest of stage 1 (part of epoch 2, and epoch 3) and stage 3.
+  expect(report.compress.stages.map((s: { history: { epoch: number }[] }) => s.history.map((e) => e.epoch))).toEqual([[1, 2], [0]]);
+}, 180_000);

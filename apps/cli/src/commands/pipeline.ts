@@ -1,0 +1,138 @@
+// What compress and the stage commands (train, prune, retrain) share: starting a run from its
+// configuration, the pipeline options, and finishing it with exports and reports.
+import { initEngine, type BackendChoice, type EngineInfo } from '@sparse-ternary/engine';
+import type { Dataset } from '@sparse-ternary/datasets';
+import { costSummary } from '@sparse-ternary/hw-cost';
+import { saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';
+import { targetSparsityQuantizer, twnQuantizer } from '@sparse-ternary/quantize-prune';
+import { l2, qtrCost, qtrDeadzone, type Regularizer } from '@sparse-ternary/regularizers';
+import { accuracy, TrainingInterrupted, type CompressOptions, type CompressReport } from '@sparse-ternary/retrain';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { CompressConfig } from '../compress_config';
+import { EXIT } from '../errors';
+import type { Reporter } from '../progress';
+import { reportHtml } from '../report/report_html';
+import { reportMarkdown } from '../report/report_markdown';
+import { percent, type RunReport } from '../report/run_report';
+import { runInfo } from '../run_info';
+import { checkCompatible, loadData, loadModel } from '../sources';
+import { writeFileAtomic } from '../write_file';
+
+export interface CommandContext {
+  reporter: Reporter;
+  /** Aborted by Ctrl-C. */
+  signal: AbortSignal;
+  /** The command line, for the report. */
+  commandLine: string;
+  stderr: NodeJS.WritableStream;
+}
+
+export const EXPORTS: { file: string; format: WeightFormat }[] = [
+  { file: 'model.onnx', format: 'float' },
+  { file: 'model.int8.onnx', format: 'int8' },
+  { file: 'model.qonnx.onnx', format: 'qonnx' },
+];
+
+export interface Run {
+  config: CompressConfig;
+  engine: EngineInfo;
+  data: Dataset;
+  model: tfl.LayersModel;
+  out: string;
+  checkpointDir: string;
+  started: Date;
+}
+
+export const runConfigFile = (out: string) => path.join(out, 'run.json');
+
+/** Starts the engine, loads the data and the model, and records the resolved configuration in --out. */
+export async function startRun(config: CompressConfig, ctx: CommandContext): Promise<Run> {
+  const started = new Date();
+  const engine = await initEngine({ backend: config.backend as BackendChoice });
+  const data = loadData(config.data);
+  const model = loadModel(config);
+  checkCompatible(model, data, config.model, config.data);
+  const out = path.resolve(config.out);
+  const checkpointDir = path.join(out, 'checkpoints');
+  mkdirSync(checkpointDir, { recursive: true });
+  writeFileAtomic(runConfigFile(out), `${JSON.stringify(config, null, 2)}\n`);
+  ctx.reporter.info(`${config.method} ${config.model} on ${data.name} (${data.train.count} training, ${data.test.count} test images from ${data.source}); backend ${engine.backend}, ${engine.threads} threads`);
+  return { config, engine, data, model, out, checkpointDir, started };
+}
+
+function regularizersOf(config: CompressConfig): Regularizer[] {
+  const qtr = config.qtr === 'cost' ? [qtrCost(config.qtrLambda)] : config.qtr === 'deadzone' ? [qtrDeadzone(config.qtrLambda)] : [];
+  return [...(config.l2 > 0 ? [l2(config.l2)] : []), ...qtr];
+}
+
+/** The pipeline's options for a run, reporting progress to the command's reporter. */
+export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext): CompressOptions {
+  const { config } = run;
+  return {
+    method: config.method,
+    epochs: { stage0: config.stage0Epochs, stage1: config.stage1Epochs, stage3: config.stage3Epochs },
+    batchSize: config.batchSize,
+    optimizer: config.optimizer,
+    learningRate: config.learningRate,
+    seed: config.seed,
+    tensors: { scale: config.scale },
+    quantizer: config.targetSparsity ? targetSparsityQuantizer(config.targetSparsity) : twnQuantizer(config.t),
+    regularizers: regularizersOf(config),
+    pruneSparsity: config.pruneSparsity,
+    hardwareCost: config.hardwareCost === 'none' ? undefined : config.hardwareCost,
+    test: run.data.test,
+    checkpointDir: run.checkpointDir,
+    resume,
+    signal: ctx.signal,
+    onStageStart: (stage, epochs) => ctx.reporter.stage(stage, epochs),
+    onBatchEnd: (p) => ctx.reporter.batch(p),
+    onEpochEnd: (p) => ctx.reporter.epoch(p),
+  };
+}
+
+/** Test accuracy of the model as loaded, before any stage: the baseline the report compares with. */
+export const baselineAccuracy = (run: Run, options: CompressOptions): number => accuracy(run.model, run.data.test, options.tensors);
+
+/** Runs a training step of the pipeline; an interruption prints how to resume and gives exit code 130. */
+export async function interruptible<T>(work: () => Promise<T>, resumeCommand: string, ctx: CommandContext): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof TrainingInterrupted)) throw error;
+    ctx.stderr.write(`interrupted: ${error.message}\nresume with: ${resumeCommand}\n`);
+    ctx.reporter.event('interrupted', { stage: error.stage, epoch: error.epoch, batch: error.batch, resume: resumeCommand });
+    return undefined;
+  } finally {
+    ctx.reporter.close();
+  }
+}
+
+/** Exports the deployed model in every format and writes report.json, report.md and report.html. */
+export function finishRun(run: Run, report: CompressReport, accuracyBefore: number, ctx: CommandContext): number {
+  const hardwareCost = costSummary(report.hardware);
+  for (const { file, format } of EXPORTS) saveOnnx(run.model, path.join(run.out, file), { format, method: report.method, layers: report.layers, hardwareCost });
+  const runReport: RunReport = {
+    command: ctx.commandLine,
+    config: run.config,
+    info: runInfo(run.engine),
+    started: run.started.toISOString(),
+    seconds: (Date.now() - run.started.getTime()) / 1000,
+    dataset: { name: run.data.name, source: run.data.source, train: run.data.train.count, test: run.data.test.count },
+    accuracyBefore,
+    compress: report,
+    outputs: EXPORTS.map(({ file }) => ({ file, bytes: statSync(path.join(run.out, file)).size })),
+  };
+  writeFileAtomic(path.join(run.out, 'report.json'), JSON.stringify(runReport, null, 1));
+  writeFileAtomic(path.join(run.out, 'report.md'), reportMarkdown(runReport));
+  writeFileAtomic(path.join(run.out, 'report.html'), reportHtml(runReport));
+  const files = [...EXPORTS.map((e) => e.file), 'report.json', 'report.md', 'report.html'];
+  ctx.reporter.info(
+    `test accuracy ${percent(report.accuracy)} at ${percent(report.sparsity)} sparsity (before ${percent(accuracyBefore)}); ` +
+      `kernels ${report.hardware.ratios.binary.toFixed(1)}x smaller than binary, ${report.hardware.ratios.ternary.toFixed(1)}x smaller than dense ternary`,
+  );
+  ctx.reporter.info(`wrote ${files.map((f) => path.join(run.config.out, f)).join(', ')} and ${path.join(run.config.out, 'checkpoints')}`);
+  ctx.reporter.event('done', { accuracy: report.accuracy, sparsity: report.sparsity, accuracyBefore, out: run.out, files: [...files, 'checkpoints'] });
+  return EXIT.ok;
+}
