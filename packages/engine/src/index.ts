@@ -17,3 +17,4 @@ export { batchNormalization, FusedBatchNormalization, type FusedBatchNormalizati
 export { batchNormTraining, type BatchNormTrainingResult } from './fused/batch_norm_training';
 export { seededRandom } from './random';
 export { GraphBuilder, float, type AttrValue, type BuildOptions, type Dim, type FloatAttr, type GraphDataType, type NodeOptions } from './ort/onnx_graph';
+export { writeFileAtomic } from './write_file_atomic';

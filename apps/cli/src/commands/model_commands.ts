@@ -1,5 +1,5 @@
 // Commands on a model without training: eval, import, export and cost.
-import { initEngine, type BackendChoice } from '@sparse-ternary/engine';
+import { initEngine, writeFileAtomic, type BackendChoice } from '@sparse-ternary/engine';
 import { costReport, costReportMarkdown, ZYNQ_7020, type FpgaDevice } from '@sparse-ternary/hw-cost';
 import { importOnnx, saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';
 import { accuracy } from '@sparse-ternary/retrain';
@@ -10,7 +10,6 @@ import { EXIT } from '../errors';
 import type { Reporter } from '../progress';
 import { percent } from '../report/run_report';
 import { checkCompatible, loadData, loadModel } from '../sources';
-import { writeFileAtomic } from '../write_file';
 
 export async function evalCommand(options: { model: string; data: string; scale: 'unit' | 'symmetric'; backend: string }, reporter: Reporter): Promise<number> {
   await initEngine({ backend: options.backend as BackendChoice });

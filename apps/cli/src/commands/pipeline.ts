@@ -1,6 +1,6 @@
 // What compress and the stage commands (train, prune, retrain) share: starting a run from its
 // configuration, the pipeline options, and finishing it with exports and reports.
-import { initEngine, type BackendChoice, type EngineInfo } from '@sparse-ternary/engine';
+import { initEngine, writeFileAtomic, type BackendChoice, type EngineInfo } from '@sparse-ternary/engine';
 import type { Dataset } from '@sparse-ternary/datasets';
 import { costSummary } from '@sparse-ternary/hw-cost';
 import { saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';
@@ -18,7 +18,6 @@ import { reportMarkdown } from '../report/report_markdown';
 import { percent, type RunReport } from '../report/run_report';
 import { runInfo } from '../run_info';
 import { checkCompatible, loadData, loadModel } from '../sources';
-import { writeFileAtomic } from '../write_file';
 
 export interface CommandContext {
   reporter: Reporter;

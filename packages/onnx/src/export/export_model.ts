@@ -1,6 +1,6 @@
 // TF.js LayersModel -> ONNX: channels-first activations as ONNX and FINN expect, quantized kernels
 // in the chosen weight format, and the compression facts in metadata_props.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { writeFileAtomic } from '@sparse-ternary/engine';
 import { costReport, costSummary } from '@sparse-ternary/hw-cost';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ExportError } from '../errors';
@@ -109,19 +109,10 @@ export function exportOnnx(model: tfl.LayersModel, options: ExportOptions = {}):
 /** Exports a model to a file, atomically: a crash leaves the old file or the new one, never half of one. */
 export function saveOnnx(model: tfl.LayersModel, file: string, options: ExportOptions = {}): ExportResult {
   const result = exportOnnx(model, options);
-  const temporary = `${file}.${process.pid}.tmp`;
   try {
-    const fd = openSync(temporary, 'w');
-    try {
-      writeSync(fd, result.bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, file);
+    writeFileAtomic(file, result.bytes);
   } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new ExportError(`cannot write ${file}: ${(error as Error).message}`);
+    throw new ExportError((error as Error).message);
   }
   return result;
 }

@@ -1,5 +1,5 @@
-// Writes an output file atomically (temporary file, fsync, rename): an interrupted run never
-// leaves half a report.
+// Writes a file atomically (temporary file, fsync, rename): a crash leaves the old file or the
+// new one, never half of one. Shared by everything that writes results (exports, reports).
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
