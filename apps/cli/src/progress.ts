@@ -46,6 +46,7 @@ class LineReporter implements Reporter {
 class TtyReporter extends LineReporter {
   private bar?: cliProgress.SingleBar;
   private epochs = 0;
+  /** The last finished epoch (of any stage): the accuracy and sparsity the bar shows. */
   private latest?: EpochProgress;
 
   constructor(private readonly stream: NodeJS.WriteStream) {
@@ -55,11 +56,10 @@ class TtyReporter extends LineReporter {
   override stage(name: string, epochs: number) {
     this.close();
     this.epochs = epochs;
-    this.latest = undefined;
     this.bar = new cliProgress.SingleBar(
       {
         stream: this.stream,
-        format: `${name} epoch {epoch}/{epochs} {bar} {value}/{total} | loss {loss} | acc {accuracy} | sparsity {sparsity} | {speed} samples/s | ETA {eta}`,
+        format: `${name} epoch {epoch}/{epochs} {bar} {value}/{total} | loss {loss} | acc {accuracy} | sparsity {sparsity} | {speed} samples/s | ETA {remaining}`,
         hideCursor: true,
         clearOnComplete: false,
         etaBuffer: 50,
@@ -77,7 +77,7 @@ class TtyReporter extends LineReporter {
       accuracy: pct(this.latest?.quantizedAccuracy),
       sparsity: pct(this.latest?.sparsity),
       speed: Math.round(p.samplesPerSecond),
-      eta: Number.isFinite(p.etaSeconds) ? `${Math.round(p.etaSeconds)}s` : '-',
+      remaining: Number.isFinite(p.etaSeconds) ? `${Math.round(p.etaSeconds)}s` : '-',
     };
     if (p.batch === 1 || !this.bar.getTotal()) this.bar.start(p.batches, p.batch, payload);
     else this.bar.update(p.batch, payload);
