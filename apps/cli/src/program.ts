@@ -11,7 +11,7 @@ import { benchCommand, downloadCommand } from './commands/data_bench';
 import { costCommand, evalCommand, EXPORT_FORMATS, exportCommand, importCommand } from './commands/model_commands';
 import { EXIT, UsageError } from './errors';
 import { makeReporter, reporterMode, type Reporter } from './progress';
-import { packageVersions } from './run_info';
+import { CLI_VERSION } from './version';
 
 export interface Io {
   stdout: NodeJS.WriteStream;
@@ -55,7 +55,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
 
   program
     .description('Compress neural networks into sparse ternary networks (weights in {-a, 0, +a}, most of them zero).')
-    .version(packageVersions()['@sparse-ternary/cli'])
+    .version(CLI_VERSION)
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES as unknown as string[]))
     .option('--json', 'machine-readable JSON events on stdout, one per line')
     .option('-q, --quiet', 'no progress output')

@@ -30,3 +30,7 @@ export {
 } from './compress';
 export { weightHistograms, type WeightHistogram } from './histogram';
 export { trainingHead, type Loss, type TrainingHead } from './training_head';
+export { type RunReport, percent } from './report/run_report';
+export { reportMarkdown } from './report/report_markdown';
+export { reportHtml } from './report/report_html';
+export { runInfo, packageVersions, type RunInfo } from './report/run_info';

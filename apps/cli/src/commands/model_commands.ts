@@ -2,13 +2,12 @@
 import { initEngine, writeFileAtomic, type BackendChoice } from '@sparse-ternary/engine';
 import { costReport, costReportMarkdown, ZYNQ_7020, type FpgaDevice } from '@sparse-ternary/hw-cost';
 import { importOnnx, saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';
-import { accuracy } from '@sparse-ternary/retrain';
+import { accuracy, percent } from '@sparse-ternary/retrain';
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../errors';
 import type { Reporter } from '../progress';
-import { percent } from '../report/run_report';
 import { checkCompatible, loadData, loadModel } from '../sources';
 
 export async function evalCommand(options: { model: string; data: string; scale: 'unit' | 'symmetric'; backend: string }, reporter: Reporter): Promise<number> {

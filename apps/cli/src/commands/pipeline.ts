@@ -6,17 +6,24 @@ import { costSummary } from '@sparse-ternary/hw-cost';
 import { saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';
 import { targetSparsityQuantizer, twnQuantizer } from '@sparse-ternary/quantize-prune';
 import { l2, qtrCost, qtrDeadzone, type Regularizer } from '@sparse-ternary/regularizers';
-import { accuracy, TrainingInterrupted, type CompressOptions, type CompressReport } from '@sparse-ternary/retrain';
+import {
+  accuracy,
+  percent,
+  reportHtml,
+  reportMarkdown,
+  runInfo,
+  TrainingInterrupted,
+  type CompressOptions,
+  type CompressReport,
+  type RunReport,
+} from '@sparse-ternary/retrain';
+import { CLI_VERSION } from '../version';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CompressConfig } from '../compress_config';
 import { EXIT } from '../errors';
 import type { Reporter } from '../progress';
-import { reportHtml } from '../report/report_html';
-import { reportMarkdown } from '../report/report_markdown';
-import { percent, type RunReport } from '../report/run_report';
-import { runInfo } from '../run_info';
 import { checkCompatible, loadData, loadModel } from '../sources';
 
 export interface CommandContext {
@@ -114,8 +121,8 @@ export function finishRun(run: Run, report: CompressReport, accuracyBefore: numb
   for (const { file, format } of EXPORTS) saveOnnx(run.model, path.join(run.out, file), { format, method: report.method, layers: report.layers, hardwareCost });
   const runReport: RunReport = {
     command: ctx.commandLine,
-    config: run.config,
-    info: runInfo(run.engine),
+    config: { ...run.config },
+    info: runInfo(run.engine, { '@sparse-ternary/cli': CLI_VERSION }),
     started: run.started.toISOString(),
     seconds: (Date.now() - run.started.getTime()) / 1000,
     dataset: { name: run.data.name, source: run.data.source, train: run.data.train.count, test: run.data.test.count },

@@ -2,14 +2,23 @@ import { writeFileAtomic } from '@sparse-ternary/engine';
 // The pipeline one stage at a time, through files in --out: `train` (stage 0 and 1) writes its
 // checkpoints and stage-1.json, `prune` (stage 2) the masked weights in checkpoints/stage-2, and
 // `retrain` (stage 3) finishes the run like compress.
-import { pruneStage, retrainStage, deploy, loadCheckpoint, setModelWeights, trainFirstStages, writeCheckpoint, type FirstStagesResult } from '@sparse-ternary/retrain';
+import {
+  deploy,
+  loadCheckpoint,
+  percent,
+  pruneStage,
+  retrainStage,
+  setModelWeights,
+  trainFirstStages,
+  writeCheckpoint,
+  type FirstStagesResult,
+} from '@sparse-ternary/retrain';
 import type { Masks } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CompressConfig } from '../compress_config';
 import { EXIT } from '../errors';
-import { percent } from '../report/run_report';
 import { baselineAccuracy, finishRun, interruptible, pipelineOptions, runConfigFile, startRun, type CommandContext, type Run } from './pipeline';
 
 interface StageOneRecord extends FirstStagesResult {

@@ -1,13 +1,13 @@
 // Everything a compression run reports, in one JSON-serializable record: the report files are
 // renderings of it.
-import type { CompressReport } from '@sparse-ternary/retrain';
-import type { CompressConfig } from '../compress_config';
-import type { RunInfo } from '../run_info';
+import type { CompressReport } from '../compress';
+import type { RunInfo } from './run_info';
 
 export interface RunReport {
   /** The command line that ran (and resumes with --resume). */
   command: string;
-  config: CompressConfig;
+  /** The resolved configuration (the CLI's options, the notebook's cells); model and method name the run. */
+  config: { model: string; method: string } & Record<string, unknown>;
   info: RunInfo;
   started: string;
   seconds: number;

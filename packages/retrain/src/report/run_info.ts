@@ -1,4 +1,4 @@
-// What a report records about the run: package versions, the backend, the machine.
+// What a report records about a run: package versions, the backend, the machine.
 import type { EngineInfo } from '@sparse-ternary/engine';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -6,7 +6,6 @@ import os from 'node:os';
 const require_ = createRequire(import.meta.url);
 
 const PACKAGES = [
-  '@sparse-ternary/cli',
   '@sparse-ternary/engine',
   '@sparse-ternary/datasets',
   '@sparse-ternary/models',
@@ -19,16 +18,16 @@ const PACKAGES = [
   'onnxruntime-node',
 ];
 
-export function packageVersions(): Record<string, string> {
-  return Object.fromEntries(
-    PACKAGES.map((name) => {
-      try {
-        return [name, (require_(`${name}/package.json`) as { version: string }).version];
-      } catch {
-        return [name, 'not found'];
-      }
-    }),
-  );
+/** Versions of the project's packages and of the given ones (an app adds its own). */
+export function packageVersions(extra: Record<string, string> = {}): Record<string, string> {
+  const found = PACKAGES.map((name) => {
+    try {
+      return [name, (require_(`${name}/package.json`) as { version: string }).version];
+    } catch {
+      return [name, 'not found'];
+    }
+  });
+  return { ...extra, ...Object.fromEntries(found) };
 }
 
 export interface RunInfo {
@@ -39,9 +38,9 @@ export interface RunInfo {
   machine: { cpus: number; cpuModel: string; memoryGB: number; platform: string; node: string };
 }
 
-export function runInfo(engine: EngineInfo): RunInfo {
+export function runInfo(engine: EngineInfo, extraVersions: Record<string, string> = {}): RunInfo {
   return {
-    versions: packageVersions(),
+    versions: packageVersions(extraVersions),
     backend: engine.backend,
     backendReason: engine.reason,
     threads: engine.threads,
