@@ -1,0 +1,355 @@
+// The notebook page: one cell per step, each with its parameters, a Run button and outputs that
+// stay. Training runs on the server; its progress arrives as server-sent events and draws live.
+import Chart from 'chart.js/auto';
+
+Chart.defaults.animation = false;
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Field {
+  name: string;
+  label: string;
+  value: string;
+  options?: string[];
+  type?: 'text' | 'number' | 'file';
+}
+
+interface CellSpec {
+  id: string;
+  title: string;
+  fields: Field[];
+  /** Starts the cell on the server; background cells finish with a cell-done event. */
+  run(params: Json, cell: HTMLElement): Promise<Json | undefined>;
+  render(result: Json, output: HTMLElement): void;
+}
+
+const charts = new Map<string, Chart>();
+const $ = <T extends HTMLElement>(selector: string, root: ParentNode = document) => root.querySelector(selector) as T;
+
+async function api(method: string, url: string, body?: unknown, raw?: Blob): Promise<Json> {
+  const response = await fetch(url, { method, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)), headers: raw ? { 'content-type': 'application/octet-stream' } : { 'content-type': 'application/json' } });
+  const json = await response.json();
+  if (!response.ok) throw new Error(json.error ?? `${response.status}`);
+  return json;
+}
+
+/** A chart in a slot of the page, replacing the one drawn there before. */
+function chart(id: string, parent: HTMLElement, config: ConstructorParameters<typeof Chart>[1]): Chart {
+  charts.get(id)?.destroy();
+  let canvas = parent.querySelector<HTMLCanvasElement>(`canvas[data-chart="${id}"]`);
+  if (!canvas) {
+    const box = document.createElement('div');
+    canvas = document.createElement('canvas');
+    canvas.dataset.chart = id;
+    box.append(canvas);
+    parent.append(box);
+  }
+  const made = new Chart(canvas, config);
+  charts.set(id, made);
+  return made;
+}
+
+const pct = (v: number | undefined) => (v === undefined || v === null ? '-' : `${(100 * v).toFixed(2)}%`);
+
+function table(headers: string[], rows: (string | number)[][]): HTMLTableElement {
+  const t = document.createElement('table');
+  t.innerHTML = `<tr>${headers.map((h) => `<th>${h}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}`;
+  return t;
+}
+
+function histogramChart(id: string, parent: HTMLElement, title: string, series: { label: string; h: Json; color: string }[], threshold?: number): void {
+  const points = (h: Json) => h.counts.map((count: number, k: number) => ({ x: h.min + ((k + 0.5) * (h.max - h.min)) / h.counts.length, y: count }));
+  const datasets: Json[] = series.map((s) => ({ label: s.label, data: points(s.h), borderColor: s.color, pointRadius: 0 }));
+  if (threshold !== undefined) {
+    const top = Math.max(...series.flatMap((s) => s.h.counts));
+    for (const x of [-threshold, threshold]) datasets.push({ label: x > 0 ? 'threshold' : '', data: [{ x, y: 1 }, { x, y: top }], borderColor: '#c0392b', borderDash: [4, 4], pointRadius: 0 });
+  }
+  chart(id, parent, { type: 'line', data: { datasets } as never, options: { plugins: { title: { display: true, text: title }, legend: { labels: { filter: (item) => item.text !== '' } } }, scales: { x: { type: 'linear' }, y: { type: 'logarithmic' } } } });
+}
+
+/** Live training charts of a stage cell: curves per epoch, per-layer sparsity, histograms. */
+function liveTraining(output: HTMLElement, prefix: string) {
+  output.innerHTML = '<p class="progress">starting</p><div class="charts"></div><div class="histograms"></div>';
+  const grid = $('.charts', output);
+  const curves = chart(`${prefix}-curves`, grid, {
+    type: 'line',
+    data: { labels: [], datasets: [
+      { label: 'training loss', data: [], yAxisID: 'loss', borderColor: '#c0392b' },
+      { label: 'test accuracy %', data: [], yAxisID: 'percent', borderColor: '#2471a3' },
+      { label: 'sparsity %', data: [], yAxisID: 'percent', borderColor: '#229954' } ] },
+    options: { scales: { loss: { position: 'left' }, percent: { position: 'right', min: 0, max: 100 } } },
+  });
+  const layers = chart(`${prefix}-layers`, grid, { type: 'line', data: { labels: [], datasets: [] }, options: { plugins: { title: { display: true, text: 'per-layer sparsity %' } }, scales: { y: { min: 0, max: 100 } } } });
+  return {
+    batch(p: Json) {
+      $('.progress', output).textContent = `epoch ${p.epoch + 1}/${p.epochs}, batch ${p.batch}/${p.batches}, loss ${p.loss.toFixed(4)}, ${Math.round(p.samplesPerSecond)} samples/s`;
+    },
+    epoch(p: Json) {
+      curves.data.labels!.push(`e${p.epoch + 1}`);
+      curves.data.datasets[0].data.push(p.loss);
+      curves.data.datasets[1].data.push((p.quantizedAccuracy ?? 0) * 100);
+      curves.data.datasets[2].data.push(p.sparsity * 100);
+      curves.update();
+      layers.data.labels!.push(`e${p.epoch + 1}`);
+      (p.layerSparsity as { name: string; sparsity: number }[]).forEach((l, i) => {
+        if (!layers.data.datasets[i]) layers.data.datasets.push({ label: l.name, data: [] });
+        layers.data.datasets[i].data.push(l.sparsity * 100);
+      });
+      layers.update();
+      const box = $('.histograms', output);
+      (p.histograms as Json[]).forEach((h, i) => histogramChart(`${prefix}-hist-${i}`, box, h.name, [{ label: `epoch ${p.epoch + 1}`, h, color: '#2471a3' }]));
+    },
+  };
+}
+
+const live: Record<string, ReturnType<typeof liveTraining>> = {};
+
+const CELLS: CellSpec[] = [
+  {
+    id: 'data',
+    title: '1. Data',
+    fields: [{ name: 'dataset', label: 'dataset or folder', value: 'mnist-10k', options: ['mnist-10k', 'mnist', 'fashion-mnist', 'cifar10', 'cifar100'] }],
+    run: (params) => api('POST', '/api/cells/data', params),
+    render(r, output) {
+      output.innerHTML = `<p>${r.name}: ${r.train} training and ${r.test} test images of ${r.imageShape.join('x')} from ${r.source}</p><div class="samples"></div>`;
+      const [h, w, c] = r.imageShape;
+      for (const pixels of r.samples as number[][]) {
+        const canvas = document.createElement('canvas');
+        canvas.width = w;
+        canvas.height = h;
+        const image = canvas.getContext('2d')!.createImageData(w, h);
+        for (let i = 0; i < h * w; i++) {
+          for (let k = 0; k < 3; k++) image.data[i * 4 + k] = pixels[i * c + (c === 3 ? k : 0)];
+          image.data[i * 4 + 3] = 255;
+        }
+        canvas.getContext('2d')!.putImageData(image, 0, 0);
+        $('.samples', output).append(canvas);
+      }
+      chart('data-counts', output, { type: 'bar', data: { labels: r.classes, datasets: [{ label: 'training images per class', data: r.counts, backgroundColor: '#2471a3' }] } });
+    },
+  },
+  {
+    id: 'model',
+    title: '2. Model',
+    fields: [
+      { name: 'topology', label: 'topology', value: 'sfc', options: ['tfc', 'sfc', 'lfc', 'cnv', 'lenet5', 'vgg7'] },
+      { name: 'width', label: 'width multiplier', value: '1', type: 'number' },
+      { name: 'seed', label: 'seed', value: '1', type: 'number' },
+      { name: 'file', label: 'or an .onnx file', value: '', type: 'file' },
+    ],
+    run(params, cell) {
+      const file = $<HTMLInputElement>('input[name="file"]', cell).files?.[0];
+      if (file) return api('POST', `/api/cells/upload?name=${encodeURIComponent(file.name)}`, undefined, file);
+      return api('POST', '/api/cells/model', { topology: params.topology, width: Number(params.width), seed: Number(params.seed) });
+    },
+    render(r, output) {
+      output.innerHTML = `<p>${r.name}: input ${r.input.join('x')}, ${r.parameters.toLocaleString()} parameters, test accuracy before training ${pct(r.accuracyBefore)}</p>`;
+      output.append(table(['layer', 'type', 'output', 'parameters'], r.layers.map((l: Json) => [l.name, l.type, l.output, l.parameters])));
+    },
+  },
+  {
+    id: 'stage1',
+    title: '3. Stage 1: ternary training with the quantization threshold regularizer',
+    fields: [
+      { name: 'epochs', label: 'epochs', value: '2', type: 'number' },
+      { name: 'batchSize', label: 'batch size', value: '100', type: 'number' },
+      { name: 'learningRate', label: 'learning rate', value: '0.003', type: 'number' },
+      { name: 't', label: 'threshold factor t', value: '1.7', type: 'number' },
+      { name: 'qtrLambda', label: 'qtr-cost lambda', value: '0.00002', type: 'number' },
+    ],
+    async run(params, cell) {
+      live.stage1 = liveTraining($('.output', cell), 'stage1');
+      return api('POST', '/api/cells/stage1', numbers(params));
+    },
+    render(r, output) {
+      if (!live.stage1) {
+        live.stage1 = liveTraining(output, 'stage1');
+        for (const e of r.history) live.stage1.epoch({ ...e, layerSparsity: [], histograms: [] });
+      }
+      $('.progress', output).textContent = `done: ${pct(r.final?.sparsity)} of the weights quantize to zero; test accuracy ${pct(r.final?.quantizedAccuracy)}`;
+      const box = $('.histograms', output);
+      r.histograms.beforeStage1.forEach((before: Json, i: number) =>
+        histogramChart(`stage1-hist-${i}`, box, before.name, [{ label: 'before stage 1', h: before, color: '#909497' }, { label: 'after stage 1', h: r.histograms.afterStage1[i], color: '#2471a3' }]),
+      );
+    },
+  },
+  {
+    id: 'prune',
+    title: '4. Quantization pruning',
+    fields: [],
+    run: () => api('POST', '/api/cells/prune'),
+    render(r, output) {
+      output.innerHTML = '<div class="charts"></div><div class="histograms"></div>';
+      chart('prune-bars', $('.charts', output), { type: 'bar', data: { labels: r.layers.map((l: Json) => l.name), datasets: [{ label: 'pruned %', data: r.layers.map((l: Json) => l.sparsity * 100), backgroundColor: '#229954' }] }, options: { scales: { y: { min: 0, max: 100 } } } });
+      const box = $('.histograms', output);
+      box.dataset.zeroBins = JSON.stringify(r.after.map((h: Json) => h.counts[Math.floor(h.counts.length / 2)]));
+      box.dataset.zeroBinsBefore = JSON.stringify(r.before.map((h: Json) => h.counts[Math.floor(h.counts.length / 2)]));
+      r.before.forEach((before: Json, i: number) =>
+        histogramChart(`prune-hist-${i}`, box, before.name, [{ label: 'after stage 1', h: before, color: '#909497' }, { label: 'pruned', h: r.after[i], color: '#229954' }], r.thresholds[i].delta),
+      );
+    },
+  },
+  {
+    id: 'stage3',
+    title: '5. Retraining with the mask fixed',
+    fields: [
+      { name: 'epochs', label: 'epochs', value: '1', type: 'number' },
+      { name: 'batchSize', label: 'batch size', value: '100', type: 'number' },
+      { name: 'learningRate', label: 'learning rate', value: '0.003', type: 'number' },
+    ],
+    async run(params, cell) {
+      live.stage3 = liveTraining($('.output', cell), 'stage3');
+      return api('POST', '/api/cells/stage3', numbers(params));
+    },
+    render(r, output) {
+      if (!live.stage3) live.stage3 = liveTraining(output, 'stage3');
+      $('.progress', output).textContent = `deployed sparse ternary test accuracy ${pct(r.accuracy)} (float shadow weights ${pct(r.floatAccuracy)}) at ${pct(r.sparsity)} sparsity`;
+      output.append(table(['layer', 'sparsity', 'alpha', 'Delta'], r.layers.map((l: Json) => [l.name, pct(l.sparsity), l.alpha.toExponential(3), l.delta.toExponential(3)])));
+    },
+  },
+  {
+    id: 'cost',
+    title: '6. Hardware cost',
+    fields: [],
+    run: () => api('POST', '/api/cells/cost'),
+    render(r, output) {
+      output.innerHTML = `<p>sparse ternary kernels are ${r.ratios.binary.toFixed(1)}x smaller than binary and ${r.ratios.ternary.toFixed(1)}x smaller than dense 2-bit ternary</p>`;
+      const m = r.memory;
+      chart('cost-bars', output, { type: 'bar', data: { labels: ['float32', 'binary', 'dense ternary', 'sparse ternary'], datasets: [{ label: 'kernel memory (KiB)', data: [m.float32, m.binary, m.ternary, m.sparseTernary].map((b) => b / 8192), backgroundColor: '#7d3c98' }] }, options: { indexAxis: 'y', scales: { x: { type: 'logarithmic' } } } });
+      output.append(table(['layer', 'kind', 'MH x MW', 'sparsity', 'sparse ternary (KiB)', 'encoding'], r.layers.map((l: Json) => [l.name, l.kind, `${l.rows} x ${l.cols}`, pct(l.sparsity), (l.memory.sparseTernary.bits / 8192).toFixed(1), l.memory.sparseTernary.encoding])));
+      output.append(table(['FPGA (Zynq-7020, estimate)', 'frames/s', 'LUTs', 'BRAM36', 'fits'], Object.entries(r.fpga).map(([k, e]: [string, Json]) => [k, Math.round(e.framesPerSecond), e.luts, e.bram36, e.fits ? 'yes' : 'no'])));
+    },
+  },
+  {
+    id: 'export',
+    title: '7. Export',
+    fields: [],
+    run: async () => ({ files: ['model.onnx', 'model.int8.onnx', 'model.qonnx.onnx', 'report.html'] }),
+    render(r, output) {
+      output.innerHTML = r.files.map((f: string) => `<a download="${f}" href="/api/export/${f}">${f}</a>`).join(' &middot; ');
+    },
+  },
+  {
+    id: 'sweep',
+    title: 'Sweep: accuracy against memory over QTR strengths',
+    fields: [
+      { name: 'lambdas', label: 'qtr-cost lambdas', value: '0, 0.00002, 0.0001' },
+      { name: 'epochs', label: 'epochs per stage', value: '1', type: 'number' },
+    ],
+    async run(params, cell) {
+      const output = $('.output', cell);
+      output.innerHTML = '';
+      chart('sweep', output, { type: 'scatter', data: { datasets: [{ label: 'test accuracy % vs kernel KiB', data: [], backgroundColor: '#c0392b' }] }, options: { scales: { x: { title: { display: true, text: 'KiB' } }, y: { title: { display: true, text: 'accuracy %' } } } } });
+      return api('POST', '/api/cells/sweep', { lambdas: String(params.lambdas).split(',').map(Number), epochs: Number(params.epochs) });
+    },
+    render(r, output) {
+      if (!charts.has('sweep')) chart('sweep', output, { type: 'scatter', data: { datasets: [{ label: 'test accuracy % vs kernel KiB', data: [] }] } });
+      const sweep = charts.get('sweep')!;
+      sweep.data.datasets[0].data = r.points.map((p: Json) => ({ x: p.kiB, y: p.accuracy * 100 }));
+      sweep.update();
+      output.append(table(['lambda', 'accuracy', 'sparsity', 'KiB'], r.points.map((p: Json) => [p.lambda, pct(p.accuracy), pct(p.sparsity), p.kiB.toFixed(1)])));
+    },
+  },
+];
+
+const numbers = (params: Json) => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Number(v)]));
+
+function paramsOf(cell: HTMLElement): Json {
+  return Object.fromEntries([...cell.querySelectorAll<HTMLInputElement>('form [name]')].filter((i) => i.type !== 'file').map((i) => [i.name, i.value]));
+}
+
+function showResult(spec: CellSpec, result: Json): void {
+  const cell = document.getElementById(`cell-${spec.id}`)!;
+  cell.classList.remove('stale');
+  const output = $('.output', cell);
+  if (!['stage1', 'stage3', 'sweep'].includes(spec.id)) output.innerHTML = '';
+  spec.render(result, output);
+  cell.dataset.state = 'done';
+}
+
+function showError(id: string, message: string): void {
+  const cell = document.getElementById(`cell-${id}`)!;
+  cell.dataset.state = 'error';
+  $('.output', cell).insertAdjacentHTML('beforeend', `<p class="error"></p>`);
+  const p = cell.querySelectorAll('.error');
+  p[p.length - 1].textContent = message;
+}
+
+function build(): void {
+  const main = $('#cells');
+  for (const spec of CELLS) {
+    const cell = document.createElement('section');
+    cell.className = 'cell';
+    cell.id = `cell-${spec.id}`;
+    const fields = spec.fields
+      .map((f) =>
+        f.options
+          ? `<label>${f.label}<select name="${f.name}">${f.options.map((o) => `<option${o === f.value ? ' selected' : ''}>${o}</option>`).join('')}</select></label>`
+          : `<label>${f.label}<input name="${f.name}" type="${f.type ?? 'text'}" value="${f.value}" ${f.type === 'file' ? 'accept=".onnx"' : 'step="any"'}></label>`,
+      )
+      .join('');
+    cell.innerHTML = `<h2>${spec.title}</h2><form>${fields}<button type="submit">Run</button></form><div class="output"></div>`;
+    $('form', cell).addEventListener('submit', async (event) => {
+      event.preventDefault();
+      cell.dataset.state = 'running';
+      $('.output', cell).querySelectorAll('.error').forEach((e) => e.remove());
+      try {
+        const result = await spec.run(paramsOf(cell), cell);
+        if (result && !result.started) showResult(spec, result);
+      } catch (error) {
+        showError(spec.id, (error as Error).message);
+      }
+    });
+    main.append(cell);
+  }
+}
+
+function connect(): void {
+  const events = new EventSource('/api/events');
+  const status = $('#status');
+  events.onopen = () => (status.textContent = 'connected');
+  events.onerror = () => (status.textContent = 'disconnected: retrying');
+  const on = (name: string, handle: (data: Json) => void) => events.addEventListener(name, (e) => handle(JSON.parse((e as MessageEvent).data)));
+  on('batch', (p) => live[p.stage === 'stage 3' ? 'stage3' : 'stage1']?.batch(p));
+  on('epoch', (p) => live[p.stage === 'stage 3' ? 'stage3' : 'stage1']?.epoch(p));
+  on('cell-done', ({ cell, result }) => showResult(CELLS.find((c) => c.id === cell)!, result));
+  on('cell-error', ({ cell, error }) => showError(cell, error));
+  on('sweep-point', (p) => {
+    const sweep = charts.get('sweep');
+    sweep?.data.datasets[0].data.push({ x: p.kiB, y: p.accuracy * 100 });
+    sweep?.update();
+  });
+  on('invalidated', ({ after }) => {
+    const ids = CELLS.map((c) => c.id);
+    for (const id of ids.slice(ids.indexOf(after) + 1)) document.getElementById(`cell-${id}`)?.classList.add('stale');
+  });
+}
+
+/** Save: the server's state of every cell, as a file. Open: its parameters and results shown again. */
+function persistence(): void {
+  $('#save').addEventListener('click', async () => {
+    const state = await api('GET', '/api/state');
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([JSON.stringify(state, null, 1)], { type: 'application/json' }));
+    link.download = 'notebook.json';
+    link.click();
+  });
+  $<HTMLInputElement>('#open').addEventListener('change', async (event) => {
+    const file = (event.target as HTMLInputElement).files?.[0];
+    if (!file) return;
+    const state = JSON.parse(await file.text());
+    for (const spec of CELLS) {
+      const cell = document.getElementById(`cell-${spec.id}`)!;
+      for (const [name, value] of Object.entries((state.params?.[spec.id] ?? {}) as Json)) {
+        const input = cell.querySelector<HTMLInputElement>(`[name="${name}"]`);
+        if (input && input.type !== 'file') input.value = String(value);
+      }
+      if (state.results?.[spec.id]) showResult(spec, state.results[spec.id]);
+    }
+  });
+  $('#stop').addEventListener('click', () => api('POST', '/api/stop'));
+}
+
+build();
+connect();
+persistence();

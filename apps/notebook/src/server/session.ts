@@ -1,0 +1,383 @@
+// One notebook's state on the server: the cells' parameters and results, the data and model
+// they built, and the training job running (at most one). Running a cell invalidates the cells
+// after it. Progress goes to the subscribers (the page's event stream).
+import { DATASET_NAMES, loadDataset, type Dataset, type DatasetName } from '@sparse-ternary/datasets';
+import { costReport, costSummary, type CostReport } from '@sparse-ternary/hw-cost';
+import { TOPOLOGIES, buildModel, type TopologyName } from '@sparse-ternary/models';
+import { exportOnnx, importOnnx, type WeightFormat } from '@sparse-ternary/onnx';
+import { disposeMasks, quantizedLayers, twnQuantizer, type Masks } from '@sparse-ternary/quantize-prune';
+import { qtrCost } from '@sparse-ternary/regularizers';
+import {
+  accuracy,
+  deploy,
+  pruneStage,
+  reportHtml,
+  retrainStage,
+  runInfo,
+  trainFirstStages,
+  weightHistograms,
+  type CompressOptions,
+  type CompressReport,
+  type FirstStagesResult,
+  type StageReport,
+} from '@sparse-ternary/retrain';
+import type { EngineInfo } from '@sparse-ternary/engine';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CELLS, type CellName } from './cells';
+
+/** A request the notebook cannot honour (bad parameters, a malformed upload, a busy server): HTTP 400/409. */
+export class CellError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export interface TrainingParams {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** stage 1: TWN threshold factor and qtr-cost strength. */
+  t: number;
+  qtrLambda: number;
+}
+
+export type Listener = (event: string, data: unknown) => void;
+
+const number = (value: unknown, what: string, check: (v: number) => boolean): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || !check(n)) throw new CellError(`${what} = ${JSON.stringify(value)} is not valid`);
+  return n;
+};
+
+export function trainingParams(body: Record<string, unknown>): TrainingParams {
+  return {
+    epochs: number(body.epochs ?? 1, 'epochs', (v) => Number.isInteger(v) && v >= 0 && v <= 1000),
+    batchSize: number(body.batchSize ?? 100, 'batchSize', (v) => Number.isInteger(v) && v > 0),
+    learningRate: number(body.learningRate ?? 3e-3, 'learningRate', (v) => v > 0),
+    t: number(body.t ?? 1.7, 't', (v) => v > 0),
+    qtrLambda: number(body.qtrLambda ?? 2e-5, 'qtrLambda', (v) => v >= 0),
+  };
+}
+
+export class NotebookSession {
+  readonly params: Partial<Record<CellName, unknown>> = {};
+  readonly results: Partial<Record<CellName, unknown>> = {};
+  private readonly listeners = new Set<Listener>();
+  private data?: Dataset;
+  private model?: tfl.LayersModel;
+  private modelName = '';
+  private stageOne?: FirstStagesResult;
+  private masks?: Masks;
+  private stageThree?: StageReport;
+  private report?: CompressReport;
+  private accuracyBefore = 0;
+  private job?: AbortController;
+  private readonly checkpointDir = mkdtempSync(path.join(os.tmpdir(), 'st-notebook-'));
+
+  constructor(readonly engine: EngineInfo) {}
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: string, data: unknown): void {
+    for (const listener of this.listeners) listener(event, data);
+  }
+
+  get running(): boolean {
+    return this.job !== undefined;
+  }
+
+  /** Forgets the cells after `cell` (their results no longer follow from what is above them). */
+  private invalidateAfter(cell: CellName): void {
+    for (const later of CELLS.slice(CELLS.indexOf(cell) + 1)) {
+      delete this.results[later];
+    }
+    const index = CELLS.indexOf(cell);
+    if (index < CELLS.indexOf('stage1')) this.stageOne = undefined;
+    if (index < CELLS.indexOf('prune') && this.masks) {
+      disposeMasks(this.masks);
+      this.masks = undefined;
+    }
+    if (index < CELLS.indexOf('stage3')) {
+      this.stageThree = undefined;
+      this.report = undefined;
+    }
+    this.emit('invalidated', { after: cell });
+  }
+
+  private record(cell: CellName, params: unknown, result: unknown): unknown {
+    this.params[cell] = params;
+    this.results[cell] = result;
+    return result;
+  }
+
+  private need<T>(value: T | undefined, cell: CellName): T {
+    if (value === undefined) throw new CellError(`run the ${cell} cell first`);
+    return value;
+  }
+
+  private idle(): void {
+    if (this.job) throw new CellError('a training cell is running: stop it or wait', 409);
+  }
+
+  runData(body: Record<string, unknown>): unknown {
+    this.idle();
+    const name = String(body.dataset ?? 'mnist-10k');
+    let data: Dataset;
+    if ((DATASET_NAMES as readonly string[]).includes(name)) data = loadDataset(name as DatasetName);
+    else if (existsSync(name)) data = loadDataset('mnist', { path: name });
+    else throw new CellError(`dataset '${name}' is neither a name (${DATASET_NAMES.join(', ')}) nor a folder`);
+    this.data = data;
+    this.invalidateAfter('data');
+    const pixels = data.train.imageShape.reduce((a, b) => a * b, 1);
+    const counts = new Array<number>(data.classes.length).fill(0);
+    for (const label of data.train.labels) counts[label]++;
+    const samples = Array.from({ length: 12 }, (_, i) => Array.from(data.train.images.subarray(i * pixels, (i + 1) * pixels)));
+    return this.record('data', { dataset: name }, {
+      name: data.name,
+      source: data.source,
+      train: data.train.count,
+      test: data.test.count,
+      imageShape: data.train.imageShape,
+      classes: data.classes,
+      counts,
+      samples,
+      sampleLabels: Array.from(data.train.labels.subarray(0, 12)),
+    });
+  }
+
+  private modelResult(): unknown {
+    const model = this.model!;
+    return {
+      name: this.modelName,
+      input: model.inputs[0].shape.slice(1),
+      parameters: model.countParams(),
+      layers: model.layers.map((l) => ({ name: l.name, type: l.getClassName(), output: JSON.stringify(l.outputShape), parameters: l.countParams() })),
+    };
+  }
+
+  private useModel(model: tfl.LayersModel, name: string, params: unknown): unknown {
+    const data = this.need(this.data, 'data');
+    const expected = model.inputs[0].shape.slice(1).join('x');
+    if (expected !== data.train.imageShape.join('x')) {
+      model.dispose();
+      throw new CellError(`model ${name} takes ${expected} images; the data has ${data.train.imageShape.join('x')}`);
+    }
+    this.model?.dispose();
+    this.model = model;
+    this.modelName = name;
+    this.invalidateAfter('model');
+    this.accuracyBefore = accuracy(model, data.test, { scale: 'unit' });
+    return this.record('model', params, { ...(this.modelResult() as object), accuracyBefore: this.accuracyBefore });
+  }
+
+  runModel(body: Record<string, unknown>): unknown {
+    this.idle();
+    const name = String(body.topology ?? 'sfc');
+    if (!(name in TOPOLOGIES)) throw new CellError(`unknown topology '${name}': ${Object.keys(TOPOLOGIES).join(', ')}`);
+    const width = number(body.width ?? 1, 'width', (v) => v > 0 && v <= 4);
+    const seed = number(body.seed ?? 1, 'seed', Number.isInteger);
+    this.need(this.data, 'data');
+    return this.useModel(buildModel(name as TopologyName, { widthMultiplier: width, seed }), name, { topology: name, width, seed });
+  }
+
+  /** An uploaded .onnx file; a malformed one is the import error, and the session keeps its model. */
+  runUpload(bytes: Uint8Array, fileName: string): unknown {
+    this.idle();
+    this.need(this.data, 'data');
+    let model: tfl.LayersModel;
+    try {
+      model = importOnnx(bytes).model;
+    } catch (error) {
+      throw new CellError(`${fileName}: ${(error as Error).message.replace(/^<bytes>: /, '')}`);
+    }
+    return this.useModel(model, fileName, { upload: fileName });
+  }
+
+  private options(params: TrainingParams, signal: AbortSignal, stage: string): CompressOptions {
+    const data = this.data!;
+    return {
+      method: 'sparse-ternary',
+      epochs: { stage1: stage === 'stage1' ? params.epochs : 0, stage3: stage === 'stage3' ? params.epochs : 0 },
+      batchSize: params.batchSize,
+      learningRate: params.learningRate,
+      seed: 1,
+      tensors: { scale: 'unit' },
+      quantizer: twnQuantizer(params.t),
+      regularizers: [qtrCost(params.qtrLambda)],
+      test: data.test,
+      checkpointDir: this.checkpointDir,
+      signal,
+      onBatchEnd: (p) => this.emit('batch', p),
+      onEpochEnd: (p) => this.emit('epoch', { ...p, layerSparsity: this.layerSparsity(params.t), histograms: weightHistograms(this.model!, 33) }),
+    };
+  }
+
+  /** Per layer, the fraction of weights the TWN threshold t * mean|w| sends to zero (masked weights are zero). */
+  private layerSparsity(t: number): { name: string; sparsity: number }[] {
+    return quantizedLayers(this.model!).map(({ name, kernel }) => {
+      const values = kernel.read().dataSync();
+      const delta = (t * values.reduce((a, v) => a + Math.abs(v), 0)) / values.length;
+      const mask = this.masks?.get(name)?.dataSync();
+      const zeros = values.reduce((n, v, i) => n + (Math.abs(v) <= delta || mask?.[i] === 0 ? 1 : 0), 0);
+      return { name, sparsity: zeros / values.length };
+    });
+  }
+
+  /** Runs a training cell in the background; its end (or error, or stop) is an event. */
+  private background(cell: CellName, params: TrainingParams, work: (signal: AbortSignal) => Promise<unknown>): { started: true } {
+    this.idle();
+    this.need(this.model, 'model');
+    this.invalidateAfter(cell);
+    this.params[cell] = params;
+    const job = new AbortController();
+    this.job = job;
+    work(job.signal)
+      .then((result) => {
+        this.results[cell] = result;
+        this.emit('cell-done', { cell, result });
+      })
+      .catch((error: Error) => this.emit('cell-error', { cell, error: job.signal.aborted ? `stopped: ${error.message}` : error.message }))
+      .finally(() => (this.job = undefined));
+    return { started: true };
+  }
+
+  runStage1(body: Record<string, unknown>) {
+    const params = trainingParams(body);
+    return this.background('stage1', params, async (signal) => {
+      this.stageOne = await trainFirstStages(this.model!, this.data!.train, this.options(params, signal, 'stage1'));
+      const last = this.stageOne.stages.at(-1)!.history.at(-1);
+      return { history: this.stageOne.stages.flatMap((s) => s.history), histograms: this.stageOne.histograms, final: last };
+    });
+  }
+
+  runPrune(): unknown {
+    this.idle();
+    const stageOne = this.need(this.stageOne, 'stage1');
+    const params = (this.params.stage1 ?? {}) as Partial<TrainingParams>;
+    this.invalidateAfter('prune');
+    this.masks = pruneStage(this.model!, { epochs: { stage1: 0, stage3: 0 }, batchSize: 1, test: this.data!.test, quantizer: twnQuantizer(params.t ?? 1.7) });
+    const thresholds = [...this.masks.keys()].map((name) => {
+      const kernel = this.model!.weights.find((w) => w.name === name)!;
+      const values = kernel.read().dataSync();
+      const mean = values.reduce((a, v) => a + Math.abs(v), 0) / values.length;
+      return { name, delta: (params.t ?? 1.7) * mean };
+    });
+    const layers = [...this.masks.entries()].map(([name, mask]) => {
+      const keep = mask.dataSync();
+      const zeros = keep.filter((v) => v === 0).length;
+      return { name, sparsity: zeros / keep.length, size: keep.length };
+    });
+    // What pruning leaves: the kept weights, with the pruned ones at exactly zero.
+    const pruned = tf.tidy(() => {
+      const kernels = [...this.masks!.entries()].map(([name, mask]) => {
+        const w = this.model!.weights.find((v) => v.name === name)!;
+        return { name, values: tf.mul(w.read(), mask) };
+      });
+      return kernels.map(({ name, values }) => ({ name, data: values.dataSync() as Float32Array }));
+    });
+    const histograms = stageOne.histograms.afterStage1.map((h, i) => {
+      const counts = new Array<number>(h.counts.length).fill(0);
+      const data = pruned[i].data;
+      for (const v of data) counts[Math.min(h.counts.length - 1, Math.max(0, Math.floor(((v - h.min) / (h.max - h.min)) * h.counts.length)))]++;
+      return { ...h, counts };
+    });
+    return this.record('prune', { t: params.t ?? 1.7 }, { layers, thresholds, before: stageOne.histograms.afterStage1, after: histograms });
+  }
+
+  runStage3(body: Record<string, unknown>) {
+    const params = trainingParams(body);
+    this.need(this.masks, 'prune');
+    return this.background('stage3', params, async (signal) => {
+      const options = this.options({ ...params, t: ((this.params.stage1 ?? {}) as TrainingParams).t ?? params.t }, signal, 'stage3');
+      this.stageThree = await retrainStage(this.model!, this.data!.train, this.masks!, options);
+      const floatAccuracy = this.stageThree.history.at(-1)?.floatAccuracy;
+      this.report = deploy(this.model!, this.masks, options, this.stageOne!, this.stageThree);
+      return { history: this.stageThree.history, accuracy: this.report.accuracy, floatAccuracy, sparsity: this.report.sparsity, layers: this.report.layers };
+    });
+  }
+
+  runCost(): unknown {
+    this.idle();
+    const model = this.need(this.model, 'model');
+    const report: CostReport = this.report?.hardware ?? costReport(model);
+    return this.record('cost', {}, { summary: costSummary(report), layers: report.layers.map(({ name, kind, rows, cols, positions, sparsity, levels, memory }) => ({ name, kind, rows, cols, positions, sparsity, levels, memory })), memory: report.memory, ratios: report.ratios, fpga: Object.fromEntries(Object.entries(report.fpga).map(([k, e]) => [k, { framesPerSecond: e.framesPerSecond, luts: e.luts, bram36: e.bram36, fits: e.fits }])) });
+  }
+
+  /** An export of the deployed model, or the same report.html the CLI writes. */
+  exportFile(file: string): { bytes: Uint8Array; type: string } {
+    this.idle();
+    const formats: Record<string, WeightFormat> = { 'model.onnx': 'float', 'model.int8.onnx': 'int8', 'model.qonnx.onnx': 'qonnx' };
+    const report = this.need(this.report, 'stage3');
+    if (file in formats) return { bytes: exportOnnx(this.model!, { format: formats[file], method: report.method, layers: report.layers }).bytes, type: 'application/octet-stream' };
+    if (file === 'report.html') {
+      const data = this.data!;
+      const html = reportHtml({
+        command: 'sparse-ternary notebook',
+        config: { model: this.modelName, method: report.method, data: data.name, stage1: this.params.stage1, stage3: this.params.stage3 },
+        info: runInfo(this.engine),
+        started: new Date().toISOString(),
+        seconds: 0,
+        dataset: { name: data.name, source: data.source, train: data.train.count, test: data.test.count },
+        accuracyBefore: this.accuracyBefore,
+        compress: report,
+        outputs: [],
+      });
+      return { bytes: new TextEncoder().encode(html), type: 'text/html; charset=utf-8' };
+    }
+    throw new CellError(`no export named ${file}`, 404);
+  }
+
+  /** Several QTR strengths, each a whole compression from the model's initial weights: accuracy against memory. */
+  runSweep(body: Record<string, unknown>) {
+    const lambdas = Array.isArray(body.lambdas) ? body.lambdas.map((v) => number(v, 'lambda', (x) => x >= 0)) : [0, 2e-5, 1e-4];
+    if (!lambdas.length || lambdas.length > 12) throw new CellError('lambdas: give 1 to 12 strengths');
+    const params = trainingParams(body);
+    const initial = this.need(this.model, 'model').getWeights().map((w) => w.clone());
+    return this.background('sweep', params, async (signal) => {
+      const points = [];
+      for (const lambda of lambdas) {
+        this.model!.setWeights(initial);
+        const options = { ...this.options({ ...params, qtrLambda: lambda }, signal, 'stage1'), epochs: { stage1: params.epochs, stage3: params.epochs }, checkpointDir: undefined };
+        const trained = await trainFirstStages(this.model!, this.data!.train, options);
+        const masks = pruneStage(this.model!, options)!;
+        const third = await retrainStage(this.model!, this.data!.train, masks, options);
+        const report = deploy(this.model!, masks, options, trained, third);
+        disposeMasks(masks);
+        const point = { lambda, accuracy: report.accuracy, sparsity: report.sparsity, kiB: report.hardware.memory.deployed / 8 / 1024 };
+        points.push(point);
+        this.emit('sweep-point', point);
+      }
+      this.model!.setWeights(initial);
+      tf.dispose(initial);
+      return { points };
+    });
+  }
+
+  stop(): boolean {
+    if (!this.job) return false;
+    this.job.abort();
+    return true;
+  }
+
+  /** The page's state: every cell's parameters and results (the weights stay on the server). */
+  state() {
+    return { version: 1, params: this.params, results: this.results };
+  }
+
+  dispose(): void {
+    this.job?.abort();
+    this.model?.dispose();
+    if (this.masks) disposeMasks(this.masks);
+    rmSync(this.checkpointDir, { recursive: true, force: true });
+  }
+}
