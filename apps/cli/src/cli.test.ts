@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { withChromium } from './testing/chromium';
+import { withChromium } from '../../../tools/testing/chromium';
 import { runCli } from './testing/run_cli';
 
 const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
@@ -195,3 +195,25 @@ test('Ctrl-C saves a checkpoint and prints the command that resumes; that comman
   // The resumed run trained the rest of stage 1 (part of epoch 2, and epoch 3) and stage 3.
   expect(report.compress.stages.map((s: { history: { epoch: number }[] }) => s.history.map((e) => e.epoch))).toEqual([[1, 2], [0]]);
 }, 180_000);
+
+test('notebook serves the page on 127.0.0.1 until Ctrl-C; a bad port is bad usage', async () => {
+  let url = '';
+  let page = '';
+  const result = await runCli(['--json', 'notebook', '--port', '0'], {
+    onStdout: (text, child) => {
+      const event = text.split('\n').find((line) => line.includes('"notebook"'));
+      if (!event || url) return;
+      url = JSON.parse(event).url;
+      fetch(url)
+        .then((response) => response.text())
+        .then((html) => (page = html))
+        .finally(() => child.kill('SIGINT'));
+    },
+  });
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  expect(page).toContain('<title>sparse-ternary notebook</title>');
+  expect(result.code).toBe(0);
+  const bad = await runCli(['notebook', '--port', 'x']);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/expected a port number/);
+}, 60_000);

@@ -2,6 +2,7 @@
 // usage, 130 interrupted) and Ctrl-C handling.
 import { cacheDir } from '@sparse-ternary/datasets';
 import { BACKEND_CHOICES } from '@sparse-ternary/engine';
+import { clientDir as notebookClientDir, startNotebookServer } from '@sparse-ternary/notebook';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { addTrainingOptions, resolveConfig } from './compress_config';
@@ -30,7 +31,8 @@ Examples:
   sparse-ternary cost -m out/model.onnx
   sparse-ternary import model.onnx -o tfjs-model
   sparse-ternary data download fashion-mnist --dir ~/.cache/sparse-ternary/datasets/fashion-mnist
-  sparse-ternary bench -m lfc --backends ort,cpu`;
+  sparse-ternary bench -m lfc --backends ort,cpu
+  sparse-ternary notebook --port 8080                          then open http://127.0.0.1:8080/`;
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -165,10 +167,29 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       exitCode = await benchCommand({ ...options, backends }, makeIt(), io.stdout, Boolean(globals().json));
     });
 
+  program
+    .command('notebook')
+    .description('the web notebook: compress step by step in the browser with live charts (serves on 127.0.0.1 unless --host is given)')
+    .option('--port <n>', 'port (0: any free one)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number');
+      return n;
+    }, 8080)
+    .option('--host <address>', 'listen on this address instead of 127.0.0.1 (makes the notebook reachable from elsewhere)')
+    .action(async (options) => {
+      const server = await startNotebookServer({ port: options.port, host: options.host, backend: globals().backend as never, clientDir: notebookClientDir() });
+      const reporter = makeIt();
+      reporter.info(`notebook at ${server.url} (Ctrl-C to stop)`);
+      reporter.event('notebook', { url: server.url });
+      // Until Ctrl-C (which aborts the controller), then a clean shutdown.
+      await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+      await server.close();
+    });
+
   // Ctrl-C: stop after the current batch with a checkpoint; a second one quits at once.
   const onInterrupt = () => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    io.stderr.write('\nstopping after this batch and saving a checkpoint (Ctrl-C again to quit now)\n');
+    io.stderr.write('\nstopping (after this batch, with a checkpoint, when training); Ctrl-C again to quit now\n');
     controller.abort();
   };
   process.on('SIGINT', onInterrupt);

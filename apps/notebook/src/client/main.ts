@@ -23,7 +23,9 @@ interface CellSpec {
   render(result: Json, output: HTMLElement): void;
 }
 
-const charts = new Map<string, Chart>();
+// Chart.js's generic types do not follow the loose configurations built here; the charts are used untyped.
+type AnyChart = Chart<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const charts = new Map<string, AnyChart>();
 const $ = <T extends HTMLElement>(selector: string, root: ParentNode = document) => root.querySelector(selector) as T;
 
 async function api(method: string, url: string, body?: unknown, raw?: Blob): Promise<Json> {
@@ -34,7 +36,7 @@ async function api(method: string, url: string, body?: unknown, raw?: Blob): Pro
 }
 
 /** A chart in a slot of the page, replacing the one drawn there before. */
-function chart(id: string, parent: HTMLElement, config: ConstructorParameters<typeof Chart>[1]): Chart {
+function chart(id: string, parent: HTMLElement, config: Json): AnyChart {
   charts.get(id)?.destroy();
   let canvas = parent.querySelector<HTMLCanvasElement>(`canvas[data-chart="${id}"]`);
   if (!canvas) {
@@ -44,7 +46,7 @@ function chart(id: string, parent: HTMLElement, config: ConstructorParameters<ty
     box.append(canvas);
     parent.append(box);
   }
-  const made = new Chart(canvas, config);
+  const made: AnyChart = new Chart(canvas, config as never);
   charts.set(id, made);
   return made;
 }
@@ -64,7 +66,7 @@ function histogramChart(id: string, parent: HTMLElement, title: string, series: 
     const top = Math.max(...series.flatMap((s) => s.h.counts));
     for (const x of [-threshold, threshold]) datasets.push({ label: x > 0 ? 'threshold' : '', data: [{ x, y: 1 }, { x, y: top }], borderColor: '#c0392b', borderDash: [4, 4], pointRadius: 0 });
   }
-  chart(id, parent, { type: 'line', data: { datasets } as never, options: { plugins: { title: { display: true, text: title }, legend: { labels: { filter: (item) => item.text !== '' } } }, scales: { x: { type: 'linear' }, y: { type: 'logarithmic' } } } });
+  chart(id, parent, { type: 'line', data: { datasets } as never, options: { plugins: { title: { display: true, text: title }, legend: { labels: { filter: (item: { text: string }) => item.text !== '' } } }, scales: { x: { type: 'linear' }, y: { type: 'logarithmic' } } } });
 }
 
 /** Live training charts of a stage cell: curves per epoch, per-layer sparsity, histograms. */
@@ -217,7 +219,7 @@ const CELLS: CellSpec[] = [
       const m = r.memory;
       chart('cost-bars', output, { type: 'bar', data: { labels: ['float32', 'binary', 'dense ternary', 'sparse ternary'], datasets: [{ label: 'kernel memory (KiB)', data: [m.float32, m.binary, m.ternary, m.sparseTernary].map((b) => b / 8192), backgroundColor: '#7d3c98' }] }, options: { indexAxis: 'y', scales: { x: { type: 'logarithmic' } } } });
       output.append(table(['layer', 'kind', 'MH x MW', 'sparsity', 'sparse ternary (KiB)', 'encoding'], r.layers.map((l: Json) => [l.name, l.kind, `${l.rows} x ${l.cols}`, pct(l.sparsity), (l.memory.sparseTernary.bits / 8192).toFixed(1), l.memory.sparseTernary.encoding])));
-      output.append(table(['FPGA (Zynq-7020, estimate)', 'frames/s', 'LUTs', 'BRAM36', 'fits'], Object.entries(r.fpga).map(([k, e]: [string, Json]) => [k, Math.round(e.framesPerSecond), e.luts, e.bram36, e.fits ? 'yes' : 'no'])));
+      output.append(table(['FPGA (Zynq-7020, estimate)', 'frames/s', 'LUTs', 'BRAM36', 'fits'], Object.entries(r.fpga as Record<string, Json>).map(([k, e]) => [k, Math.round(e.framesPerSecond), e.luts, e.bram36, e.fits ? 'yes' : 'no'])));
     },
   },
   {

@@ -56,6 +56,8 @@ const number = (value: unknown, what: string, check: (v: number) => boolean): nu
   return n;
 };
 
+const meanAbs = (values: Float32Array) => values.reduce((a, v) => a + Math.abs(v), 0) / values.length;
+
 export function trainingParams(body: Record<string, unknown>): TrainingParams {
   return {
     epochs: number(body.epochs ?? 1, 'epochs', (v) => Number.isInteger(v) && v >= 0 && v <= 1000),
@@ -78,6 +80,8 @@ export class NotebookSession {
   private stageThree?: StageReport;
   private report?: CompressReport;
   private accuracyBefore = 0;
+  /** The model's weights as loaded (cell 2): where every sweep point starts. */
+  private loadedWeights: tf.Tensor[] = [];
   private job?: AbortController;
   private readonly checkpointDir = mkdtempSync(path.join(os.tmpdir(), 'st-notebook-'));
 
@@ -173,7 +177,9 @@ export class NotebookSession {
       throw new CellError(`model ${name} takes ${expected} images; the data has ${data.train.imageShape.join('x')}`);
     }
     this.model?.dispose();
+    tf.dispose(this.loadedWeights);
     this.model = model;
+    this.loadedWeights = model.getWeights().map((w) => w.clone());
     this.modelName = name;
     this.invalidateAfter('model');
     this.accuracyBefore = accuracy(model, data.test, { scale: 'unit' });
@@ -225,16 +231,17 @@ export class NotebookSession {
   /** Per layer, the fraction of weights the TWN threshold t * mean|w| sends to zero (masked weights are zero). */
   private layerSparsity(t: number): { name: string; sparsity: number }[] {
     return quantizedLayers(this.model!).map(({ name, kernel }) => {
-      const values = kernel.read().dataSync();
-      const delta = (t * values.reduce((a, v) => a + Math.abs(v), 0)) / values.length;
+      const values = kernel.read().dataSync() as Float32Array;
+      const delta = t * meanAbs(values);
       const mask = this.masks?.get(name)?.dataSync();
-      const zeros = values.reduce((n, v, i) => n + (Math.abs(v) <= delta || mask?.[i] === 0 ? 1 : 0), 0);
+      let zeros = 0;
+      for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) <= delta || mask?.[i] === 0) zeros++;
       return { name, sparsity: zeros / values.length };
     });
   }
 
   /** Runs a training cell in the background; its end (or error, or stop) is an event. */
-  private background(cell: CellName, params: TrainingParams, work: (signal: AbortSignal) => Promise<unknown>): { started: true } {
+  private background(cell: CellName, params: TrainingParams, work: (signal: AbortSignal) => Promise<unknown>, cleanup?: () => void): { started: true } {
     this.idle();
     this.need(this.model, 'model');
     this.invalidateAfter(cell);
@@ -247,7 +254,10 @@ export class NotebookSession {
         this.emit('cell-done', { cell, result });
       })
       .catch((error: Error) => this.emit('cell-error', { cell, error: job.signal.aborted ? `stopped: ${error.message}` : error.message }))
-      .finally(() => (this.job = undefined));
+      .finally(() => {
+        cleanup?.();
+        this.job = undefined;
+      });
     return { started: true };
   }
 
@@ -266,14 +276,13 @@ export class NotebookSession {
     const params = (this.params.stage1 ?? {}) as Partial<TrainingParams>;
     this.invalidateAfter('prune');
     this.masks = pruneStage(this.model!, { epochs: { stage1: 0, stage3: 0 }, batchSize: 1, test: this.data!.test, quantizer: twnQuantizer(params.t ?? 1.7) });
-    const thresholds = [...this.masks.keys()].map((name) => {
+    const masks = this.masks!;
+    const thresholds = [...masks.keys()].map((name) => {
       const kernel = this.model!.weights.find((w) => w.name === name)!;
-      const values = kernel.read().dataSync();
-      const mean = values.reduce((a, v) => a + Math.abs(v), 0) / values.length;
-      return { name, delta: (params.t ?? 1.7) * mean };
+      return { name, delta: (params.t ?? 1.7) * meanAbs(kernel.read().dataSync() as Float32Array) };
     });
-    const layers = [...this.masks.entries()].map(([name, mask]) => {
-      const keep = mask.dataSync();
+    const layers = [...masks.entries()].map(([name, mask]) => {
+      const keep = mask.dataSync() as Float32Array;
       const zeros = keep.filter((v) => v === 0).length;
       return { name, sparsity: zeros / keep.length, size: keep.length };
     });
@@ -342,11 +351,12 @@ export class NotebookSession {
     const lambdas = Array.isArray(body.lambdas) ? body.lambdas.map((v) => number(v, 'lambda', (x) => x >= 0)) : [0, 2e-5, 1e-4];
     if (!lambdas.length || lambdas.length > 12) throw new CellError('lambdas: give 1 to 12 strengths');
     const params = trainingParams(body);
-    const initial = this.need(this.model, 'model').getWeights().map((w) => w.clone());
+    // The sweep leaves the model as it found it (a compressed model stays exportable).
+    const current = this.need(this.model, 'model').getWeights().map((w) => w.clone());
     return this.background('sweep', params, async (signal) => {
       const points = [];
       for (const lambda of lambdas) {
-        this.model!.setWeights(initial);
+        this.model!.setWeights(this.loadedWeights);
         const options = { ...this.options({ ...params, qtrLambda: lambda }, signal, 'stage1'), epochs: { stage1: params.epochs, stage3: params.epochs }, checkpointDir: undefined };
         const trained = await trainFirstStages(this.model!, this.data!.train, options);
         const masks = pruneStage(this.model!, options)!;
@@ -357,9 +367,10 @@ export class NotebookSession {
         points.push(point);
         this.emit('sweep-point', point);
       }
-      this.model!.setWeights(initial);
-      tf.dispose(initial);
       return { points };
+    }, () => {
+      this.model!.setWeights(current);
+      tf.dispose(current);
     });
   }
 
@@ -377,6 +388,7 @@ export class NotebookSession {
   dispose(): void {
     this.job?.abort();
     this.model?.dispose();
+    tf.dispose(this.loadedWeights);
     if (this.masks) disposeMasks(this.masks);
     rmSync(this.checkpointDir, { recursive: true, force: true });
   }

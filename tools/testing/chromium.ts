@@ -1,4 +1,4 @@
-// Test helper: Debian's Chromium (apt-get install chromium), headless, through playwright-core.
+// Test helper shared by the apps' browser tests: Debian's Chromium (apt-get install chromium), headless, through playwright-core.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,0 +1,140 @@
+// The notebook end to end in headless Chromium (cells 1-7 with a tiny model and budget), and its
+// server's guards: path traversal, upload size, malformed uploads.
+import * as ort from 'onnxruntime-node';
+import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { withChromium } from '../../../tools/testing/chromium';
+import { startNotebookServer, type NotebookServer } from './index';
+
+const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
+const UPLOAD_LIMIT = 64 * 1024;
+let server: NotebookServer;
+
+beforeAll(async () => {
+  server = await startNotebookServer({ clientDir: path.resolve(__dirname, '../dist/client'), backend: 'ort', maxUploadBytes: UPLOAD_LIMIT });
+});
+afterAll(() => server.close());
+
+/** The part of a browser canvas the test reads (the workspace compiles without the DOM types). */
+interface Canvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+}
+
+/** Painted pixels of every chart canvas inside a selector. */
+const paintedCharts = (page: Page, selector: string) =>
+  page.$$eval(`${selector} canvas[data-chart]`, (elements) =>
+    (elements as unknown as Canvas[]).map((canvas) => {
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let count = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) count++;
+      return count;
+    }),
+  );
+
+async function runCell(page: Page, id: string, fields: Record<string, string> = {}): Promise<void> {
+  for (const [name, value] of Object.entries(fields)) await page.fill(`#cell-${id} [name="${name}"]`, value);
+  await page.click(`#cell-${id} button[type="submit"]`);
+  await page.waitForSelector(`#cell-${id}[data-state="done"], #cell-${id}[data-state="error"]`, { timeout: 120_000 });
+  const state = await page.getAttribute(`#cell-${id}`, 'data-state');
+  if (state !== 'done') throw new Error(`cell ${id}: ${await page.textContent(`#cell-${id} .error`)}`);
+}
+
+describe('server guards', () => {
+  test.each(['/..%2f..%2fpackage.json', '/assets/..%2f..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/../../package.json'])('%s is refused and reads nothing outside the page', async (url) => {
+    // A raw request: fetch would normalize the path before sending it.
+    const raw = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      http
+        .get(`${server.url.replace(/\/$/, '')}${url}`, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        })
+        .on('error', reject);
+    });
+    expect([403, 404]).toContain(raw.status);
+    expect(raw.body).not.toContain('"name"');
+  });
+
+  test('an upload over the limit is refused with 413, and the server keeps serving', async () => {
+    const response = await fetch(new URL('api/cells/upload?name=big.onnx', server.url), { method: 'POST', body: new Uint8Array(UPLOAD_LIMIT + 1) });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: string }).error).toMatch(/over the limit of 65536/);
+    expect((await fetch(new URL('api/status', server.url))).status).toBe(200);
+  });
+});
+
+test('cells 1-7 in the browser: charts draw, pruning grows the zero bin, the ONNX download runs in onnxruntime', async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await withChromium(async (context) => {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('#status:has-text("connected")');
+
+    await runCell(page, 'data');
+    expect(await page.$$eval('#cell-data .samples canvas', (c) => c.length)).toBe(12);
+
+    // A malformed upload: the import error shows in the cell, and the notebook goes on.
+    await page.setInputFiles('#cell-model [name="file"]', { name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not an onnx model at all') });
+    await page.click('#cell-model button[type="submit"]');
+    await page.waitForSelector('#cell-model[data-state="error"]');
+    expect(await page.textContent('#cell-model .error')).toMatch(/broken\.onnx: not a valid ONNX model|broken\.onnx: the model has no graph/);
+    await page.setInputFiles('#cell-model [name="file"]', []);
+
+    await runCell(page, 'model', { width: '0.25' });
+    expect(await page.$$eval('#cell-model tr', (rows) => rows.length)).toBeGreaterThan(4);
+    await runCell(page, 'stage1', { epochs: '2' });
+    await runCell(page, 'prune');
+    await runCell(page, 'stage3', { epochs: '1' });
+    await runCell(page, 'cost');
+    await runCell(page, 'export');
+
+    for (const [cell, count] of [['data', 1], ['stage1', 2 + 4], ['prune', 1 + 4], ['stage3', 2 + 4], ['cost', 1]] as const) {
+      const painted = await paintedCharts(page, `#cell-${cell}`);
+      expect({ cell, charts: painted.length }).toEqual({ cell, charts: count });
+      painted.forEach((pixels) => expect(pixels).toBeGreaterThan(300));
+    }
+    // Pruning sends every weight under the threshold to exactly zero: the zero bin grows in every layer.
+    const before = JSON.parse((await page.getAttribute('#cell-prune .histograms', 'data-zero-bins-before'))!);
+    const after = JSON.parse((await page.getAttribute('#cell-prune .histograms', 'data-zero-bins'))!);
+    after.forEach((count: number, i: number) => expect(count).toBeGreaterThan(before[i]));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'notebook.png'), fullPage: true });
+
+    const href = await page.getAttribute('#cell-export a[download="model.int8.onnx"]', 'href');
+    const bytes = new Uint8Array(await (await fetch(new URL(href!, server.url))).arrayBuffer());
+    const session = await ort.InferenceSession.create(bytes);
+    const input = new ort.Tensor('float32', new Float32Array(4 * 784).fill(0.5), [4, 1, 28, 28]);
+    const out = await session.run({ [session.inputNames[0]]: input });
+    expect(out[session.outputNames[0]].dims).toEqual([4, 10]);
+    const report = await (await fetch(new URL('api/export/report.html', server.url))).text();
+    expect(report).toContain('sparse-ternary');
+    const state = (await (await fetch(new URL('api/state', server.url))).json()) as { results: Record<string, unknown> };
+    expect(Object.keys(state.results)).toEqual(['data', 'model', 'stage1', 'prune', 'stage3', 'cost']);
+
+    // The sweep: one whole compression per strength, accuracy against memory.
+    await runCell(page, 'sweep', { lambdas: '0, 0.0001', epochs: '1' });
+    expect(await page.$$eval('#cell-sweep tr', (rows) => rows.length)).toBe(1 + 2);
+    expect((await paintedCharts(page, '#cell-sweep'))[0]).toBeGreaterThan(300);
+
+    // Stop: a long stage 1 stops after its current batch with the error in the cell; the server is idle again.
+    await page.fill('#cell-stage1 [name="epochs"]', '50');
+    await page.click('#cell-stage1 button[type="submit"]');
+    await page.waitForSelector('#cell-stage1 .progress:has-text("batch")');
+    await page.click('#stop');
+    await page.waitForSelector('#cell-stage1[data-state="error"]');
+    expect(await page.textContent('#cell-stage1 .error')).toMatch(/^stopped: stage 1 interrupted after batch \d+ of epoch 1; checkpoint in /);
+    expect(await page.$eval('#cell-prune', (cell) => cell.classList.contains('stale'))).toBe(true);
+    expect(((await (await fetch(new URL('api/status', server.url))).json()) as { running: boolean }).running).toBe(false);
+
+    // A saved notebook re-opened in a fresh page shows its cells' parameters and results again.
+    const reopened = await context.newPage();
+    await reopened.goto(server.url);
+    await reopened.setInputFiles('#open', { name: 'notebook.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(state)) });
+    await reopened.waitForSelector('#cell-cost[data-state="done"]');
+    expect(await reopened.inputValue('#cell-model [name="width"]')).toBe('0.25');
+    expect((await paintedCharts(reopened, '#cell-prune')).length).toBe(1 + 4);
+  });
+}, 300_000);
