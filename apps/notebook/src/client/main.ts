@@ -106,6 +106,21 @@ function liveTraining(output: HTMLElement, prefix: string) {
 
 const live: Record<string, ReturnType<typeof liveTraining>> = {};
 
+const numbers = (params: Json) => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Number(v)]));
+
+/** The parameters every training cell has. */
+const trainingFields = (epochs: string): Field[] => [
+  { name: 'epochs', label: 'epochs', value: epochs, type: 'number' },
+  { name: 'batchSize', label: 'batch size', value: '100', type: 'number' },
+  { name: 'learningRate', label: 'learning rate', value: '0.003', type: 'number' },
+];
+
+/** Starts a training cell on the server with live charts in its output; it ends with a cell-done event. */
+const runTraining = (id: 'stage1' | 'stage3') => (params: Json, cell: HTMLElement) => {
+  live[id] = liveTraining($('.output', cell), id);
+  return api('POST', `/api/cells/${id}`, numbers(params));
+};
+
 const CELLS: CellSpec[] = [
   {
     id: 'data',
@@ -153,16 +168,11 @@ const CELLS: CellSpec[] = [
     id: 'stage1',
     title: '3. Stage 1: ternary training with the quantization threshold regularizer',
     fields: [
-      { name: 'epochs', label: 'epochs', value: '2', type: 'number' },
-      { name: 'batchSize', label: 'batch size', value: '100', type: 'number' },
-      { name: 'learningRate', label: 'learning rate', value: '0.003', type: 'number' },
+      ...trainingFields('2'),
       { name: 't', label: 'threshold factor t', value: '1.7', type: 'number' },
       { name: 'qtrLambda', label: 'qtr-cost lambda', value: '0.00002', type: 'number' },
     ],
-    async run(params, cell) {
-      live.stage1 = liveTraining($('.output', cell), 'stage1');
-      return api('POST', '/api/cells/stage1', numbers(params));
-    },
+    run: runTraining('stage1'),
     render(r, output) {
       if (!live.stage1) {
         live.stage1 = liveTraining(output, 'stage1');
@@ -194,15 +204,8 @@ const CELLS: CellSpec[] = [
   {
     id: 'stage3',
     title: '5. Retraining with the mask fixed',
-    fields: [
-      { name: 'epochs', label: 'epochs', value: '1', type: 'number' },
-      { name: 'batchSize', label: 'batch size', value: '100', type: 'number' },
-      { name: 'learningRate', label: 'learning rate', value: '0.003', type: 'number' },
-    ],
-    async run(params, cell) {
-      live.stage3 = liveTraining($('.output', cell), 'stage3');
-      return api('POST', '/api/cells/stage3', numbers(params));
-    },
+    fields: trainingFields('1'),
+    run: runTraining('stage3'),
     render(r, output) {
       if (!live.stage3) live.stage3 = liveTraining(output, 'stage3');
       $('.progress', output).textContent = `deployed sparse ternary test accuracy ${pct(r.accuracy)} (float shadow weights ${pct(r.floatAccuracy)}) at ${pct(r.sparsity)} sparsity`;
@@ -253,8 +256,6 @@ const CELLS: CellSpec[] = [
     },
   },
 ];
-
-const numbers = (params: Json) => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Number(v)]));
 
 function paramsOf(cell: HTMLElement): Json {
   return Object.fromEntries([...cell.querySelectorAll<HTMLInputElement>('form [name]')].filter((i) => i.type !== 'file').map((i) => [i.name, i.value]));
