@@ -1,0 +1,266 @@
+// Loading (with every index checked against the shapes it reads, so inference never reads out of
+// bounds) and inference: inner loops only add and subtract inputs, one multiply per output.
+import { PackedModelError, InputError } from './errors';
+import { decodePacked, type ArrayRef, type PackedLayer, type WeightLayer } from './format';
+
+const MAX_ELEMENTS = 1 << 27;
+
+type Kernel = (input: Float32Array, output: Float32Array) => void;
+
+interface Step {
+  outputSize: number;
+  run: Kernel;
+}
+
+/** Typed views of the payload, checked against its size. */
+function views(payload: ArrayBuffer) {
+  const words = payload.byteLength / 4;
+  const check = (ref: ArrayRef | undefined, kind: 'f32' | 'i32', length: number | undefined, what: string) => {
+    if (!ref || ref.kind !== kind || !Number.isInteger(ref.offset) || !Number.isInteger(ref.length) || ref.offset < 0 || ref.length < 0 || ref.offset + ref.length > words) {
+      throw new PackedModelError(`${what}: array reference ${JSON.stringify(ref)} is not a ${kind} array inside the payload`);
+    }
+    if (length !== undefined && ref.length !== length) throw new PackedModelError(`${what}: ${ref.length} values where ${length} are needed`);
+  };
+  return {
+    f32(ref: ArrayRef | undefined, length: number | undefined, what: string): Float32Array {
+      check(ref, 'f32', length, what);
+      return new Float32Array(payload, ref!.offset * 4, ref!.length);
+    },
+    i32(ref: ArrayRef | undefined, length: number | undefined, what: string): Int32Array {
+      check(ref, 'i32', length, what);
+      return new Int32Array(payload, ref!.offset * 4, ref!.length);
+    },
+  };
+}
+
+/** Positive sizes whose product (a tensor's elements) stays within MAX_ELEMENTS: nothing huge is allocated. */
+const positive = (values: unknown[], what: string) => {
+  if (!values.every((v) => Number.isInteger(v) && (v as number) > 0 && (v as number) <= MAX_ELEMENTS)) throw new PackedModelError(`${what} [${values}] is not a list of positive sizes`);
+};
+const tensorSize = (dims: number[], what: string) => {
+  positive(dims, what);
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (size > MAX_ELEMENTS) throw new PackedModelError(`${what} [${dims}] has more than ${MAX_ELEMENTS} elements`);
+  return size;
+};
+
+/** Checks one output row structure (CSR starts and indices) against the range its indices may take. */
+function rows(view: ReturnType<typeof views>, layer: WeightLayer, limit: number, what: string): Rows {
+  const mul = view.f32(layer.mul, layer.rows, `${what} mul`);
+  const add = view.f32(layer.add, layer.rows, `${what} add`);
+  if (layer.ternary) {
+    const lists = (['plus', 'minus'] as const).map((sign) => {
+      const start = view.i32(layer.ternary![`${sign}Start`], layer.rows + 1, `${what} ${sign} starts`);
+      const index = view.i32(layer.ternary![sign], undefined, `${what} ${sign}`);
+      if (start[0] !== 0 || start[layer.rows] !== index.length) throw new PackedModelError(`${what}: ${sign} starts do not cover its ${index.length} indices`);
+      for (let r = 0; r < layer.rows; r++) if (start[r + 1] < start[r]) throw new PackedModelError(`${what}: ${sign} starts decrease at row ${r}`);
+      for (let i = 0; i < index.length; i++) if (index[i] < 0 || index[i] >= limit) throw new PackedModelError(`${what}: ${sign} index ${index[i]} is outside [0, ${limit})`);
+      return { start, index };
+    });
+    return { mul, add, plus: lists[0], minus: lists[1] } as Rows;
+  }
+  const weights = view.f32(layer.weights, layer.rows * layer.fanIn, `${what} weights`);
+  return { mul, add, weights } as Rows;
+}
+
+interface IndexList {
+  start: Int32Array;
+  index: Int32Array;
+}
+type Rows = { mul: Float32Array; add: Float32Array } & ({ plus: IndexList; minus: IndexList } | { weights: Float32Array });
+
+/** acc for output row o over the inputs at base + index. */
+function rowSum(r: Rows, o: number, input: Float32Array, base: number, offsets?: Int32Array, fanIn = 0): number {
+  if ('plus' in r) {
+    let acc = 0;
+    const { start: ps, index: pi } = r.plus;
+    const { start: ms, index: mi } = r.minus;
+    for (let k = ps[o], end = ps[o + 1]; k < end; k++) acc += input[base + pi[k]];
+    for (let k = ms[o], end = ms[o + 1]; k < end; k++) acc -= input[base + mi[k]];
+    return acc;
+  }
+  let acc = 0;
+  const w = r.weights;
+  for (let j = 0, row = o * fanIn; j < fanIn; j++) acc += w[row + j] * input[base + (offsets ? offsets[j] : j)];
+  return acc;
+}
+
+function step(layer: PackedLayer, index: number, shape: number[], view: ReturnType<typeof views>): { step: Step; shape: number[] } {
+  const what = `layer ${index} (${layer?.type})`;
+  const size = shape.reduce((a, b) => a * b, 1);
+  switch (layer?.type) {
+    case 'dense': {
+      positive([layer.rows, layer.inputs], `${what} shape`);
+      tensorSize([layer.rows, layer.inputs], `${what} weights`);
+      if (layer.inputs !== size || layer.fanIn !== size) throw new PackedModelError(`${what} reads ${layer.inputs} inputs; the previous layer gives ${size}`);
+      const r = rows(view, layer, size, what);
+      return {
+        shape: [layer.rows],
+        step: { outputSize: layer.rows, run: (input, output) => { for (let o = 0; o < layer.rows; o++) output[o] = r.mul[o] * rowSum(r, o, input, 0, undefined, layer.fanIn) + r.add[o]; } },
+      };
+    }
+    case 'conv': {
+      const [h, w, c] = layer.inShape ?? [];
+      const [oh, ow, co] = layer.outShape ?? [];
+      const [kh, kw] = layer.kernel ?? [];
+      const [sh, sw] = layer.strides ?? [];
+      const [top, left, bottom, right] = layer.pads ?? [];
+      positive([h, w, c, oh, ow, co, kh, kw, sh, sw], `${what} shapes`);
+      tensorSize([oh, ow, co], `${what} output`);
+      if (![top, left, bottom, right].every((p) => Number.isInteger(p) && p >= 0 && p < 1024)) throw new PackedModelError(`${what} pads [${layer.pads}] are not valid`);
+      if (shape.join() !== [h, w, c].join()) throw new PackedModelError(`${what} takes [${layer.inShape}]; the previous layer gives [${shape}]`);
+      const hp = h + top + bottom;
+      const wp = w + left + right;
+      tensorSize([hp, wp, c], `${what} padded input`);
+      if (Math.floor((hp - kh) / sh) + 1 !== oh || Math.floor((wp - kw) / sw) + 1 !== ow || co !== layer.rows || layer.fanIn !== kh * kw * c) throw new PackedModelError(`${what}: output [${layer.outShape}] does not follow from its input, kernel, strides and pads`);
+      const span = ((kh - 1) * wp + (kw - 1)) * c + c;
+      const r = rows(view, layer, span, what);
+      const offsets = layer.ternary ? undefined : view.i32(layer.offsets, layer.fanIn, `${what} offsets`);
+      if (offsets?.some((o) => o < 0 || o >= span)) throw new PackedModelError(`${what}: an offset is outside the kernel window`);
+      const padded = new Float32Array(hp * wp * c);
+      return {
+        shape: [oh, ow, co],
+        step: {
+          outputSize: oh * ow * co,
+          run: (input, output) => {
+            for (let y = 0; y < h; y++) padded.set(input.subarray(y * w * c, (y + 1) * w * c), ((y + top) * wp + left) * c);
+            for (let y = 0; y < oh; y++) {
+              for (let x = 0; x < ow; x++) {
+                const base = (y * sh * wp + x * sw) * c;
+                const out = (y * ow + x) * co;
+                for (let o = 0; o < co; o++) output[out + o] = r.mul[o] * rowSum(r, o, padded, base, offsets, layer.fanIn) + r.add[o];
+              }
+            }
+          },
+        },
+      };
+    }
+    case 'pool': {
+      const [h, w, c] = layer.inShape ?? [];
+      const [oh, ow] = layer.outShape ?? [];
+      const [ph, pw] = layer.pool ?? [];
+      const [sh, sw] = layer.strides ?? [];
+      const [top, left] = layer.pads ?? [];
+      positive([h, w, c, oh, ow, ph, pw, sh, sw], `${what} shapes`);
+      tensorSize([oh, ow, c], `${what} output`);
+      if (shape.join() !== [h, w, c].join() || layer.outShape[2] !== c) throw new PackedModelError(`${what} takes [${layer.inShape}]; the previous layer gives [${shape}]`);
+      if (!(top >= 0 && left >= 0 && top < ph && left < pw)) throw new PackedModelError(`${what} pads [${layer.pads}] are not valid`);
+      const max = layer.kind === 'max';
+      return {
+        shape: [oh, ow, c],
+        step: {
+          outputSize: oh * ow * c,
+          run: (input, output) => {
+            for (let y = 0; y < oh; y++) {
+              for (let x = 0; x < ow; x++) {
+                const y0 = Math.max(0, y * sh - top);
+                const y1 = Math.min(h, y * sh - top + ph);
+                const x0 = Math.max(0, x * sw - left);
+                const x1 = Math.min(w, x * sw - left + pw);
+                for (let ch = 0; ch < c; ch++) {
+                  let acc = max ? -Infinity : 0;
+                  for (let yy = y0; yy < y1; yy++) {
+                    for (let xx = x0; xx < x1; xx++) {
+                      const v = input[(yy * w + xx) * c + ch];
+                      acc = max ? (v > acc ? v : acc) : acc + v;
+                    }
+                  }
+                  // Padding never counts: TF's 'same' average excludes it.
+                  output[(y * ow + x) * c + ch] = max ? acc : acc / ((y1 - y0) * (x1 - x0));
+                }
+              }
+            }
+          },
+        },
+      };
+    }
+    case 'affine': {
+      const channels = shape[shape.length - 1];
+      if (layer.channels !== channels) throw new PackedModelError(`${what} has ${layer.channels} channels; its input has ${channels}`);
+      const mul = view.f32(layer.mul, channels, `${what} mul`);
+      const add = view.f32(layer.add, channels, `${what} add`);
+      return { shape, step: { outputSize: size, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = input[i] * mul[i % channels] + add[i % channels]; } } };
+    }
+    case 'relu':
+      return { shape, step: { outputSize: size, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = input[i] > 0 ? input[i] : 0; } } };
+    case 'softmax':
+      return {
+        shape,
+        step: {
+          outputSize: size,
+          run: (input, output) => {
+            let top = -Infinity;
+            for (let i = 0; i < size; i++) top = Math.max(top, input[i]);
+            let total = 0;
+            for (let i = 0; i < size; i++) total += output[i] = Math.exp(input[i] - top);
+            for (let i = 0; i < size; i++) output[i] /= total;
+          },
+        },
+      };
+    default:
+      throw new PackedModelError(`${what}: unknown layer type`);
+  }
+}
+
+export interface SparseTernaryModel {
+  /** Per sample, channels-last. */
+  inputShape: number[];
+  outputSize: number;
+  /** Bytes held by the loaded model (its payload). */
+  bytes: number;
+  /** One sample: a new output array. */
+  predictOne(sample: Float32Array): Float32Array;
+  /** `count` samples, one after the other in `input`: their outputs, one after the other. */
+  predict(input: Float32Array, count: number): Float32Array;
+  info?: Record<string, unknown>;
+}
+
+/** Reads a packed model: PackedModelError for anything corrupt or inconsistent. */
+export function load(bytes: Uint8Array): SparseTernaryModel {
+  const { header, payload } = decodePacked(bytes);
+  if (!Array.isArray(header.inputShape) || !Array.isArray(header.layers) || !header.layers.length) throw new PackedModelError('the header has no input shape or no layers');
+  tensorSize(header.inputShape, 'input shape');
+  const view = views(payload);
+  let shape = [...header.inputShape];
+  const steps = header.layers.map((layer, i) => {
+    const next = step(layer, i, shape, view);
+    shape = next.shape;
+    return next.step;
+  });
+  const inputSize = header.inputShape.reduce((a, b) => a * b, 1);
+  const outputSize = steps[steps.length - 1].outputSize;
+  if (header.outputSize !== outputSize) throw new PackedModelError(`the header says ${header.outputSize} outputs; the layers give ${outputSize}`);
+  const buffers = [new Float32Array(Math.max(inputSize, ...steps.map((s) => s.outputSize))), new Float32Array(Math.max(inputSize, ...steps.map((s) => s.outputSize)))];
+  const runOne = (sample: Float32Array, output: Float32Array) => {
+    let current = sample;
+    steps.forEach((s, i) => {
+      const target = i === steps.length - 1 ? output : buffers[i % 2].subarray(0, s.outputSize);
+      s.run(current, target);
+      current = target;
+    });
+  };
+  const checked = (input: Float32Array, count: number) => {
+    if (!(input instanceof Float32Array)) throw new InputError('input must be a Float32Array');
+    if (!Number.isInteger(count) || count < 1 || input.length !== count * inputSize) {
+      throw new InputError(`input has ${input.length} values; ${count} samples of [${header.inputShape}] need ${count * inputSize}`);
+    }
+  };
+  return {
+    inputShape: header.inputShape,
+    outputSize,
+    bytes: payload.byteLength,
+    info: header.info,
+    predictOne(sample) {
+      checked(sample, 1);
+      const output = new Float32Array(outputSize);
+      runOne(sample, output);
+      return output;
+    },
+    predict(input, count) {
+      checked(input, count);
+      const output = new Float32Array(count * outputSize);
+      for (let n = 0; n < count; n++) runOne(input.subarray(n * inputSize, (n + 1) * inputSize), output.subarray(n * outputSize, (n + 1) * outputSize));
+      return output;
+    },
+  };
+}

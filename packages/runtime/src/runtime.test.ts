@@ -1,0 +1,123 @@
+import { loadDataset } from '@sparse-ternary/datasets';
+import { initEngine, seededRandom } from '@sparse-ternary/engine';
+import { buildModel, type TopologyName } from '@sparse-ternary/models';
+import { ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { crc32, InputError, load, pack, PackedModelError, PackError } from './index';
+
+beforeAll(() => initEngine({ backend: 'ort' }));
+
+/** A topology with random weights and BatchNorm statistics, ternarized (the first layer kept float when asked). */
+function ternaryModel(name: TopologyName, seed: number, firstFloat = false): tfl.LayersModel {
+  const model = buildModel(name, { widthMultiplier: 0.125, seed });
+  const random = seededRandom(seed);
+  const variances = model.weights.map((w) => w.name.includes('variance'));
+  model.setWeights(model.getWeights().map((w, i) => tf.tensor(Float32Array.from({ length: w.size }, () => (variances[i] ? 0.5 : -0.5) + random()), w.shape)));
+  ternarizeModel(model, twnQuantizer(1.2), undefined, firstFloat ? { first: 'float' } : {});
+  return model;
+}
+
+const maxDifference = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let max = a.length === b.length ? 0 : Infinity;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+};
+
+describe('outputs match TF.js', () => {
+  test.each([
+    ['tfc', false],
+    ['lenet5', false],
+    ['cnv', true],
+    ['vgg7', false],
+  ] as const)('%s (first layer float: %s) within 1e-5, batch and single-sample paths alike', (name, firstFloat) => {
+    const model = ternaryModel(name, 3, firstFloat);
+    const runtime = load(pack(model));
+    const [h, w, c] = runtime.inputShape;
+    const random = seededRandom(5);
+    const input = Float32Array.from({ length: 8 * h * w * c }, () => random());
+    const expected = tf.tidy(() => (model.predict(tf.tensor(input, [8, h, w, c])) as tf.Tensor).dataSync());
+    const actual = runtime.predict(input, 8);
+    expect(maxDifference(actual, expected)).toBeLessThan(1e-5);
+    expect(actual.some((p) => p > 0.01 && p < 0.99)).toBe(true);
+    expect(Array.from(runtime.predictOne(input.subarray(0, h * w * c)))).toEqual(Array.from(actual.subarray(0, runtime.outputSize)));
+  });
+
+  test('on the test set: LeNet-5 on the first 500 MNIST test images gives the outputs TF.js gives', () => {
+    const model = ternaryModel('lenet5', 7);
+    const { test } = loadDataset('mnist-10k', { env: {}, systemDir: '/nonexistent' });
+    const images = Float32Array.from(test.images.subarray(0, 500 * 784), (p) => p / 255);
+    const expected = tf.tidy(() => (model.predict(tf.tensor(images, [500, 28, 28, 1])) as tf.Tensor).dataSync());
+    const actual = load(pack(model)).predict(images, 500);
+    expect(maxDifference(actual, expected)).toBeLessThan(1e-5);
+  });
+
+  test('the packed model records its sparsity and holds only the non-zeros', () => {
+    const model = ternaryModel('tfc', 1);
+    const bytes = pack(model);
+    const runtime = load(bytes);
+    const kernels = model.layers.filter((l) => l.getClassName() === 'Dense').map((l) => l.getWeights()[0].dataSync());
+    const nonZeros = kernels.reduce((n, k) => n + k.filter((v) => v !== 0).length, 0);
+    const total = kernels.reduce((n, k) => n + k.length, 0);
+    expect(runtime.info!.sparsity).toBeCloseTo(1 - nonZeros / total, 10);
+    // 4 bytes per non-zero index, plus row starts and per-output multiply/add.
+    expect(runtime.bytes).toBeLessThan(4 * nonZeros + 4 * 4 * (64 * 3 + 10 + 4) * 2);
+  });
+});
+
+describe('bad input', () => {
+  const bytes = pack(ternaryModel('tfc', 2));
+  const withCrc = (b: Uint8Array) => {
+    const copy = b.slice();
+    new DataView(copy.buffer).setUint32(copy.length - 4, crc32(copy.subarray(0, copy.length - 4)), true);
+    return copy;
+  };
+
+  test('truncated, bit-flipped, other versions and non-packed files are PackedModelErrors', () => {
+    expect(() => load(bytes.subarray(0, bytes.length - 10))).toThrow(/checksum mismatch/);
+    const flipped = bytes.slice();
+    flipped[200] ^= 4;
+    expect(() => load(flipped)).toThrow(/checksum mismatch/);
+    const v2 = bytes.slice();
+    v2.set(new TextEncoder().encode('STPACK2\n'), 0);
+    expect(() => load(withCrc(v2))).toThrow(/format version 2 is not supported/);
+    expect(() => load(new TextEncoder().encode('{"not": "a model"} and more bytes'))).toThrow(/bad magic/);
+    expect(() => load(new Uint8Array(3))).toThrow(PackedModelError);
+  });
+
+  test('inputs that do not fit are InputErrors', () => {
+    const runtime = load(bytes);
+    expect(() => runtime.predictOne(new Float32Array(10))).toThrow(new InputError('input has 10 values; 1 samples of [28,28,1] need 784'));
+    expect(() => runtime.predict(new Float32Array(784 * 2), 3)).toThrow(InputError);
+  });
+
+  test('layers the runtime does not run are PackErrors naming them', () => {
+    const input = tfl.input({ shape: [4] });
+    const model = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 2, activation: 'elu', name: 'odd' }).apply(input) as tfl.SymbolicTensor });
+    expect(() => pack(model)).toThrow(new PackError("activation 'elu' is not supported by the runtime", 'odd'));
+  });
+
+  test('fuzz: 3,000 mutations with a valid checksum load as a model or fail with PackedModelError, never reading out of bounds', () => {
+    const random = seededRandom(77);
+    const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+    const headerEnd = 12 + headerLength;
+    let loaded = 0;
+    let refused = 0;
+    for (let i = 0; i < 3000; i++) {
+      const mutated = bytes.slice();
+      // Half in the header (JSON), half in the payload (indices, row starts, scales).
+      const [start, end] = i % 2 ? [12, headerEnd] : [headerEnd, bytes.length - 4];
+      for (let f = 1 + Math.floor(random() * 3); f > 0; f--) mutated[start + Math.floor(random() * (end - start))] ^= 1 << Math.floor(random() * 8);
+      try {
+        const runtime = load(withCrc(mutated));
+        runtime.predictOne(new Float32Array(784).fill(0.5));
+        loaded++;
+      } catch (error) {
+        if (!(error instanceof PackedModelError)) throw new Error(`mutation ${i}: ${(error as Error).stack}`);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(500);
+    expect(loaded).toBeGreaterThan(100);
+  });
+});
