@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Runtime benchmark: LFC and CNV with uniformly random sparse ternary kernels at 90, 95 and 98%
+// sparsity (random BatchNorm statistics), run by @sparse-ternary/runtime, by onnxruntime-node on
+// the same weights exported as dense float ONNX, and by TF.js on the 'ort' backend, in one run.
+// Batch-1 latency (median) and batch-64 throughput; the loaded model's weight memory.
+//   npm run build && node tools/bench-runtime.mjs [--nets lfc,cnv] [--sparsities 0.9,0.95,0.98] [--runs 30]
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import * as tf from '@tensorflow/tfjs-core';
+import { initEngine, seededRandom } from '@sparse-ternary/engine';
+import { buildModel } from '@sparse-ternary/models';
+import { exportOnnx } from '@sparse-ternary/onnx';
+import { load, pack } from '@sparse-ternary/runtime';
+
+const { values: args } = parseArgs({
+  options: { nets: { type: 'string', default: 'lfc,cnv' }, sparsities: { type: 'string', default: '0.9,0.95,0.98' }, runs: { type: 'string', default: '30' } },
+});
+const runs = Number(args.runs);
+const engine = await initEngine({ backend: 'ort' });
+
+function sparseTernary(name, sparsity) {
+  const model = buildModel(name, { seed: 1 });
+  const random = seededRandom(7);
+  const isKernel = (w) => /kernel/.test(w.name);
+  model.setWeights(
+    model.weights.map((w) => {
+      const size = w.shape.reduce((a, b) => a * b, 1);
+      const values = isKernel(w)
+        ? Float32Array.from({ length: size }, () => (random() < sparsity ? 0 : random() < 0.5 ? -0.05 : 0.05))
+        : Float32Array.from({ length: size }, () => (w.name.includes('variance') ? 0.5 : -0.5) + random());
+      return tf.tensor(values, w.shape);
+    }),
+  );
+  return model;
+}
+
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function time(fn, repeat) {
+  await fn();
+  const samples = [];
+  for (let i = 0; i < repeat; i++) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+const rows = [];
+for (const net of args.nets.split(',')) {
+  for (const sparsity of args.sparsities.split(',').map(Number)) {
+    const model = sparseTernary(net, sparsity);
+    const runtime = load(pack(model));
+    const onnx = exportOnnx(model, { format: 'float', hardwareCost: {} }).bytes;
+    const session = await ort.InferenceSession.create(onnx);
+    const [h, w, c] = runtime.inputShape;
+    const random = seededRandom(3);
+    const one = Float32Array.from({ length: h * w * c }, () => random());
+    const batch = Float32Array.from({ length: 64 * h * w * c }, () => random());
+    const feed = (data, n) => ({ [session.inputNames[0]]: new ort.Tensor('float32', data, [n, c, h, w]) });
+    const tfRun = (data, n) => tf.tidy(() => model.predict(tf.tensor(data, [n, h, w, c])).dataSync());
+    const latency = {
+      runtime: await time(() => runtime.predictOne(one), runs),
+      ort: await time(() => session.run(feed(one, 1)), runs),
+      tfjs: await time(() => tfRun(one, 1), runs),
+    };
+    const perBatch = {
+      runtime: await time(() => runtime.predict(batch, 64), Math.max(3, runs / 10)),
+      ort: await time(() => session.run(feed(batch, 64)), Math.max(3, runs / 10)),
+      tfjs: await time(() => tfRun(batch, 64), Math.max(3, runs / 10)),
+    };
+    rows.push({ net, sparsity, latency, throughput: Object.fromEntries(Object.entries(perBatch).map(([k, ms]) => [k, 64000 / ms])), memory: { runtime: runtime.bytes, onnx: onnx.length } });
+    await session.release();
+    model.dispose();
+    console.error(`${net} ${sparsity} done`);
+  }
+}
+
+console.log(`Runtime benchmark, backend ${engine.backend} for TF.js, ${engine.threads} threads; onnxruntime-node with default options; medians of ${runs} batch-1 runs.`);
+console.log('| net | sparsity | batch-1 latency: runtime / onnxruntime / TF.js (ms) | onnxruntime / runtime | batch-64 samples/s: runtime / onnxruntime / TF.js | runtime / onnxruntime | weights: runtime / dense float ONNX | ONNX / runtime |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const l = r.latency;
+  const t = r.throughput;
+  console.log(
+    `| ${r.net} | ${(100 * r.sparsity).toFixed(0)}% | ${l.runtime.toFixed(3)} / ${l.ort.toFixed(3)} / ${l.tfjs.toFixed(3)} | ${(l.ort / l.runtime).toFixed(2)}x | ${Math.round(t.runtime)} / ${Math.round(t.ort)} / ${Math.round(t.tfjs)} | ${(t.runtime / t.ort).toFixed(2)}x | ${(r.memory.runtime / 1024).toFixed(0)} KiB / ${(r.memory.onnx / 1024).toFixed(0)} KiB | ${(r.memory.onnx / r.memory.runtime).toFixed(1)}x |`,
+  );
+}
