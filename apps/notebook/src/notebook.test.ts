@@ -67,7 +67,7 @@ describe('server guards', () => {
   });
 });
 
-test('cells 1-7 in the browser: charts draw, pruning grows the zero bin, the ONNX download runs in onnxruntime', async () => {
+test('cells 1-7 in the browser: charts draw, pruning grows the zero bin, the ONNX download runs in onnxruntime, the packed model runs in the page', async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await withChromium(async (context) => {
     const page = await context.newPage();
@@ -112,7 +112,9 @@ test('cells 1-7 in the browser: charts draw, pruning grows the zero bin, the ONN
     const report = await (await fetch(new URL('api/export/report.html', server.url))).text();
     expect(report).toContain('sparse-ternary');
     const state = (await (await fetch(new URL('api/state', server.url))).json()) as { results: Record<string, unknown> };
-    expect(Object.keys(state.results)).toEqual(['data', 'model', 'stage1', 'prune', 'stage3', 'cost']);
+    expect(Object.keys(state.results)).toEqual(['data', 'model', 'stage1', 'prune', 'stage3', 'cost', 'export']);
+    // The packed model runs in the page (@sparse-ternary/runtime) and agrees with the server's TF.js model on every sample.
+    expect(await page.getAttribute('#cell-export .runtime', 'data-agree')).toBe('12');
 
     // The sweep: one whole compression per strength, accuracy against memory.
     await runCell(page, 'sweep', { lambdas: '0, 0.0001', epochs: '1' });

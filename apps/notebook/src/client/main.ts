@@ -1,5 +1,6 @@
 // The notebook page: one cell per step, each with its parameters, a Run button and outputs that
 // stay. Training runs on the server; its progress arrives as server-sent events and draws live.
+import { load } from '@sparse-ternary/runtime';
 import Chart from 'chart.js/auto';
 
 Chart.defaults.animation = false;
@@ -20,7 +21,7 @@ interface CellSpec {
   fields: Field[];
   /** Starts the cell on the server; background cells finish with a cell-done event. */
   run(params: Json, cell: HTMLElement): Promise<Json | undefined>;
-  render(result: Json, output: HTMLElement): void;
+  render(result: Json, output: HTMLElement): void | Promise<void>;
 }
 
 // Chart.js's generic types do not follow the loose configurations built here; the charts are used untyped.
@@ -105,6 +106,8 @@ function liveTraining(output: HTMLElement, prefix: string) {
 }
 
 const live: Record<string, ReturnType<typeof liveTraining>> = {};
+/** The latest result of each cell (the export cell runs the data cell's samples). */
+const results: Record<string, Json> = {};
 
 const numbers = (params: Json) => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Number(v)]));
 
@@ -229,9 +232,23 @@ const CELLS: CellSpec[] = [
     id: 'export',
     title: '7. Export',
     fields: [],
-    run: async () => ({ files: ['model.onnx', 'model.int8.onnx', 'model.qonnx.onnx', 'report.html'] }),
-    render(r, output) {
-      output.innerHTML = r.files.map((f: string) => `<a download="${f}" href="/api/export/${f}">${f}</a>`).join(' &middot; ');
+    run: () => api('POST', '/api/cells/export'),
+    async render(r, output) {
+      output.innerHTML = `<p>${r.files.map((f: string) => `<a download="${f}" href="/api/export/${f}">${f}</a>`).join(' &middot; ')}</p><p class="runtime">running model.stpack in this page</p>`;
+      // The packed model, run here by @sparse-ternary/runtime on the data cell's sample images.
+      const bytes = new Uint8Array(await (await fetch('/api/export/model.stpack')).arrayBuffer());
+      const model = load(bytes);
+      const samples = (results.data?.samples ?? []) as number[][];
+      const input = Float32Array.from(samples.flat(), (p) => p / 255);
+      const outputs = model.predict(input, samples.length);
+      const classes = samples.map((_, n) => {
+        const row = Array.from(outputs.subarray(n * model.outputSize, (n + 1) * model.outputSize));
+        return row.indexOf(Math.max(...row));
+      });
+      const agree = classes.filter((c, n) => c === r.sampleClasses[n]).length;
+      const line = $('.runtime', output);
+      line.dataset.agree = String(agree);
+      line.textContent = `In this page, ${(bytes.length / 1024).toFixed(1)} KiB packed (${(100 * (model.info?.sparsity as number)).toFixed(1)}% zeros): predicted classes ${classes.join(' ')}; the server's TF.js model agrees on ${agree} of ${classes.length}.`;
     },
   },
   {
@@ -261,13 +278,18 @@ function paramsOf(cell: HTMLElement): Json {
   return Object.fromEntries([...cell.querySelectorAll<HTMLInputElement>('form [name]')].filter((i) => i.type !== 'file').map((i) => [i.name, i.value]));
 }
 
-function showResult(spec: CellSpec, result: Json): void {
+async function showResult(spec: CellSpec, result: Json): Promise<void> {
   const cell = document.getElementById(`cell-${spec.id}`)!;
   cell.classList.remove('stale');
+  results[spec.id] = result;
   const output = $('.output', cell);
   if (!['stage1', 'stage3', 'sweep'].includes(spec.id)) output.innerHTML = '';
-  spec.render(result, output);
-  cell.dataset.state = 'done';
+  try {
+    await spec.render(result, output);
+    cell.dataset.state = 'done';
+  } catch (error) {
+    showError(spec.id, (error as Error).message);
+  }
 }
 
 function showError(id: string, message: string): void {
@@ -298,7 +320,7 @@ function build(): void {
       $('.output', cell).querySelectorAll('.error').forEach((e) => e.remove());
       try {
         const result = await spec.run(paramsOf(cell), cell);
-        if (result && !result.started) showResult(spec, result);
+        if (result && !result.started) await showResult(spec, result);
       } catch (error) {
         showError(spec.id, (error as Error).message);
       }
@@ -347,7 +369,7 @@ function persistence(): void {
         const input = cell.querySelector<HTMLInputElement>(`[name="${name}"]`);
         if (input && input.type !== 'file') input.value = String(value);
       }
-      if (state.results?.[spec.id]) showResult(spec, state.results[spec.id]);
+      if (state.results?.[spec.id] && spec.id !== 'export') await showResult(spec, state.results[spec.id]);
     }
   });
   $('#stop').addEventListener('click', () => api('POST', '/api/stop'));

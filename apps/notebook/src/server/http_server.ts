@@ -103,6 +103,7 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
     'POST /api/cells/prune': async () => session.runPrune(),
     'POST /api/cells/stage3': async (req) => session.runStage3(await jsonBody(req)),
     'POST /api/cells/cost': async () => session.runCost(),
+    'POST /api/cells/export': async () => session.runExport(),
     'POST /api/cells/sweep': async (req) => session.runSweep(await jsonBody(req)),
     'POST /api/stop': async () => ({ stopped: session.stop() }),
     'GET /api/state': async () => session.state(),

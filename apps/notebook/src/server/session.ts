@@ -5,6 +5,7 @@ import { DATASET_NAMES, loadDataset, type Dataset, type DatasetName } from '@spa
 import { costReport, costSummary, type CostReport } from '@sparse-ternary/hw-cost';
 import { TOPOLOGIES, buildModel, type TopologyName } from '@sparse-ternary/models';
 import { exportOnnx, importOnnx, type WeightFormat } from '@sparse-ternary/onnx';
+import { pack } from '@sparse-ternary/runtime';
 import { disposeMasks, quantizedLayers, twnQuantizer, type Masks } from '@sparse-ternary/quantize-prune';
 import { qtrCost } from '@sparse-ternary/regularizers';
 import {
@@ -327,6 +328,7 @@ export class NotebookSession {
     this.idle();
     const formats: Record<string, WeightFormat> = { 'model.onnx': 'float', 'model.int8.onnx': 'int8', 'model.qonnx.onnx': 'qonnx' };
     const report = this.need(this.report, 'stage3');
+    if (file === 'model.stpack') return { bytes: pack(this.model!), type: 'application/octet-stream' };
     if (file in formats) return { bytes: exportOnnx(this.model!, { format: formats[file], method: report.method, layers: report.layers }).bytes, type: 'application/octet-stream' };
     if (file === 'report.html') {
       const data = this.data!;
@@ -344,6 +346,17 @@ export class NotebookSession {
       return { bytes: new TextEncoder().encode(html), type: 'text/html; charset=utf-8' };
     }
     throw new CellError(`no export named ${file}`, 404);
+  }
+
+  /** The export cell: the files, and TF.js's classes for the sample images (the page checks its own runtime against them). */
+  runExport(): unknown {
+    this.idle();
+    const report = this.need(this.report, 'stage3');
+    const data = this.data!;
+    const pixels = data.train.imageShape.reduce((a, b) => a * b, 1);
+    const samples = Float32Array.from(data.train.images.subarray(0, 12 * pixels), (p) => p / 255);
+    const classes = tf.tidy(() => Array.from(tf.argMax(this.model!.predict(tf.tensor(samples, [12, ...data.train.imageShape])) as tf.Tensor, 1).dataSync()));
+    return this.record('export', {}, { files: ['model.onnx', 'model.int8.onnx', 'model.qonnx.onnx', 'model.stpack', 'report.html'], sparsity: report.sparsity, sampleClasses: classes });
   }
 
   /** Several QTR strengths, each a whole compression from the model's initial weights: accuracy against memory. */
