@@ -85,6 +85,32 @@ function rowSum(r: Rows, o: number, input: Float32Array, base: number, offsets?:
   return acc;
 }
 
+/**
+ * A ternary convolution, weight by weight: for each output channel, each of its non-zero offsets
+ * adds (or subtracts) a strided plane of the padded input to the channel's accumulator plane.
+ * The inner loop is a long, regular walk over output positions instead of a short gather per output.
+ */
+function ternaryConv(r: Extract<Rows, { plus: IndexList }>, padded: Float32Array, output: Float32Array, g: { oh: number; ow: number; co: number; rowStep: number; colStep: number }, plane: Float32Array): void {
+  const { oh, ow, co, rowStep, colStep } = g;
+  for (let o = 0; o < co; o++) {
+    plane.fill(0);
+    for (const [list, sign] of [[r.plus, 1], [r.minus, -1]] as const) {
+      for (let k = list.start[o], end = list.start[o + 1]; k < end; k++) {
+        const offset = list.index[k];
+        for (let y = 0; y < oh; y++) {
+          const row = y * ow;
+          let i = y * rowStep + offset;
+          if (sign > 0) for (let x = 0; x < ow; x++, i += colStep) plane[row + x] += padded[i];
+          else for (let x = 0; x < ow; x++, i += colStep) plane[row + x] -= padded[i];
+        }
+      }
+    }
+    const mul = r.mul[o];
+    const add = r.add[o];
+    for (let p = 0; p < oh * ow; p++) output[p * co + o] = mul * plane[p] + add;
+  }
+}
+
 function step(layer: PackedLayer, index: number, shape: number[], view: ReturnType<typeof views>): { step: Step; shape: number[] } {
   const what = `layer ${index} (${layer?.type})`;
   const size = shape.reduce((a, b) => a * b, 1);
@@ -96,7 +122,24 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       const r = rows(view, layer, size, what);
       return {
         shape: [layer.rows],
-        step: { outputSize: layer.rows, run: (input, output) => { for (let o = 0; o < layer.rows; o++) output[o] = r.mul[o] * rowSum(r, o, input, 0, undefined, layer.fanIn) + r.add[o]; } },
+        step: {
+          outputSize: layer.rows,
+          run: (input, output) => {
+            if (!('plus' in r)) {
+              for (let o = 0; o < layer.rows; o++) output[o] = r.mul[o] * rowSum(r, o, input, 0, undefined, layer.fanIn) + r.add[o];
+              return;
+            }
+            // The ternary path, written out: one index load and one add or subtract per non-zero.
+            const { start: ps, index: pi } = r.plus;
+            const { start: ms, index: mi } = r.minus;
+            for (let o = 0; o < layer.rows; o++) {
+              let acc = 0;
+              for (let k = ps[o], end = ps[o + 1]; k < end; k++) acc += input[pi[k]];
+              for (let k = ms[o], end = ms[o + 1]; k < end; k++) acc -= input[mi[k]];
+              output[o] = r.mul[o] * acc + r.add[o];
+            }
+          },
+        },
       };
     }
     case 'conv': {
@@ -118,12 +161,14 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       const offsets = layer.ternary ? undefined : view.i32(layer.offsets, layer.fanIn, `${what} offsets`);
       if (offsets?.some((o) => o < 0 || o >= span)) throw new PackedModelError(`${what}: an offset is outside the kernel window`);
       const padded = new Float32Array(hp * wp * c);
+      const plane = new Float32Array(oh * ow);
       return {
         shape: [oh, ow, co],
         step: {
           outputSize: oh * ow * co,
           run: (input, output) => {
             for (let y = 0; y < h; y++) padded.set(input.subarray(y * w * c, (y + 1) * w * c), ((y + top) * wp + left) * c);
+            if ('plus' in r) return ternaryConv(r, padded, output, { oh, ow, co, rowStep: sh * wp * c, colStep: sw * c }, plane);
             for (let y = 0; y < oh; y++) {
               for (let x = 0; x < ow; x++) {
                 const base = (y * sh * wp + x * sw) * c;
