@@ -9,12 +9,12 @@ import torch
 from torch import nn
 
 
+def dense(cin, cout):
+    return [nn.Linear(cin, cout, bias=False), nn.BatchNorm1d(cout), nn.ReLU()]
+
+
 def lfc():
-    layers = [nn.Flatten()]
-    width = 784
-    for _ in range(3):
-        layers += [nn.Linear(width, 1024, bias=False), nn.BatchNorm1d(1024), nn.ReLU()]
-        width = 1024
+    layers = [nn.Flatten()] + dense(784, 1024) + dense(1024, 1024) + dense(1024, 1024)
     return nn.Sequential(*layers, nn.Linear(1024, 10)), (1, 28, 28)
 
 
@@ -24,10 +24,7 @@ def cnv():
 
     layers = block(3, 64) + block(64, 64) + [nn.MaxPool2d(2)] + block(64, 128) + block(128, 128)
     layers += [nn.MaxPool2d(2)] + block(128, 256) + block(256, 256) + [nn.Flatten()]
-    width = 256
-    for _ in range(2):
-        layers += [nn.Linear(width, 512, bias=False), nn.BatchNorm1d(512), nn.ReLU()]
-        width = 512
+    layers += dense(256, 512) + dense(512, 512)
     return nn.Sequential(*layers, nn.Linear(512, 10)), (3, 32, 32)
 
 

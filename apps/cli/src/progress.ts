@@ -1,6 +1,6 @@
 // How a run reports progress: bars on a terminal, a line per epoch in logs, JSON events for
 // machines, or nothing.
-import type { BatchProgress, EpochProgress } from '@sparse-ternary/retrain';
+import { percent, type BatchProgress, type EpochProgress } from '@sparse-ternary/retrain';
 import cliProgress from 'cli-progress';
 
 export interface Reporter {
@@ -20,10 +20,8 @@ export interface Output {
   write(text: string): void;
 }
 
-const pct = (v: number | undefined) => (v === undefined ? '-' : `${(100 * v).toFixed(2)}%`);
-
 function epochLine(p: EpochProgress): string {
-  return `${p.stage} epoch ${p.epoch + 1}: loss ${p.loss.toFixed(4)}, penalty ${p.penalty.toExponential(2)}, sparsity ${pct(p.sparsity)}, test accuracy ${pct(p.quantizedAccuracy)} (float weights ${pct(p.floatAccuracy)}), ${p.seconds.toFixed(1)} s`;
+  return `${p.stage} epoch ${p.epoch + 1}: loss ${p.loss.toFixed(4)}, penalty ${p.penalty.toExponential(2)}, sparsity ${percent(p.sparsity)}, test accuracy ${percent(p.quantizedAccuracy)} (float weights ${percent(p.floatAccuracy)}), ${p.seconds.toFixed(1)} s`;
 }
 
 class LineReporter implements Reporter {
@@ -74,8 +72,8 @@ class TtyReporter extends LineReporter {
       epoch: p.epoch + 1,
       epochs: this.epochs,
       loss: p.loss.toFixed(4),
-      accuracy: pct(this.latest?.quantizedAccuracy),
-      sparsity: pct(this.latest?.sparsity),
+      accuracy: percent(this.latest?.quantizedAccuracy),
+      sparsity: percent(this.latest?.sparsity),
       speed: Math.round(p.samplesPerSecond),
       remaining: Number.isFinite(p.etaSeconds) ? `${Math.round(p.etaSeconds)}s` : '-',
     };

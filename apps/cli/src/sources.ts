@@ -1,11 +1,10 @@
 // Where a command's model and data come from: a built-in topology or an .onnx file, and a dataset
 // name or a folder of dataset files.
-import { DATASET_NAMES, loadDataset, type Dataset, type DatasetName } from '@sparse-ternary/datasets';
+import { isDatasetName, loadDatasetFrom, type Dataset } from '@sparse-ternary/datasets';
 import { TOPOLOGIES, buildModel, type TopologyName } from '@sparse-ternary/models';
 import { importOnnx } from '@sparse-ternary/onnx';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { UsageError } from './errors';
 
 export const TOPOLOGY_NAMES = Object.keys(TOPOLOGIES) as TopologyName[];
@@ -28,14 +27,10 @@ export function loadModel(spec: ModelSpec): tfl.LayersModel {
   return buildModel(spec.model as TopologyName, { seed: spec.seed, widthMultiplier: spec.width });
 }
 
-/** A dataset by name, or a folder holding MNIST-format IDX files or CIFAR binaries. */
+/** A dataset by name, or a folder holding MNIST-format IDX files or CIFAR binaries; a file is bad usage. */
 export function loadData(data: string): Dataset {
-  if ((DATASET_NAMES as readonly string[]).includes(data)) return loadDataset(data as DatasetName);
-  if (!existsSync(data)) throw new Error(`data folder ${data} does not exist (datasets by name: ${DATASET_NAMES.join(', ')})`);
-  if (!statSync(data).isDirectory()) throw new UsageError(`--data '${data}' is a file; give a dataset name or a folder`);
-  const has = (file: string) => existsSync(path.join(data, file));
-  const name: DatasetName = has('data_batch_1.bin') || has('cifar-10-batches-bin') ? 'cifar10' : has('train.bin') || has('cifar-100-binary') ? 'cifar100' : 'mnist';
-  return loadDataset(name, { path: data });
+  if (!isDatasetName(data) && existsSync(data) && !statSync(data).isDirectory()) throw new UsageError(`--data '${data}' is a file; give a dataset name or a folder`);
+  return loadDatasetFrom(data);
 }
 
 /** The model must take the data's images. */

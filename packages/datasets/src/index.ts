@@ -5,6 +5,7 @@ export { parseCifar, readCifarFile, CIFAR10_FORMAT, cifar100Format, type CifarFo
 export { type LabeledImages } from './labeled_images';
 export { cacheDir, resolveDataset, type ResolveOptions, type ResolvedDataset } from './resolve';
 export { loadDataset, type Dataset, type LoadOptions } from './load';
+export { isDatasetName, loadDatasetFrom } from './load_source';
 export { download, downloadFiles, type DownloadOptions } from './download';
 export {
   batches,

@@ -150,6 +150,9 @@ function removeStaleTemporaries(dir: string): void {
   }
 }
 
+/** A tensor's values as a checkpoint stores them. */
+export const storedTensor = (name: string, t: tf.Tensor): StoredTensor => ({ name, shape: t.shape, values: Float32Array.from(t.dataSync()) });
+
 /** Writes a checkpoint's weights into the model, by position (layer names get process-unique suffixes; order and shapes do not change). */
 export function setModelWeights(model: tfl.LayersModel, checkpoint: LoadedCheckpoint): void {
   const saved = checkpoint.groups.weights ?? [];

@@ -10,6 +10,7 @@ export {
   encodeCheckpoint,
   loadCheckpoint,
   setModelWeights,
+  storedTensor,
   writeCheckpoint,
   type CheckpointContent,
   type LoadedCheckpoint,

@@ -11,7 +11,7 @@ import {
   type Quantizer,
 } from '@sparse-ternary/quantize-prune';
 import { totalPenalty, type Regularizer, type RegularizedWeight } from '@sparse-ternary/regularizers';
-import { CheckpointError, loadCheckpoint, setModelWeights, writeCheckpoint, type StoredTensor } from './checkpoint';
+import { CheckpointError, loadCheckpoint, setModelWeights, storedTensor, writeCheckpoint } from './checkpoint';
 import { TrainingError, TrainingInterrupted } from './errors';
 import { accuracy, quantizedAccuracy } from './evaluate';
 import { constantRate, type LearningRateSchedule } from './learning_rate';
@@ -90,17 +90,15 @@ export interface TrainResult {
   startEpoch: number;
 }
 
-const stored = (name: string, t: tf.Tensor): StoredTensor => ({ name, shape: t.shape, values: Float32Array.from(t.dataSync()) });
-
 async function saveEpoch(dir: string, model: tfl.LayersModel, optimizer: tf.Optimizer, masks: Masks | undefined, state: Record<string, unknown>): Promise<void> {
   const optimizerWeights = await optimizer.getWeights();
   writeCheckpoint(dir, {
     state,
     groups: {
-      weights: model.weights.map((w) => stored(w.name, w.read())),
-      optimizer: optimizerWeights.map((w) => stored(w.name, w.tensor)),
+      weights: model.weights.map((w) => storedTensor(w.name, w.read())),
+      optimizer: optimizerWeights.map((w) => storedTensor(w.name, w.tensor)),
       // Recorded for inspection and tools; compress recomputes them from stage 1's checkpoint.
-      masks: [...(masks ?? new Map<string, tf.Tensor>()).entries()].map(([name, m]) => stored(name, m)),
+      masks: [...(masks ?? new Map<string, tf.Tensor>()).entries()].map(([name, m]) => storedTensor(name, m)),
     },
   });
 }

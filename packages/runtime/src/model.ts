@@ -69,16 +69,10 @@ interface IndexList {
 }
 type Rows = { mul: Float32Array; add: Float32Array } & ({ plus: IndexList; minus: IndexList } | { weights: Float32Array });
 
-/** acc for output row o over the inputs at base + index. */
-function rowSum(r: Rows, o: number, input: Float32Array, base: number, offsets?: Int32Array, fanIn = 0): number {
-  if ('plus' in r) {
-    let acc = 0;
-    const { start: ps, index: pi } = r.plus;
-    const { start: ms, index: mi } = r.minus;
-    for (let k = ps[o], end = ps[o + 1]; k < end; k++) acc += input[base + pi[k]];
-    for (let k = ms[o], end = ms[o + 1]; k < end; k++) acc -= input[base + mi[k]];
-    return acc;
-  }
+type FloatRows = Extract<Rows, { weights: Float32Array }>;
+
+/** A layer kept float: the weighted sum of output row o over its fan-in at base (+ offset). */
+function floatRowSum(r: FloatRows, o: number, input: Float32Array, base: number, offsets: Int32Array | undefined, fanIn: number): number {
   let acc = 0;
   const w = r.weights;
   for (let j = 0, row = o * fanIn; j < fanIn; j++) acc += w[row + j] * input[base + (offsets ? offsets[j] : j)];
@@ -126,7 +120,7 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
           outputSize: layer.rows,
           run: (input, output) => {
             if (!('plus' in r)) {
-              for (let o = 0; o < layer.rows; o++) output[o] = r.mul[o] * rowSum(r, o, input, 0, undefined, layer.fanIn) + r.add[o];
+              for (let o = 0; o < layer.rows; o++) output[o] = r.mul[o] * floatRowSum(r, o, input, 0, undefined, layer.fanIn) + r.add[o];
               return;
             }
             // The ternary path, written out: one index load and one add or subtract per non-zero.
@@ -173,7 +167,7 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
               for (let x = 0; x < ow; x++) {
                 const base = (y * sh * wp + x * sw) * c;
                 const out = (y * ow + x) * co;
-                for (let o = 0; o < co; o++) output[out + o] = r.mul[o] * rowSum(r, o, padded, base, offsets, layer.fanIn) + r.add[o];
+                for (let o = 0; o < co; o++) output[out + o] = r.mul[o] * floatRowSum(r, o, padded, base, offsets, layer.fanIn) + r.add[o];
               }
             }
           },

@@ -9,6 +9,7 @@ import {
   pruneStage,
   retrainStage,
   setModelWeights,
+  storedTensor,
   trainFirstStages,
   writeCheckpoint,
   type FirstStagesResult,
@@ -65,10 +66,9 @@ export async function pruneCommand(out: string, ctx: CommandContext): Promise<nu
   restoreStage(run, 'stage-1', 'train');
   const masks = pruneStage(run.model, pipelineOptions(run, false, ctx));
   if (!masks) throw new Error(`method ${run.config.method} does not prune: use compress`);
-  const stored = (name: string, t: tf.Tensor) => ({ name, shape: t.shape, values: Float32Array.from(t.dataSync()) });
   writeCheckpoint(path.join(run.checkpointDir, PRUNED), {
     state: { stage: 'stage 2' },
-    groups: { weights: run.model.weights.map((w) => stored(w.name, w.read())), optimizer: [], masks: [...masks.entries()].map(([name, m]) => stored(name, m)) },
+    groups: { weights: run.model.weights.map((w) => storedTensor(w.name, w.read())), optimizer: [], masks: [...masks.entries()].map(([name, m]) => storedTensor(name, m)) },
   });
   for (const [name, mask] of masks) {
     const values = mask.dataSync();

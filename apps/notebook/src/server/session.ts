@@ -1,12 +1,12 @@
 // One notebook's state on the server: the cells' parameters and results, the data and model
 // they built, and the training job running (at most one). Running a cell invalidates the cells
 // after it. Progress goes to the subscribers (the page's event stream).
-import { DATASET_NAMES, loadDataset, type Dataset, type DatasetName } from '@sparse-ternary/datasets';
+import { DatasetError, loadDatasetFrom, type Dataset } from '@sparse-ternary/datasets';
 import { costReport, costSummary, type CostReport } from '@sparse-ternary/hw-cost';
 import { TOPOLOGIES, buildModel, type TopologyName } from '@sparse-ternary/models';
 import { exportOnnx, importOnnx, type WeightFormat } from '@sparse-ternary/onnx';
 import { pack } from '@sparse-ternary/runtime';
-import { disposeMasks, quantizedLayers, twnQuantizer, type Masks } from '@sparse-ternary/quantize-prune';
+import { countNonZeros, disposeMasks, quantizationPrune, quantizedLayers, twnQuantizer, type Masks } from '@sparse-ternary/quantize-prune';
 import { qtrCost } from '@sparse-ternary/regularizers';
 import {
   accuracy,
@@ -25,7 +25,7 @@ import {
 import type { EngineInfo } from '@sparse-ternary/engine';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CELLS, type CellName } from './cells';
@@ -56,8 +56,6 @@ const number = (value: unknown, what: string, check: (v: number) => boolean): nu
   if (!Number.isFinite(n) || !check(n)) throw new CellError(`${what} = ${JSON.stringify(value)} is not valid`);
   return n;
 };
-
-const meanAbs = (values: Float32Array) => values.reduce((a, v) => a + Math.abs(v), 0) / values.length;
 
 export function trainingParams(body: Record<string, unknown>): TrainingParams {
   return {
@@ -138,9 +136,12 @@ export class NotebookSession {
     this.idle();
     const name = String(body.dataset ?? 'mnist-10k');
     let data: Dataset;
-    if ((DATASET_NAMES as readonly string[]).includes(name)) data = loadDataset(name as DatasetName);
-    else if (existsSync(name)) data = loadDataset('mnist', { path: name });
-    else throw new CellError(`dataset '${name}' is neither a name (${DATASET_NAMES.join(', ')}) nor a folder`);
+    try {
+      data = loadDatasetFrom(name);
+    } catch (error) {
+      if (error instanceof DatasetError) throw new CellError(error.message);
+      throw error;
+    }
     this.data = data;
     this.invalidateAfter('data');
     const pixels = data.train.imageShape.reduce((a, b) => a * b, 1);
@@ -229,15 +230,14 @@ export class NotebookSession {
     };
   }
 
-  /** Per layer, the fraction of weights the TWN threshold t * mean|w| sends to zero (masked weights are zero). */
+  /** Per layer, the fraction of weights the TWN quantizer (threshold t) sends to zero, masked ones included. */
   private layerSparsity(t: number): { name: string; sparsity: number }[] {
+    const quantizer = twnQuantizer(t);
     return quantizedLayers(this.model!).map(({ name, kernel }) => {
-      const values = kernel.read().dataSync() as Float32Array;
-      const delta = t * meanAbs(values);
-      const mask = this.masks?.get(name)?.dataSync();
-      let zeros = 0;
-      for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) <= delta || mask?.[i] === 0) zeros++;
-      return { name, sparsity: zeros / values.length };
+      const { q } = quantizer.quantize(kernel.read(), this.masks?.get(name));
+      const { nonZeros, size } = countNonZeros(q);
+      q.dispose();
+      return { name, sparsity: 1 - nonZeros / size };
     });
   }
 
@@ -276,31 +276,13 @@ export class NotebookSession {
     const stageOne = this.need(this.stageOne, 'stage1');
     const params = (this.params.stage1 ?? {}) as Partial<TrainingParams>;
     this.invalidateAfter('prune');
-    this.masks = pruneStage(this.model!, { epochs: { stage1: 0, stage3: 0 }, batchSize: 1, test: this.data!.test, quantizer: twnQuantizer(params.t ?? 1.7) });
-    const masks = this.masks!;
-    const thresholds = [...masks.keys()].map((name) => {
-      const kernel = this.model!.weights.find((w) => w.name === name)!;
-      return { name, delta: (params.t ?? 1.7) * meanAbs(kernel.read().dataSync() as Float32Array) };
-    });
-    const layers = [...masks.entries()].map(([name, mask]) => {
-      const keep = mask.dataSync() as Float32Array;
-      const zeros = keep.filter((v) => v === 0).length;
-      return { name, sparsity: zeros / keep.length, size: keep.length };
-    });
-    // What pruning leaves: the kept weights, with the pruned ones at exactly zero.
-    const pruned = tf.tidy(() => {
-      const kernels = [...this.masks!.entries()].map(([name, mask]) => {
-        const w = this.model!.weights.find((v) => v.name === name)!;
-        return { name, values: tf.mul(w.read(), mask) };
-      });
-      return kernels.map(({ name, values }) => ({ name, data: values.dataSync() as Float32Array }));
-    });
-    const histograms = stageOne.histograms.afterStage1.map((h, i) => {
-      const counts = new Array<number>(h.counts.length).fill(0);
-      const data = pruned[i].data;
-      for (const v of data) counts[Math.min(h.counts.length - 1, Math.max(0, Math.floor(((v - h.min) / (h.max - h.min)) * h.counts.length)))]++;
-      return { ...h, counts };
-    });
+    // Quantization pruning: the weights that quantize to zero are pinned there (in the model too).
+    const pruned = quantizationPrune(this.model!, twnQuantizer(params.t ?? 1.7));
+    this.masks = pruned.masks;
+    const layers = pruned.layers.map(({ name, sparsity, size }) => ({ name, sparsity, size }));
+    const thresholds = pruned.layers.map(({ name, delta }) => ({ name, delta }));
+    // Same bins as stage 1's histograms: pruning keeps the largest weights, so the range is unchanged.
+    const histograms = weightHistograms(this.model!);
     return this.record('prune', { t: params.t ?? 1.7 }, { layers, thresholds, before: stageOne.histograms.afterStage1, after: histograms });
   }
 

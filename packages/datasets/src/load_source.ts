@@ -1,0 +1,18 @@
+// A dataset given as users give it: a catalog name, or a folder of its files (MNIST-format IDX
+// files, or CIFAR-10/100 binaries, told apart by their file names).
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DATASET_NAMES, type DatasetName } from './catalog';
+import { DatasetError } from './errors';
+import { loadDataset, type Dataset } from './load';
+
+export const isDatasetName = (source: string): source is DatasetName => (DATASET_NAMES as readonly string[]).includes(source);
+
+export function loadDatasetFrom(source: string): Dataset {
+  if (isDatasetName(source)) return loadDataset(source);
+  if (!existsSync(source)) throw new DatasetError(`data folder ${source} does not exist (datasets by name: ${DATASET_NAMES.join(', ')})`);
+  if (!statSync(source).isDirectory()) throw new DatasetError(`${source} is a file; give a dataset name or a folder`);
+  const has = (file: string) => existsSync(path.join(source, file));
+  const name: DatasetName = has('data_batch_1.bin') || has('cifar-10-batches-bin') ? 'cifar10' : has('train.bin') || has('cifar-100-binary') ? 'cifar100' : 'mnist';
+  return loadDataset(name, { path: source });
+}
