@@ -38,6 +38,7 @@ describe('usage', () => {
     [['--method', 'magic'], /expected one of float, binary, twn, sparse-ternary, prune-then-quantize/],
     [['export', '-m', 'lfc', '-o', 'x.onnx', '--format', 'png'], /argument 'png' is invalid/],
     [['-m', 'resnet99'], /--model 'resnet99' is neither a topology/],
+    [['--validation', '8000'], /--validation 8000: mnist-10k has only 8000 training images/],
     [['-m', 'cnv', '-d', 'mnist-10k'], /model cnv takes 32x32x3 images; data mnist-10k has 28x28x1/],
   ])('bad usage %j exits 2 with one clear line', async (args, message) => {
     const { code, stderr } = await runCli(args, { cwd: dir });
@@ -66,7 +67,7 @@ describe('compress, then the model commands on its outputs', () => {
 
   beforeAll(async () => {
     out = path.join(dir, 'quick');
-    const { code, stdout, stderr } = await runCli([...QUICK, '--json', '-o', out]);
+    const { code, stdout, stderr } = await runCli([...QUICK, '--validation', '1000', '--json', '-o', out]);
     if (code !== 0) throw new Error(`compress failed (${code}): ${stderr}`);
     events = stdout.trim().split('\n').map((line) => JSON.parse(line));
   }, 120_000);
@@ -79,7 +80,8 @@ describe('compress, then the model commands on its outputs', () => {
 
   test('--json emits stage, batch, epoch and done events', () => {
     expect(events.filter((e) => e.event === 'stage').map((e) => e.stage)).toEqual(['stage 1', 'stage 3']);
-    expect(events.filter((e) => e.event === 'batch')).toHaveLength(2 * 80);
+    // 7,000 training images once 1,000 are held out for validation: 70 batches of 100 per epoch
+    expect(events.filter((e) => e.event === 'batch')).toHaveLength(2 * 70);
     expect(events.filter((e) => e.event === 'epoch')).toHaveLength(2);
     const done = events.find((e) => e.event === 'done')!;
     expect(done.sparsity).toBeGreaterThan(0.5);
@@ -88,6 +90,10 @@ describe('compress, then the model commands on its outputs', () => {
   test('the report records the resolved configuration, versions, backend and machine', () => {
     const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
     expect(report.config).toMatchObject({ model: 'sfc', width: 0.25, stage1Epochs: 1, stage3Epochs: 1, method: 'sparse-ternary', qtr: 'cost' });
+    expect(report.dataset).toMatchObject({ train: 7000, test: 2000 });
+    expect(report.validation.count).toBe(1000);
+    // held-out images of the same distribution: close to the test accuracy, and not the training data's
+    expect(Math.abs(report.validation.accuracy - report.compress.accuracy)).toBeLessThan(0.05);
     expect(report.info.versions['@sparse-ternary/cli']).toBe('0.1.0');
     expect(report.info.machine.cpus).toBeGreaterThan(0);
     expect(report.info.backend).toMatch(/ort|cpu|tensorflow/);

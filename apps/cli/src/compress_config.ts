@@ -31,6 +31,10 @@ export interface CompressConfig {
   hardwareCost: HardwareCostChoice;
   width: number;
   scale: 'unit' | 'symmetric';
+  /** CIFAR's augmentation in training: random crops after 4 pixels of zero padding, and horizontal flips. */
+  augment: boolean;
+  /** Training images held out (a seeded split) to choose hyperparameters on; 0: none. */
+  validation: number;
   seed: number;
   backend: string;
   out: string;
@@ -55,6 +59,8 @@ export const DEFAULTS: CompressConfig = {
   hardwareCost: 'none',
   width: 1,
   scale: 'unit',
+  augment: false,
+  validation: 0,
   seed: 1,
   backend: 'auto',
   out: 'out',
@@ -70,7 +76,7 @@ const oneOf = <T extends string>(choices: readonly T[]) => (value: string) => {
   return value as T;
 };
 const positiveInt = number((v) => Number.isInteger(v) && v > 0, 'a positive integer');
-const epochs = number((v) => Number.isInteger(v) && v >= 0, 'a whole number of epochs (0 or more)');
+const wholeNumber = number((v) => Number.isInteger(v) && v >= 0, 'a whole number (0 or more)');
 const nonNegative = number((v) => v >= 0, 'a number >= 0');
 const fraction = number((v) => v > 0 && v < 1, 'a fraction between 0 and 1');
 
@@ -80,9 +86,9 @@ export function addTrainingOptions(command: Command): Command {
     .option('-m, --model <name|file.onnx>', `a topology (tfc, sfc, lfc, cnv, lenet5, vgg7) or a pretrained .onnx file (default ${DEFAULTS.model})`)
     .option('-d, --data <name|folder>', `mnist, fashion-mnist, cifar10, cifar100, mnist-10k, or a folder of their files (default ${DEFAULTS.data})`)
     .option('--method <method>', `${METHODS.join(', ')} (default ${DEFAULTS.method})`, oneOf(METHODS))
-    .option('--stage0-epochs <n>', 'float pretraining epochs before stage 1 (default 0)', epochs)
-    .option('--stage1-epochs <n>', `stage 1 epochs (default ${DEFAULTS.stage1Epochs})`, epochs)
-    .option('--stage3-epochs <n>', `stage 3 epochs (default ${DEFAULTS.stage3Epochs})`, epochs)
+    .option('--stage0-epochs <n>', 'float pretraining epochs before stage 1 (default 0)', wholeNumber)
+    .option('--stage1-epochs <n>', `stage 1 epochs (default ${DEFAULTS.stage1Epochs})`, wholeNumber)
+    .option('--stage3-epochs <n>', `stage 3 epochs (default ${DEFAULTS.stage3Epochs})`, wholeNumber)
     .option('-b, --batch-size <n>', `batch size (default ${DEFAULTS.batchSize})`, positiveInt)
     .option('--lr <rate>', `learning rate (default ${DEFAULTS.learningRate})`, number((v) => v > 0, 'a positive number'))
     .option('--optimizer <name>', 'adam, sgd or momentum (default adam)', oneOf(['adam', 'sgd', 'momentum'] as const))
@@ -95,6 +101,8 @@ export function addTrainingOptions(command: Command): Command {
     .option('--hardware-cost <measure>', `weigh qtr-cost per layer: ${[...COST_MEASURES, 'none'].join(', ')} (default none)`, oneOf([...COST_MEASURES, 'none'] as const))
     .option('--width <multiplier>', 'width multiplier of a built-in topology (default 1)', number((v) => v > 0, 'a positive number'))
     .option('--scale <scaling>', 'pixel scaling: unit ([0, 1]) or symmetric ([-1, 1]) (default unit)', oneOf(['unit', 'symmetric'] as const))
+    .option('--augment', 'augment the training images: random 4-pixel-padded crops and horizontal flips (for CIFAR)')
+    .option('--validation <n>', 'hold out n training images (a seeded split) and report the accuracy on them, to choose hyperparameters without the test set (default 0)', wholeNumber)
     .option('--seed <n>', `seed of weights, shuffling and augmentation (default ${DEFAULTS.seed})`, number(Number.isInteger, 'an integer'))
     .option('-o, --out <folder>', `output folder (default ${DEFAULTS.out})`)
     .option('--config <file.json>', 'read these options from a JSON file (flags given here override it)');
@@ -119,6 +127,8 @@ const FLAG_KEYS: Record<string, keyof CompressConfig> = {
   hardwareCost: 'hardwareCost',
   width: 'width',
   scale: 'scale',
+  augment: 'augment',
+  validation: 'validation',
   seed: 'seed',
   out: 'out',
 };
@@ -146,12 +156,13 @@ function readConfigFile(file: string): Partial<CompressConfig> {
 function check(config: CompressConfig): CompressConfig {
   const flags: [keyof CompressConfig, (v: string) => unknown][] = [
     ['method', oneOf(METHODS)],
-    ['stage0Epochs', epochs],
-    ['stage1Epochs', epochs],
-    ['stage3Epochs', epochs],
+    ['stage0Epochs', wholeNumber],
+    ['stage1Epochs', wholeNumber],
+    ['stage3Epochs', wholeNumber],
     ['batchSize', positiveInt],
     ['learningRate', number((v) => v > 0, 'a positive number')],
     ['qtrLambda', nonNegative],
+    ['validation', wholeNumber],
     ['l2', nonNegative],
     ['qtr', oneOf(['cost', 'deadzone', 'none'] as const)],
     ['hardwareCost', oneOf([...COST_MEASURES, 'none'] as const)],

@@ -1,7 +1,7 @@
 // What compress and the stage commands (train, prune, retrain) share: starting a run from its
 // configuration, the pipeline options, and finishing it with exports and reports.
 import { initEngine, writeFileAtomic, type BackendChoice, type EngineInfo } from '@sparse-ternary/engine';
-import type { Dataset } from '@sparse-ternary/datasets';
+import { splitValidation, type Dataset, type LabeledImages } from '@sparse-ternary/datasets';
 import { costSummary } from '@sparse-ternary/hw-cost';
 import { saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';
 import { targetSparsityQuantizer, twnQuantizer } from '@sparse-ternary/quantize-prune';
@@ -22,7 +22,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CompressConfig } from '../compress_config';
-import { EXIT } from '../errors';
+import { EXIT, UsageError } from '../errors';
 import type { Reporter } from '../progress';
 import { checkCompatible, loadData, loadModel } from '../sources';
 
@@ -44,7 +44,10 @@ export const EXPORTS: { file: string; format: WeightFormat }[] = [
 export interface Run {
   config: CompressConfig;
   engine: EngineInfo;
+  /** The dataset, its training split without the validation images. */
   data: Dataset;
+  /** The held-out training images (--validation), if any. */
+  validation?: LabeledImages;
   model: tfl.LayersModel;
   out: string;
   checkpointDir: string;
@@ -57,7 +60,7 @@ export const runConfigFile = (out: string) => path.join(out, 'run.json');
 export async function startRun(config: CompressConfig, ctx: CommandContext): Promise<Run> {
   const started = new Date();
   const engine = await initEngine({ backend: config.backend as BackendChoice });
-  const data = loadData(config.data);
+  const { data, validation } = withValidation(loadData(config.data), config);
   const model = loadModel(config);
   checkCompatible(model, data, config.model, config.data);
   const out = path.resolve(config.out);
@@ -65,7 +68,15 @@ export async function startRun(config: CompressConfig, ctx: CommandContext): Pro
   mkdirSync(checkpointDir, { recursive: true });
   writeFileAtomic(runConfigFile(out), `${JSON.stringify(config, null, 2)}\n`);
   ctx.reporter.info(`${config.method} ${config.model} on ${data.name} (${data.train.count} training, ${data.test.count} test images from ${data.source}); backend ${engine.backend}, ${engine.threads} threads`);
-  return { config, engine, data, model, out, checkpointDir, started };
+  return { config, engine, data, validation, model, out, checkpointDir, started };
+}
+
+/** Holds out config.validation training images, split with the run's seed so every stage command sees the same split. */
+function withValidation(data: Dataset, config: CompressConfig): { data: Dataset; validation?: LabeledImages } {
+  if (!config.validation) return { data };
+  if (config.validation >= data.train.count) throw new UsageError(`--validation ${config.validation}: ${data.name} has only ${data.train.count} training images`);
+  const { train, validation } = splitValidation(data.train, config.validation, config.seed);
+  return { data: { ...data, train }, validation };
 }
 
 function regularizersOf(config: CompressConfig): Regularizer[] {
@@ -84,6 +95,7 @@ export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext):
     learningRate: config.learningRate,
     seed: config.seed,
     tensors: { scale: config.scale },
+    augment: config.augment ? { pad: 4, flip: true } : undefined,
     quantizer: config.targetSparsity ? targetSparsityQuantizer(config.targetSparsity) : twnQuantizer(config.t),
     regularizers: regularizersOf(config),
     pruneSparsity: config.pruneSparsity,
@@ -127,6 +139,7 @@ export function finishRun(run: Run, report: CompressReport, accuracyBefore: numb
     seconds: (Date.now() - run.started.getTime()) / 1000,
     dataset: { name: run.data.name, source: run.data.source, train: run.data.train.count, test: run.data.test.count },
     accuracyBefore,
+    ...(run.validation ? { validation: { count: run.validation.count, accuracy: accuracy(run.model, run.validation, { scale: run.config.scale }) } } : {}),
     compress: report,
     outputs: EXPORTS.map(({ file }) => ({ file, bytes: statSync(path.join(run.out, file)).size })),
   };

@@ -80,7 +80,7 @@ pre { background: #f4f6f7; padding: 1em; overflow-x: auto; white-space: pre-wrap
 </style></head>
 <body>
 <h1>sparse-ternary: ${escapeHtml(`${r.config.method} ${r.config.model} on ${r.dataset.name}`)}</h1>
-<p class="headline">Test accuracy <b>${percent(c.accuracy)}</b> at <b>${percent(c.sparsity)}</b> sparsity (before: ${percent(r.accuracyBefore)}); kernels
+<p class="headline">Test accuracy <b>${percent(c.accuracy)}</b> at <b>${percent(c.sparsity)}</b> sparsity (before: ${percent(r.accuracyBefore)}${r.validation ? `; validation ${percent(r.validation.accuracy)}` : ''}); kernels
 <b>${c.hardware.ratios.binary.toFixed(1)}x</b> smaller than binary and <b>${c.hardware.ratios.ternary.toFixed(1)}x</b> smaller than dense 2-bit ternary.</p>
 <h2>Training</h2>
 <div class="charts"><div><canvas id="curves"></canvas></div><div><canvas id="sparsity"></canvas></div></div>

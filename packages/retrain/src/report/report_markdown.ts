@@ -7,7 +7,8 @@ export function reportMarkdown(r: RunReport): string {
   const lines = [
     `# sparse-ternary: ${r.config.method} ${r.config.model} on ${r.dataset.name}`,
     '',
-    `Test accuracy ${percent(c.accuracy)} at ${percent(c.sparsity)} sparsity (before: ${percent(r.accuracyBefore)}). ` +
+    `Test accuracy ${percent(c.accuracy)} at ${percent(c.sparsity)} sparsity (before: ${percent(r.accuracyBefore)})` +
+      (r.validation ? `; validation accuracy ${percent(r.validation.accuracy)} on ${r.validation.count} held-out training images. ` : '. ') +
       `Kernels ${c.hardware.ratios.binary.toFixed(1)}x smaller than binary and ${c.hardware.ratios.ternary.toFixed(1)}x smaller than dense 2-bit ternary.`,
     '',
     `Ran \`${r.command}\` on ${r.started} in ${(r.seconds / 60).toFixed(1)} min: backend ${r.info.backend} (${r.info.backendReason}), ${r.info.threads} threads; ` +

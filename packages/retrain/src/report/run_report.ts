@@ -14,6 +14,8 @@ export interface RunReport {
   dataset: { name: string; source: string; train: number; test: number };
   /** Test accuracy of the model before compression (for a pretrained model, its own). */
   accuracyBefore: number;
+  /** Accuracy of the deployed model on training images held out from training, for choosing hyperparameters. */
+  validation?: { count: number; accuracy: number };
   compress: CompressReport;
   outputs: { file: string; bytes: number }[];
 }
