@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { keepWhere } from './masks';
 
 /** A layer's weights quantized: the values to use in the forward pass, and the layer's scale and threshold. */
 export interface Quantized {
@@ -19,24 +18,32 @@ export interface Quantizer {
   quantize(w: tf.Tensor, mask?: tf.Tensor): Quantized;
 }
 
-const scalarOf = (t: tf.Tensor): number => t.dataSync()[0];
+// The quantizers read the weights once and loop over them in JS: as TF.js ops, each step (abs,
+// compare, cast, sum, sign, scale, select) would be its own kernel over the whole layer, every
+// training step.
 
-/** +1 for w >= 0, -1 below: a surviving weight is never quantized to 0, even at exactly 0. */
-const signNonZero = (w: tf.Tensor): tf.Tensor => tf.sub(tf.mul(tf.cast(tf.greaterEqual(w, 0), 'float32'), 2), 1);
-
-/** alpha = mean of |w| over the kept weights (0 when none is kept); q = alpha * sign(w) on them, 0 elsewhere. */
-function ternarize(w: tf.Tensor, keep: tf.Tensor, delta: number): Quantized {
-  const [q, alpha] = tf.tidy(() => {
-    const kept = tf.sum(keep);
-    const a = tf.div(tf.sum(tf.mul(tf.abs(w), keep)), tf.maximum(kept, 1));
-    return [keepWhere(tf.mul(signNonZero(w), a), keep), a];
-  });
-  const alphaValue = scalarOf(alpha);
-  alpha.dispose();
-  return { q, alpha: alphaValue, delta };
+/** alpha = mean of |w| over the kept weights (0 when none is kept); q = alpha * sign(w) on them (+1 at w = 0), +0 elsewhere. */
+function ternarize(w: tf.Tensor, kept: (value: number, index: number) => boolean, delta: number): Quantized {
+  const values = w.dataSync() as ArrayLike<number>;
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!kept(values[i], i)) continue;
+    sum += Math.abs(values[i]);
+    count++;
+  }
+  const alpha = Math.fround(count ? sum / count : 0);
+  const q = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) if (kept(values[i], i)) q[i] = values[i] >= 0 ? alpha : -alpha;
+  return { q: tf.tensor(q, w.shape), alpha, delta };
 }
 
-const aboveThreshold = (w: tf.Tensor, delta: number): tf.Tensor => tf.tidy(() => tf.cast(tf.greater(tf.abs(w), delta), 'float32'));
+/** The mask's kept weights (a 1 in it), or those above the threshold. */
+const keeper = (mask: tf.Tensor | undefined, delta: number) => {
+  if (!mask) return (value: number) => Math.abs(value) > delta;
+  const keep = mask.dataSync();
+  return (_: number, i: number) => keep[i] > 0;
+};
 
 /** A ternary quantizer whose threshold is computed from the weights by `threshold`. */
 function ternaryQuantizer(name: string, threshold: (w: tf.Tensor) => number): Quantizer {
@@ -44,21 +51,16 @@ function ternaryQuantizer(name: string, threshold: (w: tf.Tensor) => number): Qu
     name,
     quantize(w, mask) {
       const delta = threshold(w);
-      const keep = mask ?? aboveThreshold(w, delta);
-      try {
-        return ternarize(w, keep, delta);
-      } finally {
-        if (!mask) keep.dispose();
-      }
+      return ternarize(w, keeper(mask, delta), delta);
     },
   };
 }
 
 const meanAbs = (w: tf.Tensor): number => {
-  const m = tf.tidy(() => tf.mean(tf.abs(w)));
-  const value = scalarOf(m);
-  m.dispose();
-  return value;
+  const values = w.dataSync();
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += Math.abs(values[i]);
+  return values.length ? sum / values.length : 0;
 };
 
 /** Identity: the float baseline. */
@@ -68,9 +70,8 @@ export const floatQuantizer = (): Quantizer => ({ name: 'float', quantize: (w) =
 export const binaryQuantizer = (): Quantizer => ({
   name: 'binary',
   quantize(w, mask) {
-    if (mask) return ternarize(w, mask, 0);
-    const alpha = meanAbs(w);
-    return { q: tf.tidy(() => tf.mul(signNonZero(w), alpha)), alpha, delta: 0 };
+    if (mask) return ternarize(w, keeper(mask, 0), 0);
+    return ternarize(w, () => true, 0);
   },
 });
 

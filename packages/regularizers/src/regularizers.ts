@@ -21,16 +21,40 @@ export const l2 = (strength: number | Schedule): Regularizer => regularizer('l2'
 export const l1 = (strength: number | Schedule): Regularizer => regularizer('l1', strength, ({ w }) => tf.abs(w));
 
 /**
+ * sum_i term(w_i) as a scalar whose gradient is term'(w_i), both from one pass over the values in
+ * JS: `pass` fills the gradient and returns the sum. As TF.js ops, each step of the term would be
+ * its own kernel over the whole layer (millions of weights, every training step).
+ */
+function analyticSum(w: tf.Tensor, pass: (values: ArrayLike<number>, gradient: Float32Array) => number): tf.Scalar {
+  const sum = tf.customGrad((x: tf.Tensor) => {
+    const gradient = new Float32Array(x.size);
+    const value = pass(x.dataSync() as ArrayLike<number>, gradient);
+    return { value: tf.scalar(value), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.tensor(gradient, x.shape)) };
+  });
+  return sum(w) as tf.Scalar;
+}
+
+/** d|w|/dw, 0 at 0 (as TF.js's abs). */
+const sign = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : 0);
+
+/**
  * qtr-deadzone: lambda * sum over the weights with |w| <= Delta_l of |w|. Pulls the weights of the
  * ternary zero bin to exactly zero before pruning. Which weights are in the bin is fixed for the
  * step (read from the values), so the gradient is lambda * sign(w) inside the bin and 0 outside.
  */
 export const qtrDeadzone = (strength: number | Schedule): Regularizer =>
-  regularizer('qtr-deadzone', strength, ({ w, delta }) => {
-    const values = w.dataSync();
-    const inBin = tf.tensor(Float32Array.from(values, (v) => (Math.abs(v) <= delta ? 1 : 0)), w.shape);
-    return tf.mul(tf.abs(w), inBin);
-  });
+  regularizer('qtr-deadzone', strength, ({ w, delta }) =>
+    analyticSum(w, (values, gradient) => {
+      let sum = 0;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (Math.abs(v) > delta) continue;
+        sum += Math.abs(v);
+        gradient[i] = sign(v);
+      }
+      return sum;
+    }),
+  );
 
 export interface QtrCostOptions {
   /** tau_l = kappa * Delta_l: the width of the sigmoid step around the threshold (default 0.1). */
@@ -48,7 +72,17 @@ export const qtrCost = (strength: number | Schedule, options: QtrCostOptions = {
   return regularizer('qtr-cost', strength, ({ w, delta, cost }) => {
     if (delta <= 0) return tf.zeros([]);
     const tau = kappa * delta;
-    return tf.mul(cost, tf.sigmoid(tf.div(tf.sub(tf.abs(w), delta), tau)));
+    // d/dw c * sigmoid((|w| - Delta) / tau) = c * s (1 - s) / tau * sign(w)
+    return analyticSum(w, (values, gradient) => {
+      let sum = 0;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        const s = 1 / (1 + Math.exp((delta - Math.abs(v)) / tau));
+        sum += s;
+        gradient[i] = ((cost * s * (1 - s)) / tau) * sign(v);
+      }
+      return cost * sum;
+    });
   });
 };
 

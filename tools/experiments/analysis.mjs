@@ -1,0 +1,41 @@
+// The choice rules of the results page, apart so they are tested: a run is chosen on its
+// validation accuracy, never on its test accuracy.
+
+/** Of the rows at or above a sparsity, the one with the best validation accuracy (undefined if none). */
+export const chosen = (rows, level) => rows.filter((r) => r.sparsity >= level).sort((a, b) => b.validation - a.validation)[0];
+
+/** The points ({ x: cost, y: accuracy }) that no other point beats with less or equal cost, by increasing cost. */
+export function paretoFront(points) {
+  const front = [];
+  for (const p of [...points].sort((a, b) => a.x - b.x || b.y - a.y)) if (!front.length || p.y > front[front.length - 1].y) front.push(p);
+  return front;
+}
+
+/**
+ * A target of the issue against a plan's rows: the sparse ternary run (groups 'st-*') chosen at the
+ * target's sparsity, its gap to the TWN row in points, its memory ratios, and whether it meets them.
+ */
+export function checkTarget(rows, target) {
+  const twn = rows.find((r) => r.group === 'twn');
+  const run = chosen(rows.filter((r) => r.group.startsWith('st-')), target.sparsity);
+  if (!twn || !run) return { run, met: false };
+  const gap = 100 * (twn.test - run.test);
+  const ratios = { binary: run.binaryBits / run.memoryBits, ternary: run.ternaryBits / run.memoryBits };
+  const memoryMet = !target.memory || (ratios.binary >= target.memory.binary && ratios.ternary >= target.memory.ternary);
+  return { run, twn, gap, ratios, met: gap <= target.gap && memoryMet, memoryMet };
+}
+
+/** Per plan and sparsity level, the group with the best chosen validation accuracy; the tally of those wins. */
+export function tallyWins(plans, groups, levels) {
+  const wins = Object.fromEntries(groups.map((g) => [g, 0]));
+  const cells = [];
+  for (const { name, rows } of plans) {
+    for (const level of levels) {
+      const best = groups.map((group) => ({ group, run: chosen(rows.filter((r) => r.group === group), level) })).filter((x) => x.run).sort((a, b) => b.run.validation - a.run.validation)[0];
+      if (!best) continue;
+      wins[best.group]++;
+      cells.push({ plan: name, level, ...best });
+    }
+  }
+  return { wins, cells };
+}
