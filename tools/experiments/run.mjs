@@ -5,6 +5,8 @@
 //
 //   npm run build:cli   (or npx nx run @sparse-ternary/cli:build)
 //   node tools/experiments/run.mjs tools/experiments/plans/mnist-lfc.json [--only name,name]
+//
+// While the file out/experiments/PAUSE exists, no new run starts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -29,8 +31,12 @@ const expand = (args) => args.map((a) => a.replace('{pretrained}', path.join(pla
 const runsOf = (plan) => [...(plan.pretrain ? [{ name: 'pretrain', args: plan.pretrain }] : []), ...plan.runs.map((r) => ({ ...r, args: [...plan.common, ...r.args] }))];
 const done = (run) => existsSync(path.join(planDir, run.name, 'report.json'));
 
+// A file out/experiments/PAUSE holds the next run back (for a benchmark that needs quiet cores).
+const pauseFile = path.join(root, 'out/experiments/PAUSE');
+
 // The plan is read again before each run, so runs can be added or reordered while it goes.
 for (;;) {
+  while (existsSync(pauseFile)) await new Promise((resolve) => setTimeout(resolve, 5000));
   const plan = readPlan();
   const run = runsOf(plan).find((r) => (!only || only.has(r.name)) && !done(r));
   if (!run) break;

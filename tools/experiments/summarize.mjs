@@ -129,7 +129,8 @@ function paretoPlot(plan, rows) {
 }
 
 function histogramPlot(plan, rows) {
-  const without = rows.find((r) => r.name === 'none-t0.7');
+  // TWN is stage 1 without QTR at the same t (0.7), trained for the stage 1 + 3 epochs.
+  const without = rows.find((r) => r.group === 'twn');
   const withQtr = chosen(rows.filter((r) => r.group === 'st-cost'), 0);
   if (!without || !withQtr) return undefined;
   const file = `${plan.name}-histograms.svg`;
@@ -137,7 +138,7 @@ function histogramPlot(plan, rows) {
     histogramSvg({
       title: `${plan.name}, ${h.name} after stage 1 (dashed: +-Delta)`,
       series: [
-        { label: 'no QTR (t 0.7)', color: color(0), ...h },
+        { label: 'no QTR (TWN, t 0.7)', color: color(0), ...h },
         { label: `QTR cost (${withQtr.name})`, color: color(1), ...withQtr.histograms[i] },
       ],
     }),

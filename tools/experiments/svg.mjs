@@ -16,7 +16,7 @@ function ticks(lo, hi, log) {
   const step = 10 ** Math.floor(Math.log10((hi - lo) / 5));
   const nice = [1, 2, 5, 10].map((m) => m * step).find((s) => (hi - lo) / s <= 7);
   const out = [];
-  for (let v = Math.ceil(lo / nice) * nice; v <= hi + 1e-9; v += nice) out.push(Number(v.toPrecision(6)));
+  for (let k = Math.ceil(lo / nice); k * nice <= hi + 1e-9; k++) out.push(Number((k * nice).toPrecision(6)));
   return out;
 }
 

@@ -22,28 +22,41 @@ export interface Quantizer {
 // compare, cast, sum, sign, scale, select) would be its own kernel over the whole layer, every
 // training step.
 
-/** alpha = mean of |w| over the kept weights (0 when none is kept); q = alpha * sign(w) on them (+1 at w = 0), +0 elsewhere. */
-function ternarize(w: tf.Tensor, kept: (value: number, index: number) => boolean, delta: number): Quantized {
-  const values = w.dataSync() as ArrayLike<number>;
+/**
+ * alpha = mean of |w| over the kept weights (0 when none is kept); q = alpha * sign(w) on them
+ * (+1 at w = 0), +0 elsewhere. Kept: a 1 in `mask`, or else |w| > delta. Two plain loops each, no
+ * per-weight callback: this runs over every kernel at every training step.
+ */
+function ternarize(w: tf.Tensor, mask: tf.Tensor | undefined, delta: number): Quantized {
+  const values = w.dataSync() as Float32Array;
+  const keep = mask?.dataSync() as Float32Array | undefined;
   let sum = 0;
   let count = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (!kept(values[i], i)) continue;
-    sum += Math.abs(values[i]);
-    count++;
+  if (keep) {
+    for (let i = 0; i < values.length; i++) {
+      if (keep[i] > 0) {
+        sum += Math.abs(values[i]);
+        count++;
+      }
+    }
+  } else {
+    for (let i = 0; i < values.length; i++) {
+      const a = Math.abs(values[i]);
+      if (a > delta) {
+        sum += a;
+        count++;
+      }
+    }
   }
   const alpha = Math.fround(count ? sum / count : 0);
   const q = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) if (kept(values[i], i)) q[i] = values[i] >= 0 ? alpha : -alpha;
+  if (keep) {
+    for (let i = 0; i < values.length; i++) if (keep[i] > 0) q[i] = values[i] >= 0 ? alpha : -alpha;
+  } else {
+    for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) > delta) q[i] = values[i] >= 0 ? alpha : -alpha;
+  }
   return { q: tf.tensor(q, w.shape), alpha, delta };
 }
-
-/** The mask's kept weights (a 1 in it), or those above the threshold. */
-const keeper = (mask: tf.Tensor | undefined, delta: number) => {
-  if (!mask) return (value: number) => Math.abs(value) > delta;
-  const keep = mask.dataSync();
-  return (_: number, i: number) => keep[i] > 0;
-};
 
 /** A ternary quantizer whose threshold is computed from the weights by `threshold`. */
 function ternaryQuantizer(name: string, threshold: (w: tf.Tensor) => number): Quantizer {
@@ -51,7 +64,7 @@ function ternaryQuantizer(name: string, threshold: (w: tf.Tensor) => number): Qu
     name,
     quantize(w, mask) {
       const delta = threshold(w);
-      return ternarize(w, keeper(mask, delta), delta);
+      return ternarize(w, mask, delta);
     },
   };
 }
@@ -70,8 +83,8 @@ export const floatQuantizer = (): Quantizer => ({ name: 'float', quantize: (w) =
 export const binaryQuantizer = (): Quantizer => ({
   name: 'binary',
   quantize(w, mask) {
-    if (mask) return ternarize(w, keeper(mask, 0), 0);
-    return ternarize(w, () => true, 0);
+    // Every weight is kept: |w| > -1 always holds.
+    return mask ? ternarize(w, mask, 0) : ternarize(w, undefined, -1);
   },
 });
 
