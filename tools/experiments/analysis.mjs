@@ -25,14 +25,18 @@ export function checkTarget(rows, target) {
   return { run, twn, gap, ratios, met: gap <= target.gap && memoryMet, memoryMet };
 }
 
-/** Per plan and sparsity level, the group with the best chosen validation accuracy; the tally of those wins. */
+/**
+ * Per plan and sparsity level where at least two groups have a run, the group with the best chosen
+ * validation accuracy; the tally of those wins.
+ */
 export function tallyWins(plans, groups, levels) {
   const wins = Object.fromEntries(groups.map((g) => [g, 0]));
   const cells = [];
   for (const { name, rows } of plans) {
     for (const level of levels) {
-      const best = groups.map((group) => ({ group, run: chosen(rows.filter((r) => r.group === group), level) })).filter((x) => x.run).sort((a, b) => b.run.validation - a.run.validation)[0];
-      if (!best) continue;
+      const contenders = groups.map((group) => ({ group, run: chosen(rows.filter((r) => r.group === group), level) })).filter((x) => x.run);
+      if (contenders.length < 2) continue;
+      const best = contenders.sort((a, b) => b.run.validation - a.run.validation)[0];
       wins[best.group]++;
       cells.push({ plan: name, level, ...best });
     }

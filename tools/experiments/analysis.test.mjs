@@ -29,11 +29,12 @@ test('checkTarget measures the chosen run against TWN in points, and the memory 
   assert.equal(checkTarget(rows, { sparsity: 0.99, gap: 1.5 }).met, false);
 });
 
-test('tallyWins counts, per plan and level, the group with the best chosen validation accuracy', () => {
+test('tallyWins counts, per plan and contested level, the group with the best chosen validation accuracy', () => {
   const plans = [
     { name: 'p', rows: [row('c1', 'st-cost', 0.95, 0.97, 0.9), row('n1', 'st-none', 0.96, 0.96, 0.99), row('c2', 'st-cost', 0.9, 0.9, 0.9), row('n2', 'st-none', 0.91, 0.95, 0.9)] },
   ];
   const { wins, cells } = tallyWins(plans, ['st-cost', 'st-none'], [0.9, 0.95, 0.96]);
-  assert.deepEqual(wins, { 'st-cost': 2, 'st-none': 1 });
-  assert.deepEqual(cells.map((c) => [c.level, c.group, c.run.name]), [[0.9, 'st-cost', 'c1'], [0.95, 'st-cost', 'c1'], [0.96, 'st-none', 'n1']]);
+  // at 0.96 only st-none has a run: no contest, no win
+  assert.deepEqual(wins, { 'st-cost': 2, 'st-none': 0 });
+  assert.deepEqual(cells.map((c) => [c.level, c.group, c.run.name]), [[0.9, 'st-cost', 'c1'], [0.95, 'st-cost', 'c1']]);
 });

@@ -26,10 +26,11 @@ export const l1 = (strength: number | Schedule): Regularizer => regularizer('l1'
  * its own kernel over the whole layer (millions of weights, every training step).
  */
 function analyticSum(w: tf.Tensor, pass: (values: ArrayLike<number>, gradient: Float32Array) => number): tf.Scalar {
-  const sum = tf.customGrad((x: tf.Tensor) => {
-    const gradient = new Float32Array(x.size);
-    const value = pass(x.dataSync() as ArrayLike<number>, gradient);
-    return { value: tf.scalar(value), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.tensor(gradient, x.shape)) };
+  const sum = tf.customGrad((x) => {
+    const input = x as tf.Tensor;
+    const gradient = new Float32Array(input.size);
+    const value = pass(input.dataSync() as ArrayLike<number>, gradient);
+    return { value: tf.scalar(value), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.tensor(gradient, input.shape)) };
   });
   return sum(w) as tf.Scalar;
 }
