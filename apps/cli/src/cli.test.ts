@@ -152,13 +152,16 @@ describe('compress, then the model commands on its outputs', () => {
 
   test('train, prune and retrain one by one end where compress ends', async () => {
     const staged = path.join(dir, 'staged');
-    for (const args of [['train', ...QUICK, '-o', staged], ['prune', '-o', staged], ['retrain', '-o', staged]]) {
+    // the same held-out split as compress: the stage commands must all see the same training images
+    for (const args of [['train', ...QUICK, '--validation', '1000', '-o', staged], ['prune', '-o', staged], ['retrain', '-o', staged]]) {
       const { code, stderr } = await runCli(['--quiet', ...args]);
       expect({ args, code, stderr }).toEqual({ args, code: 0, stderr: '' });
     }
     const [whole, byStage] = [out, staged].map((folder) => JSON.parse(readFileSync(path.join(folder, 'report.json'), 'utf8')).compress);
     expect(byStage.accuracy).toBe(whole.accuracy);
     expect(byStage.sparsity).toBe(whole.sparsity);
+    const validation = (folder: string) => JSON.parse(readFileSync(path.join(folder, 'report.json'), 'utf8')).validation;
+    expect(validation(staged)).toEqual(validation(out));
     expect(byStage.stages.map((s: { stage: string }) => s.stage)).toEqual(['stage 1', 'stage 3']);
     const early = await runCli(['retrain', '-o', path.join(dir, 'nothing-here')]);
     expect(early.code).toBe(1);
