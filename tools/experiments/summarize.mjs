@@ -47,12 +47,13 @@ function groupOf(config) {
 }
 
 function parameterOf(config) {
+  const threshold = config.targetSparsity ? `target sparsity ${config.targetSparsity}` : `t ${config.t}`;
   switch (groupOf(config)) {
     case 'st-cost':
     case 'st-deadzone':
-      return `lambda ${config.qtrLambda}, t ${config.t}`;
+      return `lambda ${config.qtrLambda}, ${threshold}`;
     case 'st-none':
-      return config.targetSparsity ? `target sparsity ${config.targetSparsity}` : `t ${config.t}`;
+      return threshold;
     case 'ptq':
       return `pruned to ${config.pruneSparsity}, t ${config.t}`;
     case 'twn':

@@ -33,5 +33,6 @@ export { weightHistograms, type WeightHistogram } from './histogram';
 export { trainingHead, type Loss, type TrainingHead } from './training_head';
 export { type RunReport, percent } from './report/run_report';
 export { reportMarkdown } from './report/report_markdown';
+export { deadLayers, deadLayersWarning } from './report/dead_layers';
 export { reportHtml } from './report/report_html';
 export { runInfo, packageVersions, type RunInfo } from './report/run_info';

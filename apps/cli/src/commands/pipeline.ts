@@ -8,6 +8,8 @@ import { targetSparsityQuantizer, twnQuantizer } from '@sparse-ternary/quantize-
 import { l2, qtrCost, qtrDeadzone, type Regularizer } from '@sparse-ternary/regularizers';
 import {
   accuracy,
+  deadLayers,
+  deadLayersWarning,
   percent,
   reportHtml,
   reportMarkdown,
@@ -147,6 +149,8 @@ export function finishRun(run: Run, report: CompressReport, accuracyBefore: numb
   writeFileAtomic(path.join(run.out, 'report.md'), reportMarkdown(runReport));
   writeFileAtomic(path.join(run.out, 'report.html'), reportHtml(runReport));
   const files = [...EXPORTS.map((e) => e.file), 'report.json', 'report.md', 'report.html'];
+  const dead = deadLayers(report.layers);
+  if (dead.length) ctx.stderr.write(`warning: ${deadLayersWarning(dead)}\n`);
   ctx.reporter.info(
     `test accuracy ${percent(report.accuracy)} at ${percent(report.sparsity)} sparsity (before ${percent(accuracyBefore)}); ` +
       `kernels ${report.hardware.ratios.binary.toFixed(1)}x smaller than binary, ${report.hardware.ratios.ternary.toFixed(1)}x smaller than dense ternary`,

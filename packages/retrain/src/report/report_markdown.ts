@@ -1,15 +1,18 @@
 // report.md: the run in tables.
 import { costReportMarkdown } from '@sparse-ternary/hw-cost';
+import { deadLayers, deadLayersWarning } from './dead_layers';
 import { percent, type RunReport } from './run_report';
 
 export function reportMarkdown(r: RunReport): string {
   const c = r.compress;
+  const dead = deadLayers(c.layers);
   const lines = [
     `# sparse-ternary: ${r.config.method} ${r.config.model} on ${r.dataset.name}`,
     '',
     `Test accuracy ${percent(c.accuracy)} at ${percent(c.sparsity)} sparsity (before: ${percent(r.accuracyBefore)})` +
       (r.validation ? `; validation accuracy ${percent(r.validation.accuracy)} on ${r.validation.count} held-out training images. ` : '. ') +
       `Kernels ${c.hardware.ratios.binary.toFixed(1)}x smaller than binary and ${c.hardware.ratios.ternary.toFixed(1)}x smaller than dense 2-bit ternary.`,
+    ...(dead.length ? ['', `**Warning:** ${deadLayersWarning(dead)}.`] : []),
     '',
     `Ran \`${r.command}\` on ${r.started} in ${(r.seconds / 60).toFixed(1)} min: backend ${r.info.backend} (${r.info.backendReason}), ${r.info.threads} threads; ` +
       `${r.info.machine.cpus} x ${r.info.machine.cpuModel}, ${r.info.machine.memoryGB} GB, ${r.info.machine.platform}, Node ${r.info.machine.node}.`,
