@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { kthSmallest } from './select';
 
 /** A layer's weights quantized: the values to use in the forward pass, and the layer's scale and threshold. */
 export interface Quantized {
@@ -103,7 +104,9 @@ export const targetSparsityQuantizer = (sparsity: number): Quantizer => {
   return ternaryQuantizer(`ternary(sparsity=${sparsity})`, (w) => {
     const k = Math.round(sparsity * w.size);
     if (k === 0) return 0;
-    const magnitudes = Float32Array.from(w.dataSync(), Math.abs).sort();
-    return magnitudes[k - 1];
+    const values = w.dataSync();
+    const magnitudes = new Float32Array(values.length);
+    for (let i = 0; i < values.length; i++) magnitudes[i] = Math.abs(values[i]);
+    return kthSmallest(magnitudes, k);
   });
 };
