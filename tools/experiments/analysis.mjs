@@ -1,8 +1,14 @@
 // The choice rules of the results page, apart so they are tested: a run is chosen on its
 // validation accuracy, never on its test accuracy.
 
+/**
+ * Sparsities within this of a level count as reaching it: a run pruned to exactly 95% reports
+ * 0.9499998 (its zero count over its size, rounded through float32).
+ */
+export const SPARSITY_TOLERANCE = 1e-5;
+
 /** Of the rows at or above a sparsity, the one with the best validation accuracy (undefined if none). */
-export const chosen = (rows, level) => rows.filter((r) => r.sparsity >= level).sort((a, b) => b.validation - a.validation)[0];
+export const chosen = (rows, level) => rows.filter((r) => r.sparsity >= level - SPARSITY_TOLERANCE).sort((a, b) => b.validation - a.validation)[0];
 
 /** The points ({ x: cost, y: accuracy }) that no other point beats with less or equal cost, by increasing cost. */
 export function paretoFront(points) {

@@ -10,6 +10,9 @@ test('chosen takes the best validation accuracy at or above the sparsity, not th
   assert.equal(chosen(rows, 0.95).name, 'b');
   assert.equal(chosen(rows, 0.9).name, 'c');
   assert.equal(chosen(rows, 0.97), undefined);
+  // a run pruned to exactly 98% reports a float32 hair below it
+  assert.equal(chosen([row('s', 'st-none', 0.97999978, 0.9, 0.9)], 0.98).name, 's');
+  assert.equal(chosen([row('s', 'st-none', 0.9798, 0.9, 0.9)], 0.98), undefined);
 });
 
 test('paretoFront keeps the points nothing cheaper beats', () => {

@@ -89,7 +89,7 @@ describe('compress, then the model commands on its outputs', () => {
 
   test('the report records the resolved configuration, versions, backend and machine', () => {
     const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
-    expect(report.config).toMatchObject({ model: 'sfc', width: 0.25, stage1Epochs: 1, stage3Epochs: 1, method: 'sparse-ternary', qtr: 'cost' });
+    expect(report.config).toMatchObject({ model: 'sfc', width: 0.25, stage1Epochs: 1, stage3Epochs: 1, method: 'sparse-ternary', qtr: 'none', targetSparsity: 0.95 });
     expect(report.dataset).toMatchObject({ train: 7000, test: 2000 });
     expect(report.validation.count).toBe(1000);
     // held-out images of the same distribution: close to the test accuracy, and not the training data's

@@ -98,7 +98,8 @@ export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext):
     seed: config.seed,
     tensors: { scale: config.scale },
     augment: config.augment ? { pad: 4, flip: true } : undefined,
-    quantizer: config.targetSparsity ? targetSparsityQuantizer(config.targetSparsity) : twnQuantizer(config.t),
+    // TWN is defined by its threshold factor; the other methods take the target sparsity when set.
+    quantizer: config.targetSparsity && config.method !== 'twn' ? targetSparsityQuantizer(config.targetSparsity) : twnQuantizer(config.t),
     regularizers: regularizersOf(config),
     pruneSparsity: config.pruneSparsity,
     hardwareCost: config.hardwareCost === 'none' ? undefined : config.hardwareCost,
