@@ -33,15 +33,19 @@ export function checkTarget(rows, target) {
 
 /**
  * Per plan and sparsity level where at least two groups have a run, the group with the best chosen
- * validation accuracy; the tally of those wins.
+ * validation accuracy; the tally of those wins. A level that compares the same runs as the level
+ * before it is the same comparison and is counted once.
  */
 export function tallyWins(plans, groups, levels) {
   const wins = Object.fromEntries(groups.map((g) => [g, 0]));
   const cells = [];
   for (const { name, rows } of plans) {
+    let previous = '';
     for (const level of levels) {
       const contenders = groups.map((group) => ({ group, run: chosen(rows.filter((r) => r.group === group), level) })).filter((x) => x.run);
-      if (contenders.length < 2) continue;
+      const compared = contenders.map((c) => c.run.name).join();
+      if (contenders.length < 2 || compared === previous) continue;
+      previous = compared;
       const best = contenders.sort((a, b) => b.run.validation - a.run.validation)[0];
       wins[best.group]++;
       cells.push({ plan: name, level, ...best });

@@ -107,7 +107,7 @@ describe('download', () => {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
-  });
+  }, 60_000); // packs and hashes a 30 MB archive: seconds alone, more on a shared machine
 
   test("'mnist-10k' has nothing to download", async () => {
     await expect(download('mnist-10k', dir)).rejects.toThrow(/embedded in the package/);
