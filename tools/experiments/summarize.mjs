@@ -108,7 +108,12 @@ function collect(plan) {
   return rows;
 }
 
-function paretoPlot(plan, rows) {
+/** Runs this many points below the plan's best are left out of its plot (a collapsed run would flatten the rest). */
+const PLOT_RANGE = 10;
+
+function paretoPlot(plan, allRows) {
+  const best = Math.max(...allRows.map((r) => r.test));
+  const rows = allRows.filter((r) => r.test >= best - PLOT_RANGE / 100);
   const present = GROUPS.filter((g) => rows.some((r) => r.group === g.key));
   const series = present.map((g, i) => {
     const points = rows.filter((r) => r.group === g.key).map((r) => ({ x: r.memoryBits / 1000, y: 100 * r.test, label: `${r.name}: ${pct(r.test)}, ${pct(r.sparsity)} sparse` }));
@@ -197,7 +202,9 @@ function section(plan, rows) {
   }
   lines.push('');
   const pareto = paretoPlot(plan, rows);
+  const left = rows.filter((r) => r.test < Math.max(...rows.map((x) => x.test)) - PLOT_RANGE / 100).map((r) => r.name);
   lines.push(`![${plan.name}: accuracy vs memory](results/${pareto})`, '');
+  if (left.length) lines.push(`Left out of the plot, more than ${PLOT_RANGE} points below the best run: ${left.join(', ')}.`, '');
   const hist = histogramPlot(plan, rows);
   if (hist) lines.push(`Weights after stage 1 with and without QTR (log count; dashed lines at +-Delta of each run):`, '', `![${plan.name}: histograms](results/${hist})`, '');
   return lines;

@@ -25,7 +25,7 @@ function ticks(lo, hi, log) {
  * series: [{ label, color }] for the legend.
  */
 function frame({ width, height, title, x, y, series }) {
-  const m = { left: 60, right: 170, top: 30, bottom: 45 };
+  const m = { left: 60, right: 200, top: 30, bottom: 45 };
   const sx = (v) => (x.log ? (Math.log(v) - Math.log(x.min)) / (Math.log(x.max) - Math.log(x.min)) : (v - x.min) / (x.max - x.min)) * (width - m.left - m.right) + m.left;
   const sy = (v) => height - m.bottom - ((y.log ? (Math.log(v) - Math.log(y.min)) / (Math.log(y.max) - Math.log(y.min)) : (v - y.min) / (y.max - y.min)) * (height - m.top - m.bottom));
   const parts = [`<rect x="${m.left}" y="${m.top}" width="${width - m.left - m.right}" height="${height - m.top - m.bottom}" fill="none" stroke="#999"/>`];
