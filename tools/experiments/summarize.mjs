@@ -91,7 +91,6 @@ function collect(plan) {
       test: r.compress.accuracy,
       sparsity: r.compress.sparsity,
       layerSparsity: h.layers.map((l) => l.sparsity),
-      layerNames: h.layers.map((l) => l.name),
       memoryBits: h.memory.deployed,
       binaryBits: h.memory.binary,
       ternaryBits: h.memory.ternary,
@@ -111,9 +110,11 @@ function collect(plan) {
 /** Runs this many points below the plan's best are left out of its plot (a collapsed run would flatten the rest). */
 const PLOT_RANGE = 10;
 
+/** Writes the plan's accuracy-vs-memory plot; returns its file and the runs it leaves out. */
 function paretoPlot(plan, allRows) {
   const best = Math.max(...allRows.map((r) => r.test));
   const rows = allRows.filter((r) => r.test >= best - PLOT_RANGE / 100);
+  const left = allRows.filter((r) => !rows.includes(r)).map((r) => r.name);
   const present = GROUPS.filter((g) => rows.some((r) => r.group === g.key));
   const series = present.map((g, i) => {
     const points = rows.filter((r) => r.group === g.key).map((r) => ({ x: r.memoryBits / 1000, y: 100 * r.test, label: `${r.name}: ${pct(r.test)}, ${pct(r.sparsity)} sparse` }));
@@ -131,7 +132,7 @@ function paretoPlot(plan, allRows) {
       series,
     }),
   );
-  return file;
+  return { file, left };
 }
 
 function histogramPlot(plan, rows) {
@@ -201,8 +202,7 @@ function section(plan, rows) {
     lines.push(`| ${g.label} | ${ABLATION_LEVELS.map((l) => { const c = chosen(byGroup(g.key), l); return c ? `${pct(c.validation)} (${pct(c.test)}; ${c.name})` : '-'; }).join(' | ')} |`);
   }
   lines.push('');
-  const pareto = paretoPlot(plan, rows);
-  const left = rows.filter((r) => r.test < Math.max(...rows.map((x) => x.test)) - PLOT_RANGE / 100).map((r) => r.name);
+  const { file: pareto, left } = paretoPlot(plan, rows);
   lines.push(`![${plan.name}: accuracy vs memory](results/${pareto})`, '');
   if (left.length) lines.push(`Left out of the plot, more than ${PLOT_RANGE} points below the best run: ${left.join(', ')}.`, '');
   const hist = histogramPlot(plan, rows);

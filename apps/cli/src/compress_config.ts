@@ -84,6 +84,7 @@ const oneOf = <T extends string>(choices: readonly T[]) => (value: string) => {
 const positiveInt = number((v) => Number.isInteger(v) && v > 0, 'a positive integer');
 const wholeNumber = number((v) => Number.isInteger(v) && v >= 0, 'a whole number (0 or more)');
 const nonNegative = number((v) => v >= 0, 'a number >= 0');
+const positive = number((v) => v > 0, 'a positive number');
 const fraction = number((v) => v > 0 && v < 1, 'a fraction between 0 and 1');
 
 /** Adds the training flags to a command; each defaults to undefined so that the config file can fill it. */
@@ -96,16 +97,16 @@ export function addTrainingOptions(command: Command): Command {
     .option('--stage1-epochs <n>', `stage 1 epochs (default ${DEFAULTS.stage1Epochs})`, wholeNumber)
     .option('--stage3-epochs <n>', `stage 3 epochs (default ${DEFAULTS.stage3Epochs})`, wholeNumber)
     .option('-b, --batch-size <n>', `batch size (default ${DEFAULTS.batchSize})`, positiveInt)
-    .option('--lr <rate>', `learning rate (default ${DEFAULTS.learningRate})`, number((v) => v > 0, 'a positive number'))
+    .option('--lr <rate>', `learning rate (default ${DEFAULTS.learningRate})`, positive)
     .option('--optimizer <name>', 'adam, sgd or momentum (default adam)', oneOf(['adam', 'sgd', 'momentum'] as const))
     .option('--l2 <lambda>', 'L2 strength (default 0)', nonNegative)
     .option('--qtr <variant>', `stage 1's quantization threshold regularizer: cost, deadzone or none (default ${DEFAULTS.qtr})`, oneOf(['cost', 'deadzone', 'none'] as const))
     .option('--qtr-lambda <lambda>', `its strength (default ${DEFAULTS.qtrLambda})`, nonNegative)
-    .option('-t, --threshold-factor <t>', `ternary threshold Delta = t * mean|w| instead of a target sparsity; twn always uses t (default ${DEFAULTS.t})`, number((v) => v > 0, 'a positive number'))
+    .option('-t, --threshold-factor <t>', `ternary threshold Delta = t * mean|w| instead of a target sparsity; twn always uses t (default ${DEFAULTS.t})`, positive)
     .option('--target-sparsity <s>', `a per-layer threshold that zeroes this fraction (default ${DEFAULTS.targetSparsity})`, fraction)
     .option('--prune-sparsity <s>', 'prune-then-quantize: the magnitude pruning sparsity (default 0.9)', fraction)
     .option('--hardware-cost <measure>', `weigh qtr-cost per layer: ${[...COST_MEASURES, 'none'].join(', ')} (default none)`, oneOf([...COST_MEASURES, 'none'] as const))
-    .option('--width <multiplier>', 'width multiplier of a built-in topology (default 1)', number((v) => v > 0, 'a positive number'))
+    .option('--width <multiplier>', 'width multiplier of a built-in topology (default 1)', positive)
     .option('--scale <scaling>', 'pixel scaling: unit ([0, 1]) or symmetric ([-1, 1]) (default unit)', oneOf(['unit', 'symmetric'] as const))
     .option('--augment', 'augment the training images: random 4-pixel-padded crops and horizontal flips (for CIFAR)')
     .option('--validation <n>', 'hold out n training images (a seeded split) and report the accuracy on them, to choose hyperparameters without the test set (default 0)', wholeNumber)
@@ -166,16 +167,18 @@ function check(config: CompressConfig): CompressConfig {
     ['stage1Epochs', wholeNumber],
     ['stage3Epochs', wholeNumber],
     ['batchSize', positiveInt],
-    ['learningRate', number((v) => v > 0, 'a positive number')],
+    ['learningRate', positive],
     ['qtrLambda', nonNegative],
     ['validation', wholeNumber],
-    ['t', number((v) => v > 0, 'a positive number')],
-    ...(config.targetSparsity === undefined ? [] : [['targetSparsity', fraction] as [keyof CompressConfig, (v: string) => unknown]]),
+    ['t', positive],
+    ['targetSparsity', fraction],
     ['l2', nonNegative],
     ['qtr', oneOf(['cost', 'deadzone', 'none'] as const)],
     ['hardwareCost', oneOf([...COST_MEASURES, 'none'] as const)],
   ];
   for (const [key, parse] of flags) {
+    // Only the target sparsity may be absent (the t rule); every other key has a default.
+    if (config[key] === undefined) continue;
     try {
       parse(String(config[key]));
     } catch (error) {
