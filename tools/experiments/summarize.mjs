@@ -25,7 +25,7 @@ const TARGETS = {
   'fashion-mnist-lfc': [{ sparsity: 0.9, gap: 1 }],
   'cifar10-cnv': [{ sparsity: 0.8, gap: 2 }],
 };
-const ABLATION_LEVELS = [0.8, 0.9, 0.95, 0.98];
+const ABLATION_LEVELS = [0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99];
 const GROUPS = [
   { key: 'float', label: 'float' },
   { key: 'binary', label: 'binary' },
@@ -136,16 +136,19 @@ function paretoPlot(plan, allRows) {
 }
 
 function histogramPlot(plan, rows) {
-  // TWN is stage 1 without QTR at the same t (0.7), trained for the stage 1 + 3 epochs.
-  const without = rows.find((r) => r.group === 'twn');
+  // The best qtr-cost run against the no-QTR run at the same threshold rule, so the difference is
+  // the regularizer's; TWN (no QTR, t 0.7) stands in where no such run exists.
   const withQtr = chosen(rows.filter((r) => r.group === 'st-cost'), 0);
-  if (!without || !withQtr) return undefined;
+  if (!withQtr) return undefined;
+  const matched = rows.find((r) => r.group === 'st-none' && r.parameter === withQtr.parameter.replace(/^lambda [^,]*, /, ''));
+  const without = matched ?? rows.find((r) => r.group === 'twn');
+  if (!without) return undefined;
   const file = `${plan.name}-histograms.svg`;
   const charts = without.histograms.map((h, i) =>
     histogramSvg({
       title: `${plan.name}, ${h.name} after stage 1 (dashed: +-Delta)`,
       series: [
-        { label: 'no QTR (TWN, t 0.7)', color: color(0), ...h },
+        { label: `no QTR (${without.name})`, color: color(0), ...h },
         { label: `QTR cost (${withQtr.name})`, color: color(1), ...withQtr.histograms[i] },
       ],
     }),
