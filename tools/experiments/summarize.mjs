@@ -164,9 +164,11 @@ function section(plan, rows) {
   const twn = rows.find((r) => r.group === 'twn');
   const byGroup = (key) => rows.filter((r) => r.group === key);
   const lines = [`## ${plan.title}`, ''];
+  const start = plan.pretrain
+    ? `float pretraining \`${plan.pretrain.join(' ')}\`; every other row starts from that float model (\`-m {pretrained}\`) with \`${plan.common.filter((a) => a !== '{pretrained}' && a !== '-m').join(' ')}\``
+    : `every row trains from random initialization with \`${plan.common.join(' ')}\``;
   lines.push(
-    `Budget: float pretraining \`${plan.pretrain.join(' ')}\`; every other row starts from that float model (\`-m {pretrained}\`) with \`${plan.common.filter((a) => a !== '{pretrained}' && a !== '-m').join(' ')}\` ` +
-      `(the baselines train for the sum of the stage 1 and 3 epochs). Wall time of the whole plan: ${(rows.reduce((s, r) => s + r.seconds, 0) / 60).toFixed(0)} min.`,
+    `Budget: ${start} (the baselines train for the sum of the stage 1 and 3 epochs). Wall time of the whole plan: ${(rows.reduce((s, r) => s + r.seconds, 0) / 60).toFixed(0)} min.`,
     '',
   );
   const order = (r) => GROUPS.findIndex((g) => g.key === r.group) * 10 + r.sparsity;
