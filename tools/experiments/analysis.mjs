@@ -33,11 +33,13 @@ export function checkTarget(rows, target) {
 
 /**
  * Per plan and sparsity level where at least two groups have a run, the group with the best chosen
- * validation accuracy; the tally of those wins. A level that compares the same runs as the level
- * before it is the same comparison and is counted once.
+ * validation accuracy and its margin over the runner-up; the tally of those wins (an exact tie wins
+ * nothing and is counted apart). A level that compares the same runs as the level before it is the
+ * same comparison and is counted once.
  */
 export function tallyWins(plans, groups, levels) {
   const wins = Object.fromEntries(groups.map((g) => [g, 0]));
+  let ties = 0;
   const cells = [];
   for (const { name, rows } of plans) {
     let previous = '';
@@ -46,10 +48,12 @@ export function tallyWins(plans, groups, levels) {
       const compared = contenders.map((c) => c.run.name).join();
       if (contenders.length < 2 || compared === previous) continue;
       previous = compared;
-      const best = contenders.sort((a, b) => b.run.validation - a.run.validation)[0];
-      wins[best.group]++;
-      cells.push({ plan: name, level, ...best });
+      const [best, second] = contenders.sort((a, b) => b.run.validation - a.run.validation);
+      const margin = best.run.validation - second.run.validation;
+      if (margin > 0) wins[best.group]++;
+      else ties++;
+      cells.push({ plan: name, level, ...best, margin });
     }
   }
-  return { wins, cells };
+  return { wins, ties, cells };
 }

@@ -36,8 +36,18 @@ test('tallyWins counts, per plan and contested level, the group with the best ch
   const plans = [
     { name: 'p', rows: [row('c1', 'st-cost', 0.95, 0.97, 0.9), row('n1', 'st-none', 0.96, 0.96, 0.99), row('c2', 'st-cost', 0.9, 0.9, 0.9), row('n2', 'st-none', 0.91, 0.95, 0.9)] },
   ];
-  const { wins, cells } = tallyWins(plans, ['st-cost', 'st-none'], [0.9, 0.95, 0.96]);
+  const { wins, ties, cells } = tallyWins(plans, ['st-cost', 'st-none'], [0.9, 0.95, 0.96]);
   // 0.95 compares the same runs as 0.9 (counted once); at 0.96 only st-none has a run (no contest)
   assert.deepEqual(wins, { 'st-cost': 1, 'st-none': 0 });
+  assert.equal(ties, 0);
   assert.deepEqual(cells.map((c) => [c.level, c.group, c.run.name]), [[0.9, 'st-cost', 'c1']]);
+  assert.ok(Math.abs(cells[0].margin - 0.01) < 1e-9);
+});
+
+test('tallyWins gives an exact tie to nobody', () => {
+  const plans = [{ name: 'p', rows: [row('c', 'st-cost', 0.9, 0.98, 0.9), row('n', 'st-none', 0.9, 0.98, 0.99)] }];
+  const { wins, ties, cells } = tallyWins(plans, ['st-cost', 'st-none'], [0.9]);
+  assert.deepEqual(wins, { 'st-cost': 0, 'st-none': 0 });
+  assert.equal(ties, 1);
+  assert.equal(cells[0].margin, 0);
 });

@@ -223,10 +223,11 @@ for (const plan of plans) {
   if (collected?.length) writeFileSync(jsonFile, `${JSON.stringify(collected)}\n`);
   if (existsSync(jsonFile)) all.push({ plan, rows: JSON.parse(readFileSync(jsonFile, 'utf8')) });
 }
-const { wins, cells: winCells } = tallyWins(all.map(({ plan, rows }) => ({ name: plan.name, rows })), QTR_GROUPS, ABLATION_LEVELS);
-const cells = winCells.map(({ plan, level, group, run }) => {
+const { wins, ties, cells: winCells } = tallyWins(all.map(({ plan, rows }) => ({ name: plan.name, rows })), QTR_GROUPS, ABLATION_LEVELS);
+const cells = winCells.map(({ plan, level, group, run, margin }) => {
   const ptq = chosen(all.find((p) => p.plan.name === plan).rows.filter((r) => r.group === 'ptq'), level);
-  return `| ${plan} | >= ${pct(level, 0)} | ${group.replace('st-', '')}: ${run.name} (${pct(run.validation)}) | ${ptq ? `${ptq.name} (${pct(ptq.validation)})` : '-'} |`;
+  const best = margin > 0 ? `${group.replace('st-', '')}: ${run.name} (${pct(run.validation)})` : `tie at ${pct(run.validation)}`;
+  return `| ${plan} | >= ${pct(level, 0)} | ${best} | ${(100 * margin).toFixed(2)} pt | ${ptq ? `${ptq.name} (${pct(ptq.validation)})` : '-'} |`;
 });
 const first = all[0]?.rows[0];
 const lines = [
@@ -240,10 +241,11 @@ const lines = [
   '',
   '## Which QTR variant wins',
   '',
-  `At each sparsity level where at least two of the QTR variants (cost, deadzone, none) have a run, the variant whose chosen run has the best validation accuracy (prune-then-quantize alongside): wins ${Object.entries(wins).map(([g, n]) => `${g.replace('st-', '')} ${n}`).join(', ')}.`,
+  `At each sparsity level where at least two of the QTR variants (cost, deadzone, none) have a run, the variant whose chosen run has the best validation accuracy, its margin over the runner-up, and prune-then-quantize alongside: wins ${Object.entries(wins).map(([g, n]) => `${g.replace('st-', '')} ${n}`).join(', ')}; exact ties ${ties}. ` +
+    'A margin of 0.1 pt is 5 of the 5,000 MNIST-style validation images and 1 of the 1,000 CIFAR ones.',
   '',
-  '| plan | sparsity | best variant (validation) | prune-then-quantize (validation) |',
-  '|---|---|---|---|',
+  '| plan | sparsity | best variant (validation) | margin over the runner-up | prune-then-quantize (validation) |',
+  '|---|---|---|---|---|',
   ...cells,
   '',
 ];
@@ -255,4 +257,4 @@ for (const { plan, rows } of all) {
   lines.push('');
 }
 writeFileSync(path.join(docs, 'results.md'), `${lines.join('\n')}\n`);
-console.log(`wrote docs/results.md and ${readdirSync(resultsDir).length} files in docs/results; QTR wins: ${JSON.stringify(wins)}`);
+console.log(`wrote docs/results.md and ${readdirSync(resultsDir).length} files in docs/results; QTR wins: ${JSON.stringify(wins)}, ties ${ties}`);
