@@ -46,8 +46,11 @@ function groupOf(config) {
   return config.method === 'prune-then-quantize' ? 'ptq' : config.method;
 }
 
+/** The run's threshold rule: a per-layer target sparsity or Delta = t mean|w|. */
+const thresholdOf = (config) => (config.targetSparsity ? `target sparsity ${config.targetSparsity}` : `t ${config.t}`);
+
 function parameterOf(config) {
-  const threshold = config.targetSparsity ? `target sparsity ${config.targetSparsity}` : `t ${config.t}`;
+  const threshold = thresholdOf(config);
   switch (groupOf(config)) {
     case 'st-cost':
     case 'st-deadzone':
@@ -87,6 +90,7 @@ function collect(plan) {
       name,
       group,
       parameter: name === 'pretrain' ? 'pretrained' : parameterOf(r.config),
+      threshold: thresholdOf(r.config),
       validation: r.validation?.accuracy,
       test: r.compress.accuracy,
       sparsity: r.compress.sparsity,
@@ -140,7 +144,7 @@ function histogramPlot(plan, rows) {
   // the regularizer's; TWN (no QTR, t 0.7) stands in where no such run exists.
   const withQtr = chosen(rows.filter((r) => r.group === 'st-cost'), 0);
   if (!withQtr) return undefined;
-  const matched = rows.find((r) => r.group === 'st-none' && r.parameter === withQtr.parameter.replace(/^lambda [^,]*, /, ''));
+  const matched = rows.find((r) => r.group === 'st-none' && r.threshold === withQtr.threshold);
   const without = matched ?? rows.find((r) => r.group === 'twn');
   if (!without) return undefined;
   const file = `${plan.name}-histograms.svg`;
