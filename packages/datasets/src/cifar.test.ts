@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { CIFAR10_FORMAT, cifar100Format, parseCifar } from './cifar';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CIFAR10_FORMAT, cifar100Format, parseCifar, readCifarFile } from './cifar';
 import { DatasetError } from './errors';
-import { sharedDataset } from './testing/shared_data';
-
-/** One CIFAR record whose pixel (p, channel k) has value (p + 50 * k) % 256. */
-function record(labels: number[]): number[] {
-  const pixels = Array.from({ length: 3 * 1024 }, (_, i) => ((i % 1024) + 50 * Math.floor(i / 1024)) % 256);
-  return [...labels, ...pixels];
-}
+import { cifar10Batch, cifarRecord as record } from './testing/generated_data';
 
 describe('parseCifar', () => {
   test('converts R, G, B planes to interleaved NHWC', () => {
@@ -26,12 +22,21 @@ describe('parseCifar', () => {
     expect(parseCifar(bytes, 'c100.bin', cifar100Format('coarse')).numClasses).toBe(20);
   });
 
-  test('reads the real CIFAR-10 test batch: 10,000 records, 1,000 per class', () => {
-    const set = parseCifar(readFileSync(sharedDataset('cifar10', 'test_batch.bin')), 'test_batch.bin', CIFAR10_FORMAT);
-    expect(set.count).toBe(10000);
-    const counts = new Array(10).fill(0);
-    set.labels.forEach((l) => counts[l]++);
-    expect(counts).toEqual(new Array(10).fill(1000));
+  test('reads a batch file from disk: 1,000 records, 100 per class, every pixel in place', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'st-cifar-'));
+    try {
+      const file = path.join(dir, 'test_batch.bin');
+      writeFileSync(file, cifar10Batch(100));
+      const set = readCifarFile(file, CIFAR10_FORMAT);
+      expect(set.count).toBe(1000);
+      const counts = new Array(10).fill(0);
+      set.labels.forEach((l) => counts[l]++);
+      expect(counts).toEqual(new Array(10).fill(100));
+      // the last record's pixel 1023 (row 31, column 31): R = 1023 % 256, G = (1023 + 50) % 256, B = (1023 + 100) % 256
+      expect(Array.from(set.images.subarray(set.images.length - 3))).toEqual([255, 49, 99]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('refuses a size that is not a whole number of records, naming where the partial record starts', () => {

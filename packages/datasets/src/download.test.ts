@@ -1,14 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { DATASETS } from './catalog';
 import { download, downloadFiles } from './download';
 import { DatasetError } from './errors';
-import { loadDataset } from './load';
-import { sharedDataset } from './testing/shared_data';
+import { readIdxFile } from './idx';
+import { embeddedMnistFile, writeCifar10Folder } from './testing/generated_data';
+
+// MNIST's test files with their pinned hashes: the package embeds the real ones, so the served
+// bytes are checked against the same hashes as a download from the canonical mirror.
+const MNIST_TEST_FILES = DATASETS.mnist.downloads.filter((remote) => remote.url.includes('t10k'));
 
 /** A real HTTP server on 127.0.0.1 serving files from a folder; /corrupt/<f> serves <f> with one byte flipped. */
 function serve(root: string): Promise<{ url: string; close: () => Promise<void>; requests: string[] }> {
@@ -38,37 +43,39 @@ function serve(root: string): Promise<{ url: string; close: () => Promise<void>;
 
 describe('download', () => {
   let dir: string;
+  let served: string;
   let server: Awaited<ReturnType<typeof serve>>;
   beforeAll(async () => {
-    server = await serve(sharedDataset());
+    served = mkdtempSync(path.join(os.tmpdir(), 'st-served-'));
+    mkdirSync(path.join(served, 'mnist'));
+    for (const kind of ['images', 'labels'] as const) copyFileSync(embeddedMnistFile(kind), path.join(served, 'mnist', path.basename(embeddedMnistFile(kind))));
+    server = await serve(served);
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    rmSync(served, { recursive: true, force: true });
+  });
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'st-download-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('fetches MNIST over HTTP, verifies it against the pinned hashes, and the result loads', async () => {
-    const written = await download('mnist', dir, { baseUrl: `${server.url}/mnist` });
-    expect(written.map((f) => path.basename(f)).sort()).toEqual([
-      't10k-images-idx3-ubyte.gz',
-      't10k-labels-idx1-ubyte.gz',
-      'train-images-idx3-ubyte.gz',
-      'train-labels-idx1-ubyte.gz',
-    ]);
+  test("fetches MNIST's test files over HTTP, verifies them against the pinned hashes, and the result loads", async () => {
+    const written = await downloadFiles(MNIST_TEST_FILES, dir, { baseUrl: `${server.url}/mnist` });
+    expect(written.map((f) => path.basename(f)).sort()).toEqual(['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']);
     expect(readdirSync(dir).sort()).toEqual(written.map((f) => path.basename(f)).sort()); // no temporary files left
-    expect(loadDataset('mnist', { path: dir }).train.count).toBe(60000);
+    expect(readIdxFile(path.join(dir, 't10k-images-idx3-ubyte.gz')).dims).toEqual([10000, 28, 28]);
     // Files in place are kept: a second call fetches nothing.
     const before = server.requests.length;
-    expect(await download('mnist', dir, { baseUrl: `${server.url}/mnist` })).toEqual([]);
+    expect(await downloadFiles(MNIST_TEST_FILES, dir, { baseUrl: `${server.url}/mnist` })).toEqual([]);
     expect(server.requests.length).toBe(before);
   });
 
   test('a corrupted file fails its hash: a clear error, and nothing left in its place', async () => {
-    const attempt = download('mnist', dir, { baseUrl: `${server.url}/corrupt/mnist` });
+    const attempt = downloadFiles(MNIST_TEST_FILES, dir, { baseUrl: `${server.url}/corrupt/mnist` });
     await expect(attempt).rejects.toThrow(DatasetError);
-    await expect(download('mnist', dir, { baseUrl: `${server.url}/corrupt/mnist` })).rejects.toThrow(
-      /train-images-idx3-ubyte\.gz: SHA-256 mismatch for http:\/\/127\.0\.0\.1:\d+\/corrupt\/mnist\/train-images-idx3-ubyte\.gz: expected 440fcabf/,
+    await expect(downloadFiles(MNIST_TEST_FILES, dir, { baseUrl: `${server.url}/corrupt/mnist` })).rejects.toThrow(
+      /t10k-images-idx3-ubyte\.gz: SHA-256 mismatch for http:\/\/127\.0\.0\.1:\d+\/corrupt\/mnist\/t10k-images-idx3-ubyte\.gz: expected 8d422c7b/,
     );
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -81,7 +88,8 @@ describe('download', () => {
   test('archives are verified, then their members are extracted atomically', async () => {
     const work = mkdtempSync(path.join(os.tmpdir(), 'st-tar-'));
     try {
-      execFileSync('tar', ['czf', path.join(work, 'cifar-10-binary.tar.gz'), '-C', sharedDataset(), 'cifar10/test_batch.bin', 'cifar10/batches.meta.txt']);
+      writeCifar10Folder(path.join(work, 'cifar10'), 10, 100);
+      execFileSync('tar', ['czf', path.join(work, 'cifar-10-binary.tar.gz'), '-C', work, 'cifar10/test_batch.bin', 'cifar10/batches.meta.txt']);
       const archive = readFileSync(path.join(work, 'cifar-10-binary.tar.gz'));
       const sha256 = createHash('sha256').update(archive).digest('hex');
       const tarServer = await serve(work);
@@ -89,7 +97,7 @@ describe('download', () => {
         const remote = { url: 'https://example.invalid/cifar-10-binary.tar.gz', sha256, extract: ['cifar10/test_batch.bin', 'cifar10/batches.meta.txt'] };
         const written = await downloadFiles([remote], dir, { baseUrl: tarServer.url });
         expect(written.map((f) => path.basename(f))).toEqual(['test_batch.bin', 'batches.meta.txt']);
-        expect(readFileSync(path.join(dir, 'test_batch.bin')).equals(readFileSync(sharedDataset('cifar10', 'test_batch.bin')))).toBe(true);
+        expect(readFileSync(path.join(dir, 'test_batch.bin')).equals(readFileSync(path.join(work, 'cifar10', 'test_batch.bin')))).toBe(true);
         expect(readdirSync(dir).sort()).toEqual(['batches.meta.txt', 'test_batch.bin']);
         const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'st-tar-out-'));
         try {
@@ -107,7 +115,7 @@ describe('download', () => {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
-  }, 60_000); // packs and hashes a 30 MB archive: seconds alone, more on a shared machine
+  }, 60_000); // packs and hashes an archive and serves it: well under a second alone, more on a shared machine
 
   test("'mnist-10k' has nothing to download", async () => {
     await expect(download('mnist-10k', dir)).rejects.toThrow(/embedded in the package/);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { DatasetError } from './errors';
 import { loadDataset } from './load';
 import { embeddedDir, resolveDataset } from './resolve';
-import { sharedDataset } from './testing/shared_data';
+import { fixture } from '../../../tools/testing/fixtures';
+import { writeCifar10Folder, writeMnistFolder } from './testing/generated_data';
 
 const classCounts = (labels: Uint8Array, n = 10) => {
   const counts = new Array(n).fill(0);
@@ -24,32 +25,45 @@ describe('loadDataset', () => {
     expect(d.classes).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   });
 
-  test('full MNIST from a folder: 60,000 / 10,000 with the documented class counts', () => {
-    const d = loadDataset('mnist', { path: sharedDataset('mnist') });
-    expect([d.train.count, d.test.count]).toEqual([60000, 10000]);
-    expect(classCounts(d.train.labels)).toEqual([5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
-    expect(d.files.map((f) => path.basename(f))).toEqual([
-      'train-images-idx3-ubyte.gz',
-      'train-labels-idx1-ubyte.gz',
-      't10k-images-idx3-ubyte.gz',
-      't10k-labels-idx1-ubyte.gz',
-    ]);
-  });
+  describe('from folders', () => {
+    let root: string;
+    beforeAll(() => {
+      root = mkdtempSync(path.join(os.tmpdir(), 'st-load-'));
+    });
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  test("Fashion-MNIST from Debian's package folder, /usr/share/datasets/fashion-mnist", () => {
-    const d = loadDataset('fashion-mnist', { env: {} });
-    expect(d.place).toBe('system');
-    expect([d.train.count, d.test.count]).toEqual([60000, 10000]);
-    expect(classCounts(d.test.labels)).toEqual(new Array(10).fill(1000));
-    expect(d.classes[9]).toBe('Ankle boot');
-  });
+    test('MNIST from a folder of its four files, with the documented class counts of the real test set', () => {
+      writeMnistFolder(path.join(root, 'mnist'));
+      const d = loadDataset('mnist', { path: path.join(root, 'mnist') });
+      expect([d.train.count, d.test.count]).toEqual([10000, 10000]);
+      // MNIST's t10k class counts, as published with the dataset.
+      expect(classCounts(d.test.labels)).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+      expect(d.files.map((f) => path.basename(f))).toEqual([
+        'train-images-idx3-ubyte.gz',
+        'train-labels-idx1-ubyte.gz',
+        't10k-images-idx3-ubyte.gz',
+        't10k-labels-idx1-ubyte.gz',
+      ]);
+    });
 
-  test('CIFAR-10 reads the batches that are present and its class names file', () => {
-    const d = loadDataset('cifar10', { path: sharedDataset('cifar10') });
-    expect([d.train.count, d.test.count]).toEqual([10000, 10000]);
-    expect(d.files.map((f) => path.basename(f))).toEqual(['data_batch_1.bin', 'test_batch.bin']);
-    expect(d.classes).toEqual(['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']);
-    expect(classCounts(d.train.labels)).toEqual(new Array(10).fill(1000));
+    test("Fashion-MNIST from the system folder (Debian's package installs there), with its class names", () => {
+      cpSync(fixture('fashion-mnist-1k'), path.join(root, 'system', 'fashion-mnist'), { recursive: true });
+      const d = loadDataset('fashion-mnist', { env: {}, systemDir: path.join(root, 'system') });
+      expect(d.place).toBe('system');
+      expect([d.train.count, d.test.count]).toEqual([1000, 1000]);
+      // Counted independently with Python's gzip on the fixture (fixtures/README.md).
+      expect(classCounts(d.test.labels)).toEqual([107, 105, 111, 93, 115, 87, 97, 95, 95, 95]);
+      expect(d.classes[9]).toBe('Ankle boot');
+    });
+
+    test('CIFAR-10 reads the batches that are present and its class names file', () => {
+      writeCifar10Folder(path.join(root, 'cifar10'), 30, 20);
+      const d = loadDataset('cifar10', { path: path.join(root, 'cifar10') });
+      expect([d.train.count, d.test.count]).toEqual([300, 200]);
+      expect(d.files.map((f) => path.basename(f))).toEqual(['data_batch_1.bin', 'test_batch.bin']);
+      expect(d.classes).toEqual(['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']);
+      expect(classCounts(d.train.labels)).toEqual(new Array(10).fill(30));
+    });
   });
 });
 

@@ -1,6 +1,5 @@
 // Export: ternary models as standard ONNX (float and int8 + DequantizeLinear), run by onnxruntime
 // with the outputs TF.js computes; QONNX for FINN; metadata; the imported interface kept; round trips.
-import { loadDataset, type LabeledImages } from '@sparse-ternary/datasets';
 import { initEngine, seededRandom } from '@sparse-ternary/engine';
 import { buildModel } from '@sparse-ternary/models';
 import { binaryQuantizer, ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
@@ -16,18 +15,12 @@ import { QONNX_DOMAIN } from './proto';
 import { quant } from './qonnx_quant';
 import { checkWithOnnx } from './testing/onnx_checker';
 import { maxAbsDifference } from './testing/onnx_fixtures';
-import { sharedModel, SHARED_MODELS } from './testing/shared_models';
+import { referenceModel, REFERENCE_MODELS, sliceImages } from './testing/reference_models';
+import { PYTHON3_ONNX, testWith } from '../../../tools/testing/system_tools';
 
 const FORMATS: WeightFormat[] = ['float', 'int8', 'qonnx'];
-let testSet: LabeledImages;
 
-beforeAll(async () => {
-  await initEngine({ backend: 'ort' });
-  testSet = loadDataset('fashion-mnist', { env: {} }).test;
-});
-
-/** The first n test images as [n, 28, 28, 1] (pixels / 255), and the same data as NCHW (one channel: the same order). */
-const firstImages = (n: number) => Float32Array.from(testSet.images.subarray(0, n * 784), (p) => p / 255);
+beforeAll(() => initEngine({ backend: 'ort' }));
 
 /** onnxruntime with its default (full) graph optimizations, as a user runs the file. */
 async function runOnnx(bytes: Uint8Array, feeds: Record<string, { data: Float32Array; dims: number[] }>): Promise<Float32Array> {
@@ -39,19 +32,19 @@ async function runOnnx(bytes: Uint8Array, feeds: Record<string, { data: Float32A
 
 const predict = (model: tfl.LayersModel, nhwc: Float32Array, shape: number[]) => tf.tidy(() => (model.predict(tf.tensor(nhwc, shape)) as tf.Tensor).dataSync() as Float32Array);
 
-describe.each(SHARED_MODELS)('a ternarized %s imported from PyTorch', (name) => {
+describe.each(REFERENCE_MODELS)('a ternarized %s imported from PyTorch', (name) => {
   let model: tfl.LayersModel;
   let deltas: { name: string; delta: number; alpha: number; sparsity: number; size: number }[];
   const exported: Partial<Record<WeightFormat, Uint8Array>> = {};
 
   beforeAll(() => {
-    model = importOnnx(sharedModel(name)).model;
+    model = importOnnx(referenceModel(name)).model;
     deltas = ternarizeModel(model, twnQuantizer()).layers;
     for (const format of FORMATS) exported[format] = exportOnnx(model, { format, method: 'twn', layers: deltas }).bytes;
   });
 
   test.each(['float', 'int8'] as const)('%s export runs in onnxruntime and matches TF.js within 1e-5 on 256 test images', async (format) => {
-    const images = firstImages(256);
+    const images = sliceImages(256);
     const expected = predict(model, images, [256, 28, 28, 1]);
     const actual = await runOnnx(exported[format]!, { input: { data: images, dims: [256, 1, 28, 28] } });
     expect(actual.length).toBe(expected.length);
@@ -71,7 +64,7 @@ describe.each(SHARED_MODELS)('a ternarized %s imported from PyTorch', (name) => 
     const float = readOnnx(exported.float!);
     const int8 = readOnnx(exported.int8!);
     const weights = [...float.constants].filter(([key]) => key.endsWith('.weight'));
-    expect(weights).toHaveLength(4);
+    expect(weights).toHaveLength(deltas.length);
     weights.forEach(([key, tensor], i) => {
       expect(new Set(Array.from(tensor.values, Math.abs))).toEqual(new Set([0, Math.fround(deltas[i].alpha)]));
       expect(new Set(int8.constants.get(`${key}.int8`)!.values)).toEqual(new Set([-1, 0, 1]));
@@ -83,7 +76,7 @@ describe.each(SHARED_MODELS)('a ternarized %s imported from PyTorch', (name) => 
   test('QONNX: each weight passes through a 2-bit signed narrow Quant with scale alpha, which holds it exactly', () => {
     const graph = readOnnx(exported.qonnx!);
     const quants = graph.nodes.filter((n) => n.opType === 'Quant');
-    expect(quants).toHaveLength(4);
+    expect(quants).toHaveLength(deltas.length);
     quants.forEach((node, i) => {
       expect(node.domain).toBe(QONNX_DOMAIN);
       expect(Object.fromEntries(node.attributes)).toEqual({ signed: 1, narrow: 1, rounding_mode: 'ROUND' });
@@ -100,12 +93,12 @@ describe.each(SHARED_MODELS)('a ternarized %s imported from PyTorch', (name) => 
     const cost = JSON.parse(metadata.get('sparse_ternary.hardware_cost')!);
     expect(cost.weights).toBe(deltas.reduce((n, l) => n + l.size, 0));
     expect(cost.sparsity).toBeCloseTo(deltas.reduce((n, l) => n + l.sparsity * l.size, 0) / cost.weights, 6);
-    expect(cost.kernelBytes.binary).toBe(Math.ceil((cost.weights + 32 * 4) / 8));
+    expect(cost.kernelBytes.binary).toBe(Math.ceil((cost.weights + 32 * deltas.length) / 8)); // one 32-bit alpha per layer
     expect(Object.keys(cost.fpga)).toEqual(['binary', 'ternary', 'sparse-ternary']);
     expect(metadata.get('sparse_ternary.method')).toBe('twn');
     expect(metadata.get('sparse_ternary.format')).toBe('int8');
     const layers = JSON.parse(metadata.get('sparse_ternary.layers')!);
-    expect(layers.map((l: { levels: string }) => l.levels)).toEqual(['ternary', 'ternary', 'ternary', 'ternary']);
+    expect(layers.map((l: { levels: string }) => l.levels)).toEqual(deltas.map(() => 'ternary'));
     layers.forEach((l: { sparsity: number; alpha: number; delta: number }, i: number) => {
       expect(l.sparsity).toBeCloseTo(deltas[i].sparsity, 10);
       expect(l.alpha).toBe(deltas[i].alpha);
@@ -113,12 +106,12 @@ describe.each(SHARED_MODELS)('a ternarized %s imported from PyTorch', (name) => 
     });
   });
 
-  test('every format passes onnx.checker.check_model', () => {
+  testWith(PYTHON3_ONNX)('every format passes onnx.checker.check_model', () => {
     expect(checkWithOnnx({ [`${name}-float`]: exported.float!, [`${name}-int8`]: exported.int8!, [`${name}-qonnx`]: exported.qonnx! })).toBe('checked 3');
   });
 
   test.each(FORMATS)('round trip: import(export(m)) gives the outputs of m (%s)', (format) => {
-    const images = firstImages(64);
+    const images = sliceImages(64);
     const back = importOnnx(exported[format]!).model;
     expect(maxAbsDifference(predict(back, images, [64, 28, 28, 1]), predict(model, images, [64, 28, 28, 1]))).toBeLessThan(1e-6);
     back.dispose();
@@ -156,7 +149,13 @@ describe('export of models built in TF.js', () => {
     const node = graph.nodes.find((n) => n.opType === 'BipolarQuant')!;
     expect(node.domain).toBe(QONNX_DOMAIN);
     expect(graph.constants.get(node.inputs[1])!.values[0]).toBe(Math.fround(layers[0].alpha));
-    expect(checkWithOnnx({ binary: bytes })).toBe('checked 1');
+  });
+
+  testWith(PYTHON3_ONNX)('a binary QONNX model passes onnx.checker.check_model', () => {
+    const input = tfl.input({ shape: [6] });
+    const model = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 3, useBias: false }).apply(input) as tfl.SymbolicTensor });
+    ternarizeModel(model, binaryQuantizer());
+    expect(checkWithOnnx({ binary: exportOnnx(model, { format: 'qonnx' }).bytes })).toBe('checked 1');
   });
 
   test('an NHWC model stays NHWC: a leading Transpose, and onnxruntime matches TF.js', async () => {

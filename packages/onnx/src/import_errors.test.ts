@@ -4,7 +4,7 @@ import { GraphBuilder, initEngine, seededRandom } from '@sparse-ternary/engine';
 import { readFileSync } from 'node:fs';
 import { ImportError, importOnnx } from './index';
 import { proto } from './proto';
-import { sharedModel } from './testing/shared_models';
+import { referenceModel } from './testing/reference_models';
 
 beforeAll(() => initEngine({ backend: 'cpu' }));
 
@@ -61,7 +61,7 @@ describe('ImportError', () => {
     const noise = Uint8Array.from({ length: 4096 }, () => Math.floor(random() * 256));
     expect(importError(() => importOnnx(noise)).message).toMatch(/^<bytes>: /);
     expect(importError(() => importOnnx(new Uint8Array())).message).toMatch(/no graph/);
-    const lenet = readFileSync(sharedModel('lenet5'));
+    const lenet = readFileSync(referenceModel('lenet'));
     expect(importError(() => importOnnx(lenet.subarray(0, lenet.length / 2))).message).toMatch(/protobuf decoding failed|no graph|produced by no node/);
   });
 
@@ -97,8 +97,8 @@ describe('ImportError', () => {
       });
     expect(importError(() => importOnnx(withDims([-3]))).message).toMatch(/tensor 'w' has dimension -3/);
     expect(importError(() => importOnnx(withDims([2 ** 20, 2 ** 20]))).message).toMatch(/more than the limit of 268435456 elements/);
-    const lenet = sharedModel('lenet5');
-    expect(importError(() => importOnnx(lenet, { maxElements: 10000 })).message).toMatch(/^.*lenet5\.onnx: tensor '3\.weight' has shape \[64,32,5,5\], more than the limit of 10000 elements/);
+    const lenet = referenceModel('lenet');
+    expect(importError(() => importOnnx(lenet, { maxElements: 10000 })).message).toMatch(/^.*lenet\.onnx: tensor '3\.weight' has shape \[32,16,5,5\], more than the limit of 10000 elements/);
   });
 
   test('initializer data of the wrong length', () => {
@@ -122,11 +122,11 @@ describe('ImportError', () => {
 });
 
 describe('fuzzing the real models', () => {
-  // Mutations of lenet5.onnx with a fixed seed: bit flips in the protobuf structure (flips in the
+  // Mutations of lenet.onnx with a fixed seed: bit flips in the protobuf structure (flips in the
   // weight bytes only change weights), truncations, and swapped byte ranges. Each must import or
   // give an ImportError; anything else (a TypeError, a RangeError, a hang) fails.
   test('3,000 mutations give a model or an ImportError', () => {
-    const original = readFileSync(sharedModel('lenet5'));
+    const original = readFileSync(referenceModel('lenet'));
     const decoded = proto.ModelProto.decode(original);
     const payloads = decoded.graph!.initializer!.map((t) => [t.rawData!.byteOffset - original.byteOffset, t.rawData!.length] as const);
     const structural = Array.from({ length: original.length }, (_, i) => i).filter((i) => !payloads.some(([start, length]) => i >= start && i < start + length));

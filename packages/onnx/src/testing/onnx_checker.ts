@@ -1,5 +1,6 @@
 // Test helper: runs onnx.checker.check_model (full check, with shape inference) from Debian's
-// python3-onnx on ONNX files; throws with the checker's message when a file fails or the package is missing.
+// python3-onnx on ONNX files; throws with the checker's message when a file fails. Tests that use it
+// are declared with testWith(PYTHON3_ONNX) from tools/testing/system_tools.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,7 +21,6 @@ export function checkWithOnnx(models: Record<string, Uint8Array>): string {
       writeFileSync(file, bytes);
       return file;
     });
-    // Debian's interpreter, where python3-onnx installs (a python3 earlier on PATH may lack it).
     return execFileSync('/usr/bin/python3', ['-c', SCRIPT, ...files], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,41 @@
+// Test helper: tests that need a system tool (Chromium, python3-onnx) run where it is installed.
+// Where it is not they are skipped by name, the title saying what is missing and how to install
+// it (tools/test-summary.mjs lists them); with CI=true a missing tool fails the test instead.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export interface SystemTool {
+  name: string;
+  install: string;
+  present: () => boolean;
+}
+
+export const CHROMIUM: SystemTool = {
+  name: 'chromium',
+  install: 'apt-get install chromium',
+  present: () => existsSync('/usr/bin/chromium'),
+};
+
+export const PYTHON3_ONNX: SystemTool = {
+  name: 'python3-onnx',
+  install: 'apt-get install python3-onnx',
+  // Debian's interpreter, where python3-onnx installs (a python3 earlier on PATH may lack it).
+  present: () => spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0,
+};
+
+/** The marker tools/test-summary.mjs reads from a skipped test's title. */
+export const skipMarker = (tool: SystemTool): string => `[skipped: ${tool.name} missing: ${tool.install}]`;
+
+type TestBody = () => unknown;
+
+/** `test` where `tool` is installed; otherwise a skipped test titled with what is missing (a failing one when CI=true). */
+export function testWith(tool: SystemTool): (title: string, body: TestBody, timeout?: number) => void {
+  if (tool.present()) return (title, body, timeout) => test(title, body, timeout);
+  if (process.env.CI === 'true') {
+    return (title) =>
+      test(title, () => {
+        throw new Error(`${tool.name} is missing and CI runs every test: ${tool.install}`);
+      });
+  }
+  return (title) => test.skip(`${title} ${skipMarker(tool)}`, () => undefined);
+}
