@@ -15,4 +15,6 @@ module.exports = {
   },
   testMatch: ['<rootDir>/src/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Room for a machine shared with other work (jest's 5 s is not); tests that train set their own.
+  testTimeout: 30_000,
 };

@@ -36,7 +36,7 @@ for (const dir of workspaces) {
 
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   for (const { path: file } of packed[0].files) {
-    if (!/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(file)) problems.push(`${name}: npm pack would ship ${file}`);
+    if (!/^(dist\/|bin\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(file)) problems.push(`${name}: npm pack would ship ${file}`);
   }
   for (const required of ['README.md', 'LICENSE']) {
     if (!packed[0].files.some((f) => f.path === required)) problems.push(`${name}: npm pack ships no ${required}`);

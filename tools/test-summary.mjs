@@ -1,21 +1,19 @@
 #!/usr/bin/env node
 // Sums the jest results every workspace package wrote (test-results.json) into one closing line,
-// "tests: N passed, N failed", and exits 1 if any test failed or a package ran no test.
+// "tests: N passed, N failed, K skipped", naming what a skipped test lacked and how to install it
+// (tools/testing/system_tools.ts puts that in the test's title). Exits 1 if any test failed or a
+// package ran no test.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const SKIP_MARKER = /\[skipped: (.+?)\]$/;
 let passed = 0;
 let failed = 0;
+const skipped = new Map(); // reason -> titles
 const empty = [];
 for (const dir of ['packages', 'apps']) {
-  let names = [];
-  try {
-    names = readdirSync(path.join(root, dir));
-  } catch {
-    continue;
-  }
-  for (const name of names) {
+  for (const name of readdirSync(path.join(root, dir))) {
     const pkgDir = path.join(root, dir, name);
     if (!statSync(path.join(pkgDir, 'package.json'), { throwIfNoEntry: false })) continue;
     const resultsFile = path.join(pkgDir, 'test-results.json');
@@ -27,8 +25,18 @@ for (const dir of ['packages', 'apps']) {
     passed += results.numPassedTests;
     failed += results.numFailedTests + results.numRuntimeErrorTestSuites;
     if (results.numTotalTests === 0) empty.push(`${dir}/${name}`);
+    for (const suite of results.testResults) {
+      for (const test of suite.assertionResults) {
+        if (test.status !== 'pending') continue;
+        const reason = SKIP_MARKER.exec(test.title)?.[1] ?? 'skipped in the source';
+        skipped.set(reason, [...(skipped.get(reason) ?? []), `${dir}/${name}: ${test.fullName}`]);
+      }
+    }
   }
 }
 if (empty.length) console.error(`no test results from: ${empty.join(', ')}`);
-console.log(`tests: ${passed} passed, ${failed} failed`);
+for (const [reason, titles] of skipped) console.log(`skipped (${reason}):\n  ${titles.join('\n  ')}`);
+const skippedCount = [...skipped.values()].reduce((n, titles) => n + titles.length, 0);
+const reasons = skippedCount ? ` (${[...skipped.keys()].join('; ')})` : '';
+console.log(`tests: ${passed} passed, ${failed} failed, ${skippedCount} skipped${reasons}`);
 process.exit(failed > 0 || empty.length > 0 ? 1 : 0);

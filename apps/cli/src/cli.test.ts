@@ -1,9 +1,11 @@
 // The command driven as a real child process: usage errors, missing files, the demo's outputs,
 // the model commands on what it wrote, config files, and Ctrl-C then --resume.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { withChromium } from '../../../tools/testing/chromium';
+import { CHROMIUM, testWith } from '../../../tools/testing/system_tools';
 import { runCli } from './testing/run_cli';
 
 const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
@@ -30,6 +32,12 @@ describe('usage', () => {
     expect(code).toBe(0);
     for (const command of ['compress', 'eval', 'import', 'export', 'cost', 'data', 'bench']) expect(stdout).toContain(command);
     expect(stdout).toContain('sparse-ternary compress --config out/run.json --resume');
+  });
+
+  test("the bin npm links (node_modules/.bin/sparse-ternary) runs the built command", () => {
+    const bin = path.resolve(__dirname, '../../../node_modules/.bin/sparse-ternary');
+    const version = JSON.parse(readFileSync(path.resolve(__dirname, '../package.json'), 'utf8')).version;
+    expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toBe(version);
   });
 
   test.each([
@@ -102,9 +110,11 @@ describe('compress, then the model commands on its outputs', () => {
     expect(markdown).toContain(`Test accuracy ${(100 * report.compress.accuracy).toFixed(2)}%`);
   });
 
-  test('report.html draws its charts offline in headless Chromium (screenshot in test-artifacts/)', async () => {
-    const html = readFileSync(path.join(out, 'report.html'), 'utf8');
-    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+  test('report.html is self-contained: no script or stylesheet loaded from elsewhere', () => {
+    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+  });
+
+  testWith(CHROMIUM)('report.html draws its charts offline in headless Chromium (screenshot in test-artifacts/)', async () => {
     await withChromium(async (context) => {
       const page = await context.newPage();
       const requests: string[] = [];

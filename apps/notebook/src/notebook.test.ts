@@ -6,6 +6,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { withChromium } from '../../../tools/testing/chromium';
+import { CHROMIUM, testWith } from '../../../tools/testing/system_tools';
 import { startNotebookServer, type NotebookServer } from './index';
 
 const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
@@ -67,7 +68,7 @@ describe('server guards', () => {
   });
 });
 
-test('cells 1-7 in the browser: charts draw, pruning grows the zero bin, the ONNX download runs in onnxruntime, the packed model runs in the page', async () => {
+testWith(CHROMIUM)('cells 1-7 in the browser: charts draw, pruning grows the zero bin, the ONNX download runs in onnxruntime, the packed model runs in the page', async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await withChromium(async (context) => {
     const page = await context.newPage();

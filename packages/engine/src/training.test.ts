@@ -37,7 +37,7 @@ describe("training on 'ort' agrees with 'cpu'", () => {
     });
     expect(relError).toBeLessThan(1e-4);
     expect(ortRuns).toBeGreaterThan(10);
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 
   /** A seeded MLP (with the fused BatchNorm and Adam), trained `steps` steps; returns its losses. */
   async function trainMlp(backend: 'cpu' | 'ort', steps: number): Promise<number[]> {
@@ -65,7 +65,7 @@ describe("training on 'ort' agrees with 'cpu'", () => {
     const cpu = await trainMlp('cpu', 300);
     expect(ort[299]).toBeLessThan(ort[0] / 2); // it learns
     expect(Math.abs(ort[299] - cpu[299])).toBeLessThan(1e-3);
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 });
 
 describe("the 'ort' backend's resources stay bounded", () => {
@@ -87,7 +87,7 @@ describe("the 'ort' backend's resources stay bounded", () => {
     const settled = tf.memory().numTensors;
     for (let i = 0; i < 100; i++) await m.trainOnBatch(x, y);
     expect(tf.memory().numTensors).toBe(settled);
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 
   test('the session cache is an LRU bounded by maxOrtSessions, and evicted graphs rebuild correctly', async () => {
     await initEngine({ backend: 'ort', maxOrtSessions: 4 });
@@ -101,5 +101,5 @@ describe("the 'ort' backend's resources stay bounded", () => {
     expect(tf.tidy(() => tf.sum(tf.ones([64, 64]), 1).dataSync()[0])).toBe(64);
     expect(backend.stats.sessionsBuilt - built).toBe(11);
     await initEngine({ backend: 'ort', maxOrtSessions: 512 });
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 });

@@ -36,7 +36,7 @@ describe('straightThroughStep', () => {
     const g = gradientAtQuantized();
     kernelOf(m).forEach((w, i) => expect(w).toBeCloseTo(KERNEL[i] - 0.1 * g[i], 6));
     expect(result.layers[0]).toMatchObject({ alpha: expect.closeTo(0.6, 6), delta: expect.closeTo((0.7 * 2.05) / 6, 6) });
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 
   test('adds the penalty gradient taken at the float weights, and clips', () => {
     const m = tinyModel();
@@ -52,7 +52,7 @@ describe('straightThroughStep', () => {
     const expected = KERNEL.map((w, i) => (Math.abs(w) > 0.8 ? w : w - 0.1 * (g[i] + 2 * lambda * w)));
     kernelOf(m).forEach((w, i) => expect(w).toBeCloseTo(expected[i], 6));
     expect(result.penalty).toBeCloseTo(lambda * KERNEL.reduce((s, w) => s + w * w, 0), 5);
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 
   test('pruned weights stay exactly 0 under further updates (momentum included)', () => {
     const m = tinyModel();
@@ -69,7 +69,7 @@ describe('straightThroughStep', () => {
     const alpha = report.layers[0].alpha;
     expect(kernelOf(m).map((w) => (w === 0 ? 0 : Math.abs(w)))).toEqual([alpha, 0, 0, alpha, alpha, 0].map((v) => (v === 0 ? 0 : expect.closeTo(v, 6))));
     expect(report.sparsity).toBe(0.5);
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 });
 
 describe('layers and policy', () => {
@@ -89,7 +89,7 @@ describe('layers and policy', () => {
     const refs = quantizedLayers(convNet());
     expect(refs.map((r) => r.kernel.shape)).toEqual([[3, 3, 1, 4], [64, 8], [8, 3]]);
     expect(refs.map((r) => r.treatment)).toEqual(['quantize', 'quantize', 'quantize']);
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 
   test('the first layer can stay float and the last dense (quantized, never pruned)', () => {
     const m = convNet();
@@ -100,7 +100,7 @@ describe('layers and policy', () => {
     expect(Array.from(m.layers[0].getWeights()[0].dataSync())).toEqual(firstBefore);
     expect(layers[2].sparsity).toBe(0);
     expect(layers[1].sparsity).toBeGreaterThan(0.3); // TWN zeroes about 40-50% of a Gaussian-like layer
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 });
 
 describe('on a model from @sparse-ternary/models, on the ort backend', () => {
@@ -118,5 +118,5 @@ describe('on a model from @sparse-ternary/models, on the ort backend', () => {
     expect(layers).toHaveLength(4); // three hidden dense layers and the classifier; BatchNorm is not quantized
     expect(sparsity).toBeGreaterThan(0.3);
     await initEngine({ backend: 'cpu' });
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 });

@@ -48,7 +48,7 @@ describe('resuming from checkpoints', () => {
     const result = await train(resumed, data, { ...options, checkpointDir: dir, resume: true });
     expect(result.startEpoch).toBe(2);
     expect(weightsOf(resumed)).toEqual(weightsOf(uninterrupted));
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 
   test('an aborted signal stops after the batch, checkpoints mid-epoch, and resuming there ends with the same weights', async () => {
     const uninterrupted = sfc({ widthMultiplier: 0.25, seed: 1 });
@@ -75,7 +75,7 @@ describe('resuming from checkpoints', () => {
     expect(weightsOf(resumed)).toEqual(weightsOf(uninterrupted));
     // The resumed epoch's loss averages the batches it trained.
     expect(rest.history[0].loss).not.toBeCloseTo(reference.history[1].loss, 6);
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 
   test('a NaN loss stops training and leaves the last good checkpoint in place', async () => {
     const model = sfc({ widthMultiplier: 0.25, seed: 1 });
@@ -91,14 +91,14 @@ describe('resuming from checkpoints', () => {
     const kept = loadCheckpoint(dir)!;
     expect(kept.state.epoch).toBe(0);
     expect(kept.groups.weights.every((w) => w.values.every(Number.isFinite))).toBe(true);
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 
   test('a checkpoint of another stage is refused by name', async () => {
     await train(sfc({ widthMultiplier: 0.25, seed: 1 }), data, { ...options, epochs: 1, checkpointDir: dir });
     await expect(train(sfc({ widthMultiplier: 0.25 }), data, { ...options, stage: 'stage 3', checkpointDir: dir, resume: true })).rejects.toThrow(
       CheckpointError,
     );
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 
   test('a training process killed with SIGKILL mid-epoch resumes to the same final weights', async () => {
     const dist = (pkg: string) => JSON.stringify(path.join(__dirname, '..', '..', pkg, 'dist', 'index.cjs'));

@@ -41,7 +41,7 @@ describe('train', () => {
     expect(history[1].floatAccuracy).toBeGreaterThan(0.85);
     // With the float quantizer the deployed network is the float one.
     expect(history[1].quantizedAccuracy).toBe(history[1].floatAccuracy);
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 
   test('is deterministic: the same seed on the same backend gives the same final weights', async () => {
     const run = async () => {
@@ -50,7 +50,7 @@ describe('train', () => {
       return kernelValues(model);
     };
     expect(await run()).toEqual(await run());
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 
   test('straight-through TWN with qtr-deadzone, then masked retraining keeps the mask', async () => {
     const model = sfc({ widthMultiplier: 0.25, seed: 3 });
@@ -63,7 +63,7 @@ describe('train', () => {
     expect(stage3.history[0].sparsity).toBeCloseTo(sparsity, 10);
     expect(stage3.history[0].quantizedAccuracy).toBeGreaterThan(0.7);
     disposeMasks(masks);
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 
   test('a NaN loss stops training with an error naming the stage, epoch and batch', async () => {
     const model = sfc({ widthMultiplier: 0.25, seed: 4 });
@@ -75,5 +75,5 @@ describe('train', () => {
     await expect(attempt).rejects.toThrow(TrainingError);
     await expect(train(model, trainSet, { stage: 'stage 1', epochs: 1, batchSize: 100 })).rejects.toThrow(/^stage 1, epoch 1, batch 1: the loss is NaN/);
     tf.dispose(rest);
-  });
+  }, 120_000); // trains: room for a machine shared with other work
 });
