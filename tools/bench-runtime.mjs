@@ -7,7 +7,8 @@
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs-core';
-import { initEngine, seededRandom } from '@sparse-ternary/engine';
+import { initEngine } from '@sparse-ternary/engine';
+import { seededRandom } from '@sparse-ternary/base';
 import { buildModel } from '@sparse-ternary/models';
 import { exportOnnx } from '@sparse-ternary/onnx';
 import { load, pack } from '@sparse-ternary/runtime';

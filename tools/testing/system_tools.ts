@@ -26,7 +26,7 @@ export const PYTHON3_ONNX: SystemTool = {
 /** The marker tools/test-summary.mjs reads from a skipped test's title. */
 export const skipMarker = (tool: SystemTool): string => `[skipped: ${tool.name} missing: ${tool.install}]`;
 
-type TestBody = () => unknown;
+type TestBody = jest.ProvidesCallback;
 
 /** `test` where `tool` is installed; otherwise a skipped test titled with what is missing (a failing one when CI=true). */
 export function testWith(tool: SystemTool): (title: string, body: TestBody, timeout?: number) => void {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { moveFileAtomic, writeFileAtomic } from '@sparse-ternary/base';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
@@ -37,17 +38,6 @@ async function fetchTo(url: string, file: string, redirects = 5): Promise<string
   return hash.digest('hex');
 }
 
-/** Writes `bytes` to `file` through a temporary file and a rename, so `file` is whole or absent. */
-function writeAtomically(file: string, bytes: Uint8Array): void {
-  const temp = `${file}.partial-${process.pid}`;
-  try {
-    writeFileSync(temp, bytes);
-    renameSync(temp, file);
-  } finally {
-    rmSync(temp, { force: true });
-  }
-}
-
 function targets(remote: RemoteFile, dir: string): string[] {
   if (remote.extract) return remote.extract.map((member) => path.join(dir, path.basename(member)));
   return [path.join(dir, path.basename(new URL(remote.url).pathname))];
@@ -82,9 +72,9 @@ export async function downloadFiles(remotes: RemoteFile[], dir: string, options:
           if (!content) throw new DatasetError(`archive has no ${member}`, name);
           return content;
         });
-        contents.forEach((content, i) => writeAtomically(finals[i], content));
+        contents.forEach((content, i) => writeFileAtomic(finals[i], content));
       } else {
-        renameSync(temp, finals[0]);
+        moveFileAtomic(temp, finals[0]);
       }
       for (const f of finals) options.onFile?.(f);
       written.push(...finals);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initEngine, seededRandom } from '@sparse-ternary/engine';
+import { initEngine } from '@sparse-ternary/engine';
+import { seededRandom } from '@sparse-ternary/base';
 import type { LabeledImages } from './labeled_images';
 import { batches, channelStats, splitValidation, toTensors } from './pipeline';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { seededRandom } from '@sparse-ternary/engine';
+import { seededRandom } from '@sparse-ternary/base';
 import type { LabeledImages } from './labeled_images';
 
 /** 'unit': [0, 1]; 'symmetric': [-1, 1]; or per-channel (x/255 - mean[c]) / std[c]. */

@@ -15,6 +15,4 @@ export { ortKernelConfigs } from './ort/register_ort_kernels';
 export { adam, FusedAdamOptimizer } from './fused/fused_adam';
 export { batchNormalization, FusedBatchNormalization, type FusedBatchNormalizationArgs } from './fused/fused_batch_normalization';
 export { batchNormTraining, type BatchNormTrainingResult } from './fused/batch_norm_training';
-export { seededRandom } from './random';
 export { GraphBuilder, float, type AttrValue, type BuildOptions, type Dim, type FloatAttr, type GraphDataType, type NodeOptions } from './ort/onnx_graph';
-export { writeFileAtomic } from './write_file_atomic';

@@ -1,4 +1,5 @@
-import { initEngine, seededRandom } from '@sparse-ternary/engine';
+import { initEngine } from '@sparse-ternary/engine';
+import { seededRandom } from '@sparse-ternary/base';
 import { cnv, lfc } from '@sparse-ternary/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

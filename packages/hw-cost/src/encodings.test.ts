@@ -1,4 +1,4 @@
-import { seededRandom } from '@sparse-ternary/engine';
+import { seededRandom } from '@sparse-ternary/base';
 import { bestGapBits, bitmask, csr, denseTwoBit, EncodingError, packedTrits, relativeIndex, runLength, TERNARY_ENCODINGS, type TernaryMatrix } from './index';
 
 function randomMatrix(rows: number, cols: number, sparsity: number, seed: number): TernaryMatrix {

@@ -1,5 +1,6 @@
 // Layer geometry from TF.js models, and operation counts against a brute-force run of the layer.
-import { initEngine, seededRandom } from '@sparse-ternary/engine';
+import { initEngine } from '@sparse-ternary/engine';
+import { seededRandom } from '@sparse-ternary/base';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { layerOperations, otherParameters, weightLayers, type WeightLayer } from './index';

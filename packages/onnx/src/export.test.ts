@@ -1,6 +1,7 @@
 // Export: ternary models as standard ONNX (float and int8 + DequantizeLinear), run by onnxruntime
 // with the outputs TF.js computes; QONNX for FINN; metadata; the imported interface kept; round trips.
-import { initEngine, seededRandom } from '@sparse-ternary/engine';
+import { initEngine } from '@sparse-ternary/engine';
+import { seededRandom } from '@sparse-ternary/base';
 import { buildModel } from '@sparse-ternary/models';
 import { binaryQuantizer, ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';

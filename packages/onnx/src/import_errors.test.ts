@@ -1,6 +1,7 @@
 // Bad input: every malformed or unsupported model gives an ImportError naming the file, node or
 // value, never a crash, a hang or a huge allocation.
-import { GraphBuilder, initEngine, seededRandom } from '@sparse-ternary/engine';
+import { GraphBuilder, initEngine } from '@sparse-ternary/engine';
+import { seededRandom } from '@sparse-ternary/base';
 import { readFileSync } from 'node:fs';
 import { ImportError, importOnnx } from './index';
 import { proto } from './proto';

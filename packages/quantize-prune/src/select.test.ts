@@ -1,4 +1,4 @@
-import { seededRandom } from '@sparse-ternary/engine';
+import { seededRandom } from '@sparse-ternary/base';
 import { kthSmallest } from './select';
 
 test('kthSmallest equals the sorted array at k - 1, with ties and on random data', () => {

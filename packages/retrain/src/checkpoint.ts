@@ -2,7 +2,8 @@
 // a SHA-256 of everything before it. Written to a temporary file, fsynced and renamed over the
 // latest checkpoint, whose previous version is kept as a fallback.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { writeFileAtomic } from '@sparse-ternary/base';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -97,23 +98,7 @@ export function writeCheckpoint(dir: string, content: CheckpointContent): string
   mkdirSync(dir, { recursive: true });
   removeStaleTemporaries(dir);
   const latest = path.join(dir, LATEST);
-  const temp = path.join(dir, `.${LATEST}.${process.pid}.tmp`);
-  const bytes = encodeCheckpoint(content);
-  const fd = openSync(temp, 'w');
-  try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  if (existsSync(latest)) renameSync(latest, path.join(dir, PREVIOUS));
-  renameSync(temp, latest);
-  const dirFd = openSync(dir, 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
+  writeFileAtomic(latest, encodeCheckpoint(content), { previous: path.join(dir, PREVIOUS) });
   return latest;
 }
 
@@ -146,6 +131,7 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint | undefined {
 /** Deletes the temporary files that writes killed before their rename left behind. */
 function removeStaleTemporaries(dir: string): void {
   for (const name of readdirSync(dir)) {
+    // writeFileAtomic's temporary names: .latest.ckpt.<pid>.tmp (temporaryFile)
     if (name.startsWith(`.${LATEST}.`) && name.endsWith('.tmp')) rmSync(path.join(dir, name), { force: true });
   }
 }

@@ -1,5 +1,6 @@
 import { loadDataset } from '@sparse-ternary/datasets';
-import { initEngine, seededRandom } from '@sparse-ternary/engine';
+import { initEngine } from '@sparse-ternary/engine';
+import { seededRandom } from '@sparse-ternary/base';
 import { buildModel, type TopologyName } from '@sparse-ternary/models';
 import { ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,5 +1,6 @@
 // Commands on a model without training: eval, import, export and cost.
-import { initEngine, writeFileAtomic, type BackendChoice } from '@sparse-ternary/engine';
+import { initEngine, type BackendChoice } from '@sparse-ternary/engine';
+import { writeFileAtomic } from '@sparse-ternary/base';
 import { costReport, costReportMarkdown, ZYNQ_7020, type FpgaDevice } from '@sparse-ternary/hw-cost';
 import { importOnnx, saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';
 import { accuracy, percent } from '@sparse-ternary/retrain';

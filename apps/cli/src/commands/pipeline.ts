@@ -1,6 +1,7 @@
 // What compress and the stage commands (train, prune, retrain) share: starting a run from its
 // configuration, the pipeline options, and finishing it with exports and reports.
-import { initEngine, writeFileAtomic, type BackendChoice, type EngineInfo } from '@sparse-ternary/engine';
+import { initEngine, type BackendChoice, type EngineInfo } from '@sparse-ternary/engine';
+import { writeFileAtomic } from '@sparse-ternary/base';
 import { splitValidation, type Dataset, type LabeledImages } from '@sparse-ternary/datasets';
 import { costSummary } from '@sparse-ternary/hw-cost';
 import { saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';

@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '@sparse-ternary/engine';
+import { writeFileAtomic } from '@sparse-ternary/base';
 // The pipeline one stage at a time, through files in --out: `train` (stage 0 and 1) writes its
 // checkpoints and stage-1.json, `prune` (stage 2) the masked weights in checkpoints/stage-2, and
 // `retrain` (stage 3) finishes the run like compress.

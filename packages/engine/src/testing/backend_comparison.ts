@@ -1,7 +1,7 @@
 // Test helpers: run the same computation on the 'cpu' and 'ort' backends and compare.
 import * as tf from '@tensorflow/tfjs-core';
 import { activeOrtBackend, initEngine } from '../init_engine';
-import { seededRandom } from '../random';
+import { seededRandom } from '@sparse-ternary/base';
 
 export { seededRandom };
 

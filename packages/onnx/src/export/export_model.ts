@@ -1,6 +1,6 @@
 // TF.js LayersModel -> ONNX: channels-first activations as ONNX and FINN expect, quantized kernels
 // in the chosen weight format, and the compression facts in metadata_props.
-import { writeFileAtomic } from '@sparse-ternary/engine';
+import { writeFileAtomic } from '@sparse-ternary/base';
 import { costReport, costSummary } from '@sparse-ternary/hw-cost';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ExportError } from '../errors';

@@ -1,6 +1,7 @@
 // Test helpers: small ONNX models written with the engine's GraphBuilder, inputs drawn from a
 // seeded generator, and the comparison of an imported model with onnxruntime on the same file.
-import { GraphBuilder, seededRandom, type Dim } from '@sparse-ternary/engine';
+import { GraphBuilder, type Dim } from '@sparse-ternary/engine';
+import { seededRandom } from '@sparse-ternary/base';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { importOnnx } from '../import/import_model';

@@ -1,0 +1,2 @@
+export { seededRandom } from './random';
+export { writeFileAtomic, moveFileAtomic, temporaryFile, AtomicWriteError, type AtomicWriteOptions } from './write_file_atomic';

@@ -1,0 +1,69 @@
+// Atomic file writes: the content goes to a temporary file beside the target, is fsynced, and
+// takes the target's name by a rename, and the folder is fsynced so the rename survives a power
+// loss. A crash leaves the old file or the new one, never half of one. The one writer for
+// results, exports, checkpoints and downloads.
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+export interface AtomicWriteOptions {
+  /** Where the file being replaced goes (renamed, also atomically) before the new one takes its place: a backup such as a previous checkpoint. */
+  previous?: string;
+}
+
+/** An error writing `file`; the message names it. */
+export class AtomicWriteError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    options?: ErrorOptions,
+  ) {
+    super(`cannot write ${file}: ${message}`, options);
+    this.name = 'AtomicWriteError';
+  }
+}
+
+/** The temporary name `file` is written under first: hidden, in the same folder (a rename across file systems is not atomic). */
+export const temporaryFile = (file: string): string => path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+
+export function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
+  const temporary = temporaryFile(file);
+  try {
+    const fd = openSync(temporary, 'w');
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      // writeSync may write less than asked (a full disk, a signal): loop until every byte is written.
+      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } finally {
+      closeSync(fd);
+    }
+    moveFileAtomic(temporary, file, options);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    if (error instanceof AtomicWriteError) throw error;
+    throw new AtomicWriteError((error as Error).message, file, { cause: error });
+  }
+}
+
+/**
+ * Gives a complete file (written and closed, such as a streamed download) the name `file`: fsyncs
+ * it, renames it over `file` and fsyncs the folder.
+ */
+export function moveFileAtomic(source: string, file: string, options: AtomicWriteOptions = {}): void {
+  try {
+    syncPath(source, 'r+');
+    if (options.previous && existsSync(file)) renameSync(file, options.previous);
+    renameSync(source, file);
+    syncPath(path.dirname(file), 'r');
+  } catch (error) {
+    throw new AtomicWriteError((error as Error).message, file, { cause: error });
+  }
+}
+
+function syncPath(target: string, flags: string): void {
+  const fd = openSync(target, flags);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
