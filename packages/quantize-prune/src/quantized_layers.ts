@@ -1,5 +1,4 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
 
 /** What happens to a layer's kernel: quantized and pruned, quantized but never pruned, or left float. */
 export type LayerTreatment = 'quantize' | 'dense' | 'float';
@@ -13,7 +12,7 @@ export interface LayerPolicy {
 /** A layer whose kernel the method quantizes: Dense, Conv2D, DepthwiseConv2D and the like. */
 export interface QuantizedLayerRef {
   layer: tfl.layers.Layer;
-  kernel: LayerVariable;
+  kernel: tfl.LayerVariable;
   /** The kernel variable's name: the key of masks and statistics. */
   name: string;
   treatment: LayerTreatment;

@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedTensor, NamedTensorMap } from '@tensorflow/tfjs-core/dist/tensor_types';
+
+/** tfjs-core's NamedTensor, which its public entry point does not export. */
+interface NamedTensor {
+  name: string;
+  tensor: tf.Tensor;
+}
 import { FusedAdamUpdate, type FusedAdamUpdateAttrs } from './fused_adam_update';
 
 interface Moment {
@@ -34,7 +39,7 @@ export class FusedAdamOptimizer extends tf.Optimizer {
     this.learningRate = learningRate;
   }
 
-  override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
     const step = this.iterations + 1;
     const attrs: FusedAdamUpdateAttrs = {

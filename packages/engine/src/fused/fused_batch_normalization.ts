@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
 import { batchNormTraining } from './batch_norm_training';
+
+// Only TF.js's public entry points are named, so that the published types resolve under every
+// moduleResolution (a consumer cannot reach tfjs-layers/dist/... under NodeNext).
+type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
+type Kwargs = Parameters<tfl.layers.Layer['call']>[1];
 
 export interface FusedBatchNormalizationArgs extends LayerArgs {
   /** Moving-average momentum of the inference statistics (Keras default 0.99). */
@@ -20,10 +22,10 @@ export class FusedBatchNormalization extends tfl.layers.Layer {
   static readonly className = 'FusedBatchNormalization';
   readonly momentum: number;
   readonly epsilon: number;
-  private gamma!: LayerVariable;
-  private beta!: LayerVariable;
-  private movingMean!: LayerVariable;
-  private movingVariance!: LayerVariable;
+  private gamma!: tfl.LayerVariable;
+  private beta!: tfl.LayerVariable;
+  private movingMean!: tfl.LayerVariable;
+  private movingVariance!: tfl.LayerVariable;
 
   constructor(args: FusedBatchNormalizationArgs = {}) {
     super(args);
