@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Checks that every workspace package is publishable alone: `npm pack` ships only its build output,
-// README, LICENSE and package.json; every package its source imports is declared in its own
+// bins, README, LICENSE and package.json; its metadata (repository folder, public access, homepage,
+// bugs, the shared version of its workspace dependencies, executable bins) is in place; every package its source imports is declared in its own
 // package.json; no source file reaches into another package by a relative path; and the
 // workspace's dependency graph has no cycles. Exits 1 with one line per problem.
 import { execFileSync } from 'node:child_process';
@@ -36,7 +37,20 @@ for (const dir of workspaces) {
 
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   for (const { path: file } of packed[0].files) {
-    if (!/^(dist\/|bin\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(file)) problems.push(`${name}: npm pack would ship ${file}`);
+    if (!/^(dist\/|bin\/|README\.md$|LICENSE$|package\.json$)/.test(file)) problems.push(`${name}: npm pack would ship ${file}`);
+  }
+  const folder = path.relative(root, dir);
+  if (manifest.repository?.directory !== folder) problems.push(`${name}: repository.directory is not '${folder}'`);
+  if (manifest.publishConfig?.access !== 'public') problems.push(`${name}: publishConfig.access is not 'public' (a scoped package publishes as private by default)`);
+  for (const field of ['description', 'license', 'homepage', 'bugs', 'keywords', 'engines']) if (!manifest[field]) problems.push(`${name}: no ${field} in package.json`);
+  for (const field of ['dependencies', 'devDependencies', 'peerDependencies']) {
+    for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
+      if (dep.startsWith('@sparse-ternary/') && range !== manifest.version) problems.push(`${name}: ${field} '${dep}' is '${range}', not the version every package shares (${manifest.version})`);
+    }
+  }
+  for (const [command, file] of Object.entries(manifest.bin ?? {})) {
+    if (!packed[0].files.some((f) => f.path === file)) problems.push(`${name}: the bin '${command}' (${file}) is not in the package`);
+    else if (!(statSync(path.join(dir, file)).mode & 0o111)) problems.push(`${name}: the bin '${command}' (${file}) is not executable`);
   }
   for (const required of ['README.md', 'LICENSE']) {
     if (!packed[0].files.some((f) => f.path === required)) problems.push(`${name}: npm pack ships no ${required}`);
