@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Checks that every workspace package is publishable alone: `npm pack` ships only its build output,
-// bins, README, LICENSE and package.json; its metadata (repository folder, public access, homepage,
-// bugs, the shared version of its workspace dependencies, executable bins) is in place; every package its source imports is declared in its own
-// package.json; no source file reaches into another package by a relative path; and the
-// workspace's dependency graph has no cycles. Exits 1 with one line per problem.
+// Checks that every workspace package is publishable alone: `npm pack` ships only its build
+// output, bins, README, LICENSE and package.json; its metadata is in place (repository folder,
+// public access, homepage, bugs, executable bins, the one version its workspace dependencies
+// share); every package its source imports is declared in its own package.json; no source file
+// reaches into another package by a relative path; the dependency graph has no cycles; and no file
+// in the repository refers to a folder beside the clone. Exits 1 with one line per problem.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -70,6 +71,15 @@ for (const dir of workspaces) {
   }
 }
 
+// The repository stands alone: nothing in it reads a folder beside the clone (this project's CI
+// has one with data; users do not).
+const outside = ['..', 'shared'].join('/');
+const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+for (const file of tracked) {
+  const full = path.join(root, file);
+  if (statSync(full, { throwIfNoEntry: false })?.isFile() && readFileSync(full).includes(outside)) problems.push(`${file}: refers to ${outside}, which a clone does not have`);
+}
+
 const visiting = new Set();
 const done = new Set();
 const visit = (name, trail) => {
@@ -86,4 +96,4 @@ if (problems.length) {
   console.error(problems.join('\n'));
   process.exit(1);
 }
-console.log(`packages: ${graph.size} publishable, dependencies declared, no cross-package relative imports, no cycles`);
+console.log(`packages: ${graph.size} publishable, dependencies declared, no cross-package relative imports, no cycles; the repository refers to nothing beside it`);
