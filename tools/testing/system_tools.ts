@@ -2,26 +2,21 @@
 // Where it is not they are skipped by name, the title saying what is missing and how to install
 // it (tools/test-summary.mjs lists them); with CI=true a missing tool fails the test instead.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import TOOLS from './system_tools.json';
 
+/** A tool, its install command and the command that succeeds where it is installed (system_tools.json). */
 export interface SystemTool {
   name: string;
   install: string;
-  present: () => boolean;
+  check: string[];
 }
 
-export const CHROMIUM: SystemTool = {
-  name: 'chromium',
-  install: 'apt-get install chromium',
-  present: () => existsSync('/usr/bin/chromium'),
-};
+const tool = (name: string): SystemTool => TOOLS.find((t) => t.name === name)!;
+export const CHROMIUM = tool('chromium');
+// Its check runs Debian's interpreter, where python3-onnx installs (a python3 earlier on PATH may lack it).
+export const PYTHON3_ONNX = tool('python3-onnx');
 
-export const PYTHON3_ONNX: SystemTool = {
-  name: 'python3-onnx',
-  install: 'apt-get install python3-onnx',
-  // Debian's interpreter, where python3-onnx installs (a python3 earlier on PATH may lack it).
-  present: () => spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0,
-};
+const present = ({ check }: SystemTool): boolean => spawnSync(check[0], check.slice(1), { stdio: 'ignore' }).status === 0;
 
 /** The marker tools/test-summary.mjs reads from a skipped test's title. */
 export const skipMarker = (tool: SystemTool): string => `[skipped: ${tool.name} missing: ${tool.install}]`;
@@ -30,7 +25,7 @@ type TestBody = jest.ProvidesCallback;
 
 /** `test` where `tool` is installed; otherwise a skipped test titled with what is missing (a failing one when CI=true). */
 export function testWith(tool: SystemTool): (title: string, body: TestBody, timeout?: number) => void {
-  if (tool.present()) return (title, body, timeout) => test(title, body, timeout);
+  if (present(tool)) return (title, body, timeout) => test(title, body, timeout);
   if (process.env.CI === 'true') {
     return (title) =>
       test(title, () => {

@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// Prints which system tools of system_tools.json are installed, one "name: yes|no" a line. Nx
+// hashes this output into the test targets' inputs, so installing or removing a tool reruns the
+// tests instead of replaying results cached without it (or with it).
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const tools = JSON.parse(readFileSync(new URL('./system_tools.json', import.meta.url), 'utf8'));
+for (const { name, check } of tools) console.log(`${name}: ${spawnSync(check[0], check.slice(1), { stdio: 'ignore' }).status === 0 ? 'yes' : 'no'}`);
