@@ -10,7 +10,7 @@ export {
 } from './init_engine';
 export { EngineError, OrtBindingError } from './errors';
 export { OrtBackend, type OrtBackendOptions, type OrtBackendStats } from './ort/ort_backend';
-export { checkOrtBinding } from './ort/ort_binding';
+export { checkOrtBinding, loadSyncSession, type OrtData, type OrtDataType, type OrtSessionOptions, type OrtValue, type SyncSession } from './ort/ort_binding';
 export { ortKernelConfigs } from './ort/register_ort_kernels';
 export { adam, FusedAdamOptimizer } from './fused/fused_adam';
 export { batchNormalization, FusedBatchNormalization, type FusedBatchNormalizationArgs } from './fused/fused_batch_normalization';

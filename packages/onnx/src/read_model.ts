@@ -20,6 +20,8 @@ export interface OnnxNode {
   inputs: string[];
   outputs: string[];
   attributes: Map<string, AttributeValue>;
+  /** The node as decoded, to run it as it is (constant folding). */
+  proto?: onnx.INodeProto;
 }
 
 /** A graph input or output: a dimension is a number, a symbolic name, or undefined. */
@@ -145,7 +147,7 @@ export function readOnnx(bytes: Uint8Array, options: ReadOptions = {}): OnnxGrap
         const value = attributeValue(attr, maxElements);
         if (value !== undefined) attributes.set(attr.name ?? '', value);
       }
-      nodes.push({ name, opType: node.opType ?? '', domain: node.domain ?? '', inputs: node.input ?? [], outputs: node.output ?? [], attributes });
+      nodes.push({ name, opType: node.opType ?? '', domain: node.domain ?? '', inputs: node.input ?? [], outputs: node.output ?? [], attributes, proto: node });
     });
   } catch (error) {
     if (error instanceof TensorDataError) throw new ImportError(error.message, source);

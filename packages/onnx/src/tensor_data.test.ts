@@ -7,7 +7,7 @@ describe('readTensor', () => {
   test('float32 in raw_data and in float_data read the same', () => {
     const raw = readTensor({ name: 'a', dataType: DataType.FLOAT, dims: [2, 2], rawData: bytes(Float32Array.of(1, -2, 0.5, 3)) }, 100);
     const typed = readTensor({ name: 'a', dataType: DataType.FLOAT, dims: [2, 2], floatData: [1, -2, 0.5, 3] }, 100);
-    expect(raw).toEqual({ dims: [2, 2], values: Float32Array.of(1, -2, 0.5, 3) });
+    expect(raw).toEqual({ dims: [2, 2], values: Float32Array.of(1, -2, 0.5, 3), dataType: DataType.FLOAT });
     expect(typed).toEqual(raw);
   });
 
@@ -24,7 +24,7 @@ describe('readTensor', () => {
   });
 
   test('a scalar has no dims and one value', () => {
-    expect(readTensor({ dataType: DataType.FLOAT, floatData: [7] }, 100)).toEqual({ dims: [], values: Float32Array.of(7) });
+    expect(readTensor({ dataType: DataType.FLOAT, floatData: [7] }, 100)).toEqual({ dims: [], values: Float32Array.of(7), dataType: DataType.FLOAT });
   });
 
   test('refuses strings, wrong counts and shapes over the limit', () => {

@@ -7,6 +7,8 @@ export interface ConstTensor {
   dims: number[];
   /** Float tensors as float32; integer and boolean tensors as plain numbers. */
   values: Float32Array | number[];
+  /** The ONNX element type where it matters beyond float or integer (bool, int32); otherwise FLOAT for float32 values and INT64 for numbers. */
+  dataType?: number;
 }
 
 /** Raised for a tensor the reader refuses; the importer adds the file and node. */
@@ -107,11 +109,11 @@ export function readTensor(tensor: onnx.ITensorProto, maxElements: number): Cons
     if (raw.length !== count * size) {
       throw new TensorDataError(`${what} has ${raw.length} bytes of raw data; shape [${dims}] of ${DataType[dataType]} needs ${count * size}`);
     }
-    return { dims, values: fromRaw(raw, dataType, count) };
+    return { dims, values: fromRaw(raw, dataType, count), dataType };
   }
   const field = typedField(tensor);
   if (field.length !== count) throw new TensorDataError(`${what} has ${field.length} values; shape [${dims}] needs ${count}`);
-  if (dataType === DataType.FLOAT16) return { dims, values: Float32Array.from(field, halfToFloat) };
-  return { dims, values: FLOAT_TYPES.has(dataType) ? Float32Array.from(field) : field.slice() };
+  if (dataType === DataType.FLOAT16) return { dims, values: Float32Array.from(field, halfToFloat), dataType };
+  return { dims, values: FLOAT_TYPES.has(dataType) ? Float32Array.from(field) : field.slice(), dataType };
 }
 

@@ -1,7 +1,7 @@
 import type { BackendValues, DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { quietCpuAdvice } from '../quiet_cpu_advice';
-import { GraphBuilder } from './onnx_graph';
+import { GraphBuilder, type GraphDataType } from './onnx_graph';
 import { LruCache } from './lru_cache';
 import { loadSyncSession, type OrtDataType, type OrtValue, type SyncSession } from './ort_binding';
 
@@ -18,7 +18,7 @@ export interface OrtBackendOptions {
 /** What the body of a kernel graph returns: its output value names and their types. */
 export interface GraphOutput {
   name: string;
-  dtype: OrtDataType;
+  dtype: GraphDataType;
 }
 export type GraphBody = (g: GraphBuilder, inputs: string[]) => GraphOutput[];
 
@@ -82,7 +82,7 @@ export class OrtBackend extends MathBackendCPU {
     const fullKey = `${key}|${inputs.map((t) => `${t.dtype}[${t.shape}]`).join(',')}`;
     const graph = this.graphs.getOrCreate(fullKey, () => {
       const g = new GraphBuilder();
-      const names = inputs.map((t, i) => g.input(`x${i}`, t.dtype as OrtDataType, t.shape));
+      const names = inputs.map((t, i) => g.input(`x${i}`, t.dtype as GraphDataType, t.shape));
       const outputs = body(g, names);
       for (const o of outputs) g.output(o.name, o.dtype);
       this.sessionsBuilt++;

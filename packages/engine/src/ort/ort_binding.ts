@@ -5,8 +5,8 @@ import { binding, initOrt } from 'onnxruntime-node/dist/binding.js';
 import { Tensor } from 'onnxruntime-common';
 import { OrtBindingError } from '../errors';
 
-export type OrtDataType = 'float32' | 'int32' | 'bool' | 'int64';
-export type OrtData = Float32Array | Int32Array | Uint8Array | BigInt64Array;
+export type OrtDataType = 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'bool';
+export type OrtData = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
 
 export interface OrtValue {
   readonly type: OrtDataType;

@@ -6,6 +6,7 @@ import type { AttributeValue } from '../attributes';
 import { identity, invert, NHWC, permuteShape, relayout, samePerm, type Perm } from '../layout';
 import type { OnnxGraph, OnnxNode } from '../read_model';
 import type { ConstTensor } from '../tensor_data';
+import type { BatchDependent } from './fold';
 
 /**
  * A computed ONNX value: stored = onnx.transpose(perm). `flattened` marks a 2D value flattened
@@ -29,6 +30,8 @@ const NAME = /[^A-Za-z0-9_.-]/g;
 export class ImportContext {
   readonly values = new Map<string, Computed>();
   readonly constants: Map<string, ConstTensor>;
+  /** Values computed from the batch size (a Shape and what is folded from it). */
+  readonly batchDependent = new Map<string, BatchDependent>();
   /** Nodes already converted as part of another (an Add folded into the MatMul before it). */
   readonly folded = new Set<OnnxNode>();
   private readonly names = new Set<string>();
@@ -60,7 +63,7 @@ export class ImportContext {
 
   constant(name: string, what: string): ConstTensor {
     const value = this.constants.get(name);
-    if (!value) unsupported(`${what} ('${name}') must be a constant`);
+    if (!value) unsupported(`${what} ('${name}') must be a constant${this.batchDependent.has(name) ? ', and depends on the batch size' : ''}`);
     return value!;
   }
 
@@ -72,7 +75,10 @@ export class ImportContext {
 
   value(name: string): Computed {
     const value = this.values.get(name);
-    if (!value) unsupported(this.constants.has(name) ? `input '${name}' is a constant where a computed tensor is expected` : `input '${name}' is not available`);
+    if (!value) {
+      if (this.constants.has(name)) unsupported(`input '${name}' is a constant where a computed tensor is expected`);
+      unsupported(this.batchDependent.has(name) ? `input '${name}' is computed from the batch size, not from the data` : `input '${name}' is not available`);
+    }
     return value!;
   }
 

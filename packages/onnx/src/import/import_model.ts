@@ -7,6 +7,7 @@ import { readOnnx, readOnnxFile, type GraphValue, type OnnxGraph, type OnnxNode,
 import { DataType, QONNX_DOMAIN } from '../proto';
 import { ImportContext, NodeProblemError } from './context';
 import { CONVERTERS, QONNX_CONVERTERS, type Converter } from './converters';
+import { fold } from './fold';
 
 export type InputLayout = 'NCHW' | 'NHWC' | 'none';
 
@@ -74,12 +75,16 @@ function convertGraph(graph: OnnxGraph): ImportedModel {
     if (ctx.folded.has(node)) continue;
     const problem = (reason: string) => problems.push({ opType: node.opType, node: node.name, opset: graph.opset, reason });
     const converter = converterFor(node);
-    if (!converter) problem(DOMAINS[node.domain] ? 'op not supported' : `domain '${node.domain}' is not supported`);
-    if (!converter || node.inputs.some((i) => failed.has(i))) {
+    const missing = DOMAINS[node.domain] ? 'op not supported' : `domain '${node.domain}' is not supported`;
+    if (node.inputs.some((i) => failed.has(i))) {
+      // Still named when it could not be converted either way (an op of a computed value that folding does not know).
+      if (!converter) problem(missing);
       node.outputs.forEach((o) => failed.add(o));
       continue;
     }
     try {
+      if (fold(node, ctx)) continue;
+      if (!converter) throw new NodeProblemError(missing);
       converter(node, ctx);
     } catch (error) {
       if (error instanceof ImportError) throw error;

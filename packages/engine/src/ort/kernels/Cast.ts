@@ -1,6 +1,6 @@
 import { Cast, type CastAttrs } from '@tensorflow/tfjs-core';
 import { acceleratedKernel, sizeOf } from '../accelerated_kernel';
-import type { OrtDataType } from '../ort_binding';
+import type { GraphDataType } from '../onnx_graph';
 
 const ONNX_TYPE: Partial<Record<string, number>> = { float32: 1, int32: 6, bool: 9 };
 
@@ -12,6 +12,6 @@ export const castConfig = acceleratedKernel(Cast, ({ inputs, attrs, backend }) =
   if (to === undefined || ONNX_TYPE[x.dtype] === undefined || x.dtype === dtype) return null;
   if (!backend.worthOffloading(sizeOf(x.shape))) return null;
   return backend.runGraph(`${Cast}(${dtype})`, [x], (g, [xName]) => [
-    { name: g.op('Cast', [xName], { to }), dtype: dtype as OrtDataType },
+    { name: g.op('Cast', [xName], { to }), dtype: dtype as GraphDataType },
   ])[0];
 });

@@ -1,7 +1,6 @@
 import { backend_util, type KernelConfig, type NamedAttrMap } from '@tensorflow/tfjs-core';
 import { acceleratedKernel, allFloat32, sizeOf } from '../accelerated_kernel';
-import type { GraphBuilder } from '../onnx_graph';
-import type { OrtDataType } from '../ort_binding';
+import type { GraphBuilder, GraphDataType } from '../onnx_graph';
 
 /** A float32 -> float32 elementwise kernel whose graph `body` writes from input `x`. */
 export function unaryKernel(
@@ -22,7 +21,7 @@ export function unaryKernel(
 export function binaryKernel(
   kernelName: string,
   body: string | ((g: GraphBuilder, a: string, b: string) => string),
-  outDtype: OrtDataType = 'float32',
+  outDtype: GraphDataType = 'float32',
 ): KernelConfig {
   const build = typeof body === 'string' ? (g: GraphBuilder, a: string, b: string) => g.op(body, [a, b]) : body;
   return acceleratedKernel(kernelName, ({ inputs, backend }) => {

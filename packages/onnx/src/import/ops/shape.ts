@@ -5,6 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { compose, identity, invert, NHWC, samePerm } from '../../layout';
 import type { OnnxNode } from '../../read_model';
 import { attr, checkAttributes, type Computed, type ImportContext, unsupported } from '../context';
+import { shapeInput } from '../fold';
 
 /** True when the stored tensor lists its elements in ONNX order (the moved axes have size 1). */
 function orderMatches(x: Computed, shape: readonly (number | null)[]): boolean {
@@ -45,7 +46,7 @@ export function convertReshape(node: OnnxNode, ctx: ImportContext): void {
   checkAttributes(node, ['shape', 'allowzero', 'consumed_inputs']);
   const x = ctx.value(node.inputs[0]);
   const shape = ctx.semanticShape(x);
-  const given = ctx.opset >= 5 ? (ctx.constant(node.inputs[1], 'the shape').values as number[]).map(Number) : attr.ints(node, 'shape');
+  const given = ctx.opset >= 5 ? (shapeInput(ctx, node.inputs[1], 'the shape').values as number[]).map(Number) : attr.ints(node, 'shape');
   if (!given) return unsupported('no shape');
   if (attr.int(node, 'allowzero', 0) && given.includes(0)) unsupported('allowzero=1 with a zero dimension is not supported');
   const dims = given.map((d, i) => (d === 0 ? (i === 0 ? -2 : (shape[i] ?? unsupported(`dimension ${i} copies a dimension the input lacks`))) : d)) as number[];
