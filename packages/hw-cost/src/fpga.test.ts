@@ -54,4 +54,9 @@ describe('bestFolding', () => {
     expect(bestFolding(layers, 'ternary', small).framesPerSecond).toBeLessThan(bestFolding(layers, 'ternary', ZYNQ_7020).framesPerSecond);
     expect(bestFolding(layers, 'binary', small).framesPerSecond).toBeGreaterThanOrEqual(bestFolding(layers, 'ternary', small).framesPerSecond);
   });
+
+  test('a network without weight layers costs nothing and takes a cycle a frame', () => {
+    const none = bestFolding([], 'sparse-ternary', ZYNQ_7020);
+    expect([none.luts, none.bram36, none.cyclesPerFrame, none.framesPerSecond, none.fits]).toEqual([0, 0, 1, ZYNQ_7020.clockMHz * 1e6, true]);
+  });
 });

@@ -102,7 +102,8 @@ function estimate(layers: readonly WeightLayer[], variant: FpgaVariant, foldings
   const estimates = layers.map((layer, i) => estimateLayer(layer, variant, foldings[i], activationBits, sparseBits[i]));
   const luts = estimates.reduce((n, l) => n + l.luts, 0);
   const bram36 = estimates.reduce((n, l) => n + l.bram36, 0);
-  const cyclesPerFrame = Math.max(...estimates.map((l) => l.cycles));
+  // At least a cycle a frame, also for a network without weight layers (nothing to fold).
+  const cyclesPerFrame = Math.max(1, ...estimates.map((l) => l.cycles));
   return {
     device,
     variant,
@@ -124,7 +125,7 @@ export function bestFolding(layers: readonly WeightLayer[], variant: FpgaVariant
   const foldings: Folding[] = layers.map(() => ({ pe: 1, simd: 1 }));
   const sparseBits = variant === 'sparse-ternary' ? layers.map(sparseWeightBits) : [];
   let current = estimate(layers, variant, foldings, device, activationBits, sparseBits);
-  for (;;) {
+  while (layers.length) {
     const slowest = current.layers.reduce((worst, l, i) => (l.cycles > current.layers[worst].cycles ? i : worst), 0);
     const next = unfold(layers[slowest], foldings[slowest]);
     if (!next) return current;
@@ -134,4 +135,5 @@ export function bestFolding(layers: readonly WeightLayer[], variant: FpgaVariant
     foldings[slowest] = next;
     current = candidate;
   }
+  return current;
 }

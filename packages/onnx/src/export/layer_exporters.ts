@@ -2,6 +2,8 @@
 import { float } from '@sparse-ternary/engine';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ExportError } from '../errors';
+import { ARITHMETIC, type ArithmeticOp } from '../layers/constant_arithmetic';
+import { REDUCTIONS, type ReduceOp } from '../layers/reduce';
 import { compose, identity, invert, NHWC, permuteShape, reorderFlattenedRows, transposeFloats } from '../layout';
 import { samePads, type Pads } from '../spatial_padding';
 import { exportActivation } from './activation';
@@ -147,7 +149,7 @@ function spatialPad(ctx: ExportContext, job: LayerExport, value: number): Export
   return { name: ctx.builder.op('Pad', args, { mode: 'constant' }, { name: layer.name }), perm: NHWC, shape: outputShape };
 }
 
-function merge(ctx: ExportContext, { layer, inputs, outputShape }: LayerExport, type: 'Add' | 'Mul' | 'Concat'): Exported {
+function merge(ctx: ExportContext, { layer, inputs, outputShape }: LayerExport, type: 'Add' | 'Sub' | 'Mul' | 'Div' | 'Concat'): Exported {
   const perm = inputs[0].flattened ? identity(2) : inputs[0].perm;
   const names = inputs.map((v) => ctx.as(v, perm, layer.name));
   if (type === 'Concat') {
@@ -194,7 +196,7 @@ const constantArithmetic: Exporter = (ctx, { layer, inputs: [x] }) => {
   const constant = findWeight(layer, 'constant')!;
   const values = transposeFloats(constant.values, constant.shape, invert(x.perm));
   const c = ctx.floatConstant(`${layer.name}.constant`, values, permuteShape(constant.shape, invert(x.perm)));
-  const type = { add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div' }[config.op as string]!;
+  const type = ARITHMETIC[config.op as ArithmeticOp].onnx;
   const args = config.constantFirst ? [c, x.name] : [x.name, c];
   return { ...x, name: ctx.builder.op(type, args, {}, { name: layer.name }) };
 };
@@ -211,6 +213,18 @@ const elementwiseFunction: Exporter = (ctx, { layer, inputs: [x] }) => {
     return { ...x, name: b.op('HardSigmoid', [x.name], { alpha: float(config.alpha as number), beta: float(config.beta as number) }, { name: layer.name }) };
   }
   return { ...x, name: b.op('LogSoftmax', [x.name], { axis: x.perm[x.perm.length - 1] }, { name: layer.name }) };
+};
+
+const reduce: Exporter = (ctx, { layer, inputs: [x], outputShape }) => {
+  const { op, axes, keepDims } = layer.getConfig() as { op: ReduceOp; axes: number[]; keepDims: boolean };
+  const semantic = axes.map((a) => x.perm[a]);
+  const kept = x.perm.filter((p) => !semantic.includes(p));
+  const perm = keepDims ? x.perm : kept.map((p) => kept.filter((q) => q < p).length);
+  const type = REDUCTIONS[op].onnx;
+  // The export opset (13) takes ReduceSum's axes as an input and the others' as an attribute.
+  const inputs = type === 'ReduceSum' ? [x.name, ctx.builder.constInt64(semantic)] : [x.name];
+  const attrs = { keepdims: keepDims ? 1 : 0, ...(type === 'ReduceSum' ? {} : { axes: semantic }) };
+  return { name: ctx.builder.op(type, inputs, attrs, { name: layer.name }), perm, shape: outputShape };
 };
 
 export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
@@ -242,5 +256,7 @@ export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
   Multiply: (ctx, job) => merge(ctx, job, 'Mul'),
   Concatenate: (ctx, job) => merge(ctx, job, 'Concat'),
   SparseTernaryConstantArithmetic: constantArithmetic,
+  SparseTernaryBroadcastArithmetic: (ctx, job) => merge(ctx, job, ARITHMETIC[job.layer.getConfig().op as ArithmeticOp].onnx),
   SparseTernaryElementwiseFunction: elementwiseFunction,
+  SparseTernaryReduce: reduce,
 };

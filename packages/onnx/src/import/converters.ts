@@ -9,6 +9,7 @@ import { convertConv } from './ops/conv';
 import { convertGemm, convertMatMul } from './ops/dense';
 import * as pooling from './ops/pooling';
 import { convertBipolarQuant, convertDequantizeLinear, convertQuant } from './ops/quantized_constants';
+import { convertReduce, REDUCE_OPS } from './ops/reduce';
 import * as shape from './ops/shape';
 
 export type Converter = (node: OnnxNode, ctx: ImportContext) => void;
@@ -48,6 +49,7 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
   Pad: convertPad,
   Concat: convertConcat,
   DequantizeLinear: convertDequantizeLinear,
+  ...Object.fromEntries(REDUCE_OPS.map((op) => [op, convertReduce])),
 };
 
 /** QONNX ops (domain qonnx.custom_op.general), as FINN's tools write them. */

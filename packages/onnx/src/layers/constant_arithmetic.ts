@@ -5,6 +5,14 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div';
 
+/** Each op's TF.js function (with broadcasting) and its ONNX op type. */
+export const ARITHMETIC: Readonly<Record<ArithmeticOp, { apply: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor; onnx: 'Add' | 'Sub' | 'Mul' | 'Div' }>> = {
+  add: { apply: tf.add, onnx: 'Add' },
+  sub: { apply: tf.sub, onnx: 'Sub' },
+  mul: { apply: tf.mul, onnx: 'Mul' },
+  div: { apply: tf.div, onnx: 'Div' },
+};
+
 export interface ConstantArithmeticArgs {
   op: ArithmeticOp;
   /** Shape of the constant, broadcast against the input (batch axis included, usually 1). */
@@ -45,7 +53,7 @@ export class ConstantArithmetic extends tfl.layers.Layer {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const c = this.constantWeight!.read();
       const [a, b] = this.constantFirst ? [c, x] : [x, c];
-      return { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div }[this.op](a, b);
+      return ARITHMETIC[this.op].apply(a, b);
     });
   }
 

@@ -1,8 +1,10 @@
 // Add, Sub, Mul and Div: folded when both operands are constants, a ConstantArithmetic layer when
-// one is, TF.js add/multiply layers when both are computed.
+// one is, TF.js add/multiply layers when both are computed with one shape, a BroadcastArithmetic
+// layer when their shapes differ or the op is Sub or Div.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ConstantArithmetic, type ArithmeticOp } from '../../layers/constant_arithmetic';
+import { BroadcastArithmetic } from '../../layers/broadcast_arithmetic';
+import { ARITHMETIC, ConstantArithmetic, type ArithmeticOp } from '../../layers/constant_arithmetic';
 import { identity, permuteShape, transposeFloats } from '../../layout';
 import type { OnnxNode } from '../../read_model';
 import type { ConstTensor } from '../../tensor_data';
@@ -23,7 +25,7 @@ function fold(node: OnnxNode, ctx: ImportContext, op: ArithmeticOp): void {
   const result = tf.tidy(() => {
     const ta = tf.tensor(Float32Array.from(a.values), a.dims);
     const tb = tf.tensor(Float32Array.from(b.values), legacyAligned(node, ctx, b, a.dims.length));
-    return { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div }[op](ta, tb);
+    return ARITHMETIC[op].apply(ta, tb);
   });
   const floats = a.values instanceof Float32Array || b.values instanceof Float32Array;
   const values = result.dataSync() as Float32Array;
@@ -54,14 +56,18 @@ export function convertArithmetic(node: OnnxNode, ctx: ImportContext): void {
     ctx.values.set(node.outputs[0], { tensor: ctx.applyWithWeights(layer, tensor, [{ values, shape: constantShape }]), perm });
     return;
   }
-  if (op !== 'add' && op !== 'mul') unsupported(`${node.opType} of two computed tensors is not supported`);
   const a = ctx.value(first);
   const b = ctx.value(second);
   const shapeA = ctx.semanticShape(a);
   const shapeB = ctx.semanticShape(b);
-  if (shapeA.length !== shapeB.length || shapeA.some((d, i) => i > 0 && d !== shapeB[i])) unsupported(`operands [${shapeA}] and [${shapeB}] differ in shape`);
-  const perm = a.flattened ? identity(2) : a.perm;
+  if (shapeA.length !== shapeB.length) unsupported(`operands [${shapeA}] and [${shapeB}] differ in rank`);
+  if (shapeA.some((d, i) => i > 0 && d !== shapeB[i] && d !== 1 && shapeB[i] !== 1)) unsupported(`operands [${shapeA}] and [${shapeB}] do not broadcast`);
+  // Either operand may be the one broadcast: keep the layout of the full-size one.
+  const full = shapeA.every((d, i) => i === 0 || d === shapeB[i] || shapeB[i] === 1) ? a : b;
+  const perm = full.flattened ? identity(2) : full.perm;
   const inputs = [a, b].map((v) => ctx.stored(v, perm, () => ctx.layerName(node, '_relayout')));
   const name = ctx.layerName(node);
-  ctx.values.set(node.outputs[0], { tensor: ctx.apply(op === 'add' ? tfl.layers.add({ name }) : tfl.layers.multiply({ name }), inputs), perm });
+  const same = shapeA.every((d, i) => d === shapeB[i]);
+  const layer = same && op === 'add' ? tfl.layers.add({ name }) : same && op === 'mul' ? tfl.layers.multiply({ name }) : new BroadcastArithmetic({ op, name });
+  ctx.values.set(node.outputs[0], { tensor: ctx.apply(layer, inputs), perm });
 }

@@ -12,6 +12,8 @@ export function convertConcat(node: OnnxNode, ctx: ImportContext): void {
   const given = attr.int(node, 'axis', 1);
   const axis = given < 0 ? given + rank : given;
   if (axis <= 0 || axis >= rank) unsupported(`axis ${given} is the batch axis or out of range`);
+  // torch.cat of one tensor (DenseNet's first block) is that tensor.
+  if (values.length === 1) return void ctx.values.set(node.outputs[0], values[0]);
   const perm = values[0].flattened ? identity(2) : values[0].perm;
   const inputs = values.map((v) => ctx.stored(v, perm, () => ctx.layerName(node, '_relayout')));
   const layer = tfl.layers.concatenate({ axis: perm.indexOf(axis), name: ctx.layerName(node) });
