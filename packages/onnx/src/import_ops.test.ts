@@ -75,11 +75,15 @@ const CASES: OpCase[] = [
   { name: 'ReduceMax over the channels with keepdims', shape: [2, 3, 4, 5], body: (b, x) => b.op('ReduceMax', [x], { axes: [1] }) },
   { name: 'ReduceMin over the width without keepdims, then Relu', shape: [2, 3, 4, 5], body: (b, x) => b.op('Relu', [b.op('ReduceMin', [x], { axes: [-1], keepdims: 0 })]) },
   { name: 'ReduceSum with axes as an input (opset 13)', shape: [2, 3, 4, 5], body: (b, x) => b.op('ReduceSum', [x, b.constInt64([1, 3])], { keepdims: 1 }) },
+  { name: 'Slice of channels and width (opset 13, axes, a huge end meaning the end)', shape: [2, 6, 4, 5], body: (b, x) => b.op('Slice', [x, b.constInt64([2, 1]), b.constInt64([Number.MAX_SAFE_INTEGER, 4]), b.constInt64([1, -1])]) },
+  { name: 'Slice with attributes (opset 9)', opset: 9, shape: [2, 6, 4, 5], body: (b, x) => b.op('Slice', [x], { starts: [0, 1], ends: [3, 3], axes: [1, 2] }) },
+  { name: 'Split of channels into equal halves, then Concat swapped', shape: [2, 6, 3, 3], body: (b, x) => b.op('Concat', b.node('Split', [x], { axis: 1 }, 2).reverse(), { axis: 1 }) },
+  { name: 'Split of features by sizes (opset 13 input)', shape: [3, 7], body: (b, x) => b.op('Add', [...b.node('Split', [x, b.constInt64([2, 5])], { axis: 1 }, 2).map((part) => b.op('ReduceSum', [part, b.constInt64([1])], { keepdims: 1 }))]) },
   { name: 'ReduceL2 over features', shape: [3, 6], body: (b, x) => b.op('ReduceL2', [x], { axes: [1] }) },
 ];
 
 describe('each op against onnxruntime', () => {
-  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
+  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
     const bytes = singleInputModel(['N', ...shape.slice(1)], body, opset);
     const input = randomFloats(shape.reduce((a, d) => a * d, 1), 5);
     const imported = runImported(bytes, input, shape);

@@ -227,6 +227,14 @@ const reduce: Exporter = (ctx, { layer, inputs: [x], outputShape }) => {
   return { name: ctx.builder.op(type, inputs, attrs, { name: layer.name }), perm, shape: outputShape };
 };
 
+const slice: Exporter = (ctx, { layer, inputs: [x], outputShape }) => {
+  const { begin, size } = layer.getConfig() as { begin: number[]; size: number[] };
+  const axes = begin.map((_, i) => x.perm[i + 1]);
+  const b = ctx.builder;
+  const args = [x.name, b.constInt64(begin), b.constInt64(begin.map((start, i) => start + size[i])), b.constInt64(axes)];
+  return { name: b.op('Slice', args, {}, { name: layer.name }), perm: x.perm, shape: outputShape };
+};
+
 export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
   Dense: dense,
   Conv2D: (ctx, job) => convolution(ctx, job, false),
@@ -259,4 +267,5 @@ export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
   SparseTernaryBroadcastArithmetic: (ctx, job) => merge(ctx, job, ARITHMETIC[job.layer.getConfig().op as ArithmeticOp].onnx),
   SparseTernaryElementwiseFunction: elementwiseFunction,
   SparseTernaryReduce: reduce,
+  SparseTernarySlice: slice,
 };

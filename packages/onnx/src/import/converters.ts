@@ -11,6 +11,7 @@ import * as pooling from './ops/pooling';
 import { convertBipolarQuant, convertDequantizeLinear, convertQuant } from './ops/quantized_constants';
 import { convertReduce, REDUCE_OPS } from './ops/reduce';
 import * as shape from './ops/shape';
+import { convertSlice, convertSplit } from './ops/slice';
 
 export type Converter = (node: OnnxNode, ctx: ImportContext) => void;
 
@@ -49,6 +50,8 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
   Pad: convertPad,
   Concat: convertConcat,
   DequantizeLinear: convertDequantizeLinear,
+  Slice: convertSlice,
+  Split: convertSplit,
   ...Object.fromEntries(REDUCE_OPS.map((op) => [op, convertReduce])),
 };
 
