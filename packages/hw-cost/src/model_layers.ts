@@ -20,7 +20,9 @@ export interface WeightLayer {
   alpha: number;
 }
 
-const KINDS: Record<string, LayerKind> = { Dense: 'dense', Conv2D: 'conv', DepthwiseConv2D: 'depthwise' };
+// SparseTernaryGroupedConv2D is @sparse-ternary/onnx's layer for ONNX convolutions with 1 < group < channels:
+// its kernel [kh, kw, in/groups, out] has the layout of a Conv2D kernel, each output reading its group.
+const KINDS: Record<string, LayerKind> = { Dense: 'dense', Conv2D: 'conv', DepthwiseConv2D: 'depthwise', SparseTernaryGroupedConv2D: 'conv' };
 
 /** Canonical order: dense [in, out], conv [kh, kw, in, out] -> [out, kh*kw*in]; depthwise [kh, kw, c, m] -> [c*m, kh*kw]. */
 function canonical(kind: LayerKind, shape: number[], values: Int8Array): TernaryMatrix {

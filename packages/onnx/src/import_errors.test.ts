@@ -38,7 +38,7 @@ describe('ImportError', () => {
   test('lists every unsupported node with its op type, name and opset', () => {
     const bytes = model((b) => {
       const a = b.op('Foo', ['x'], {}, { name: 'custom' });
-      const c = b.op('Conv', ['x', b.initializer('w', 'float32', new Float32Array(4 * 2 * 1), [4, 2, 1, 1])], { group: 2 }, { name: 'grouped' });
+      const c = b.op('Conv', ['x', b.initializer('w', 'float32', new Float32Array(3 * 2 * 1), [3, 2, 1, 1])], { group: 2 }, { name: 'grouped' });
       const r = b.op('Relu', [a], {}, { name: 'after_custom' });
       return b.op('Concat', [r, c, b.op('LSTM', ['x'], {}, { name: 'rnn' })], { axis: 1 });
     });
@@ -48,7 +48,7 @@ describe('ImportError', () => {
       ['Conv', 'grouped', 13],
       ['LSTM', 'rnn', 13],
     ]);
-    expect(error.problems[1].reason).toMatch(/group 2 is neither 1 nor depthwise/);
+    expect(error.problems[1].reason).toMatch(/3 filters do not split into 2 groups/);
     expect(error.message).toContain("Foo node 'custom' (opset 13): op not supported");
   });
 

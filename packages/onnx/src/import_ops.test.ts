@@ -30,6 +30,8 @@ const CASES: OpCase[] = [
   { name: 'Conv, auto_pad SAME_LOWER, stride 2', shape: [2, 3, 8, 8], body: (b, x, w) => conv(b, x, w, 4, 3, 4, { auto_pad: 'SAME_LOWER', strides: [2, 2] }) },
   { name: 'Conv, auto_pad VALID, dilation 2, no bias', shape: [2, 3, 9, 9], body: (b, x, w) => conv(b, x, w, 4, 3, 3, { auto_pad: 'VALID', dilations: [2, 2] }, false) },
   { name: 'depthwise Conv (group = channels, multiplier 2)', shape: [2, 3, 6, 6], body: (b, x, w) => b.op('Conv', [x, w([6, 1, 3, 3]), w([6])], { group: 3, pads: [1, 1, 1, 1] }) },
+  { name: 'grouped Conv (group 2: 4 -> 6 channels)', shape: [2, 4, 6, 6], body: (b, x, w) => b.op('Conv', [x, w([6, 2, 3, 3]), w([6])], { group: 2, pads: [1, 1, 1, 1] }) },
+  { name: 'grouped Conv (group 3, stride 2, no bias)', shape: [2, 6, 7, 7], body: (b, x, w) => b.op('Conv', [x, w([3, 2, 3, 3])], { group: 3, strides: [2, 2] }) },
   { name: 'BatchNormalization on [N, C, H, W]', shape: [2, 3, 4, 4], body: (b, x, w) => b.op('BatchNormalization', [x, w([3]), w([3]), w([3]), w([3], [0.5, 1, 2])], { epsilon: float(1e-3) }) },
   { name: 'BatchNormalization on [N, C]', shape: [4, 3], body: (b, x, w) => b.op('BatchNormalization', [x, w([3]), w([3]), w([3]), w([3], [0.5, 1, 2])]) },
   { name: 'Relu, Sigmoid, Tanh', shape: [2, 3, 4, 4], body: (b, x) => b.op('Tanh', [b.op('Sigmoid', [b.op('Relu', [x])])]) },
@@ -82,8 +84,13 @@ const CASES: OpCase[] = [
   { name: 'ReduceL2 over features', shape: [3, 6], body: (b, x) => b.op('ReduceL2', [x], { axes: [1] }) },
 ];
 
+test('a grouped Conv is one trainable kernel that quantizers find', () => {
+  const { model } = importOnnx(singleInputModel(['N', 4, 6, 6], (b, x, w) => b.op('Conv', [x, w([6, 2, 3, 3]), w([6])], { group: 2 })));
+  expect(model.trainableWeights.map((v) => [v.name.split('/').pop(), v.shape])).toEqual([['kernel', [3, 3, 2, 6]], ['bias', [6]]]);
+});
+
 describe('each op against onnxruntime', () => {
-  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
+  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split|grouped/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
     const bytes = singleInputModel(['N', ...shape.slice(1)], body, opset);
     const input = randomFloats(shape.reduce((a, d) => a * d, 1), 5);
     const imported = runImported(bytes, input, shape);

@@ -70,7 +70,7 @@ function convolution(ctx: ExportContext, { layer, inputs: [x], outputShape }: La
   const w = ctx.weight(layer.name, values, depthwise ? [filters, 1, kh, kw] : [filters, inChannels, kh, kw]);
   const bias = findWeight(layer, 'bias');
   const args = [ctx.as(x, NHWC, layer.name), w, ...(bias ? [ctx.floatConstant(`${layer.name}.bias`, bias.values, [filters])] : [])];
-  const attrs = { kernel_shape: [kh, kw], strides, dilations, pads, group: depthwise ? inChannels : 1 };
+  const attrs = { kernel_shape: [kh, kw], strides, dilations, pads, group: depthwise ? inChannels : ((config.groups as number | undefined) ?? 1) };
   const out: Exported = { name: ctx.builder.op('Conv', args, attrs, { name: layer.name }), perm: NHWC, shape: outputShape };
   return exportActivation(ctx, config.activation as string, out, layer.name);
 }
@@ -266,6 +266,7 @@ export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
   SparseTernaryConstantArithmetic: constantArithmetic,
   SparseTernaryBroadcastArithmetic: (ctx, job) => merge(ctx, job, ARITHMETIC[job.layer.getConfig().op as ArithmeticOp].onnx),
   SparseTernaryElementwiseFunction: elementwiseFunction,
+  SparseTernaryGroupedConv2D: (ctx, job) => convolution(ctx, job, false),
   SparseTernaryReduce: reduce,
   SparseTernarySlice: slice,
 };

@@ -1,6 +1,8 @@
-// Conv as TF.js conv2d (group 1) or depthwiseConv2d (one group per input channel), with kernels
-// moved from ONNX's [out, in/group, kh, kw] to TF.js's [kh, kw, in, out] / [kh, kw, in, multiplier].
+// Conv as TF.js conv2d (group 1), depthwiseConv2d (one group per input channel) or a GroupedConv2D
+// (any other group count), with kernels moved from ONNX's [out, in/group, kh, kw] to TF.js's
+// [kh, kw, in/group, out] / [kh, kw, in, multiplier].
 import * as tfl from '@tensorflow/tfjs-layers';
+import { GroupedConv2D } from '../../layers/grouped_conv2d';
 import { NHWC, transposeFloats } from '../../layout';
 import type { OnnxNode } from '../../read_model';
 import { attr, checkAttributes, type ImportContext, unsupported } from '../context';
@@ -21,8 +23,8 @@ export function convertConv(node: OnnxNode, ctx: ImportContext): void {
   if (kernelShape && (kernelShape[0] !== kh || kernelShape[1] !== kw)) unsupported(`kernel_shape [${kernelShape}] disagrees with the weight [${weight.dims}]`);
   if (perGroup * group !== channels) unsupported(`weight [${weight.dims}] with group ${group} does not fit ${channels} input channels`);
   if (bias && bias.values.length !== filters) unsupported(`bias has ${bias.values.length} values for ${filters} filters`);
-  const depthwise = group > 1;
-  if (depthwise && (group !== channels || filters % channels !== 0)) unsupported(`group ${group} is neither 1 nor depthwise (${channels} input channels)`);
+  const depthwise = group > 1 && group === channels;
+  if (group > 1 && filters % group !== 0) unsupported(`${filters} filters do not split into ${group} groups`);
   const { window, padding, explicit } = windowPadding(node, [h, w], [kh, kw]);
   if (window.strides.some((s) => s > 1) && window.dilations.some((d) => d > 1)) unsupported('strides and dilations both above 1 are not supported by TF.js');
 
@@ -41,7 +43,9 @@ export function convertConv(node: OnnxNode, ctx: ImportContext): void {
   // Zero initializers: the ONNX weights replace them, and drawing random ones costs more than the import.
   const layer = depthwise
     ? tfl.layers.depthwiseConv2d({ ...common, depthwiseInitializer: 'zeros', depthMultiplier: multiplier })
-    : tfl.layers.conv2d({ ...common, kernelInitializer: 'zeros', filters });
+    : group > 1
+      ? new GroupedConv2D({ ...common, filters, groups: group, kernelSize: [kh, kw], strides: window.strides as [number, number], dilationRate: window.dilations as [number, number], padding: padding as 'valid' | 'same' })
+      : tfl.layers.conv2d({ ...common, kernelInitializer: 'zeros', filters });
   const weights = bias ? [kernel, { values: Float32Array.from(bias.values), shape: [filters] }] : [kernel];
   ctx.values.set(node.outputs[0], { tensor: ctx.applyWithWeights(layer, input, weights), perm: NHWC });
 }
