@@ -1,7 +1,9 @@
 // Constant folding and shape arithmetic at import, against onnxruntime running the same file: the
 // forms PyTorch exports for x.view(x.size(0), -1), shared initializers, weights computed from
 // constants, and the errors for shapes a layer cannot express.
+import { seededRandom } from '@sparse-ternary/base';
 import { initEngine, type GraphBuilder } from '@sparse-ternary/engine';
+import { compress } from '@sparse-ternary/retrain';
 import { ImportError } from './errors';
 import { importOnnx } from './import/import_model';
 import { maxAbsDifference, randomFloats, runImported, runOrt, singleInputModel, type WeightMaker } from './testing/onnx_fixtures';
@@ -109,4 +111,35 @@ describe('shapes a layer cannot express are ImportErrors naming the node', () =>
     const bytes = singleInputModel(['N', 4], (b, x) => b.op('Reshape', [x, b.op('Cast', [x], { to: 7 }, { name: 'data_to_shape' })], {}, { name: 'by_data' }));
     expect(problems(bytes)).toEqual([expect.stringMatching(/^Cast 'data_to_shape': op not supported/)]);
   });
+});
+
+describe('compressing what was imported', () => {
+  test('grouped conv, squeeze-and-excitation, a channel split and a reduction train through all three stages', async () => {
+    // [N, 4, 8, 8] -> grouped Conv (2 groups) -> SE (ReduceMean, Conv, Sigmoid, Mul) -> split channels -> Add halves -> mean -> Gemm
+    const bytes = singleInputModel(['N', 4, 8, 8], (b, x, w) => {
+      const grouped = b.op('Relu', [b.op('Conv', [x, w([8, 2, 3, 3]), w([8])], { group: 2, pads: [1, 1, 1, 1] })]);
+      const squeezed = b.op('ReduceMean', [grouped], { axes: [2, 3], keepdims: 1 });
+      const excited = b.op('Mul', [grouped, b.op('Sigmoid', [b.op('Conv', [squeezed, w([8, 8, 1, 1])])])]);
+      const [a, c] = b.node('Split', [excited], { axis: 1 }, 2);
+      const pooled = b.op('ReduceMean', [b.op('Add', [a, c])], { axes: [2, 3], keepdims: 0 });
+      return b.op('Gemm', [pooled, w([3, 4]), w([3])], { transB: 1 });
+    });
+    const { model } = importOnnx(bytes);
+    const random = seededRandom(5);
+    const images = (count: number) => ({
+      images: Uint8Array.from({ length: count * 8 * 8 * 4 }, () => Math.floor(random() * 256)),
+      labels: Uint8Array.from({ length: count }, (_, i) => i % 3),
+      count,
+      imageShape: [8, 8, 4] as [number, number, number],
+      numClasses: 3,
+    });
+    const { report } = await compress(model, images(60), { epochs: { stage1: 1, stage3: 1 }, batchSize: 20, test: images(30), seed: 1 });
+    // the grouped conv, the SE conv, the dense layer (TF.js suffixes variable names unique in the process)
+    expect(report.layers.map((l) => l.name.replace(/_\d+$/, ''))).toEqual(['Conv_0/kernel', 'Conv_3/kernel', 'Gemm_9/kernel']);
+    const grouped = model.layers.find((l) => l.getClassName() === 'SparseTernaryGroupedConv2D')!;
+    const kernel = Array.from(grouped.getWeights()[0].dataSync());
+    const alpha = Math.max(...kernel.map(Math.abs));
+    expect(new Set(kernel.map((v) => Math.abs(v)))).toEqual(new Set([0, alpha]));
+    expect(report.sparsity).toBeGreaterThan(0);
+  }, 120_000);
 });
