@@ -42,6 +42,7 @@ const CASES: OpCase[] = [
   { name: 'Clip to [-0.2, 0.4]', shape: [2, 6], body: (b, x, w) => b.op('Clip', [x, w([], [-0.2]), w([], [0.4])]) },
   { name: 'Clip with only a minimum', shape: [2, 6], body: (b, x, w) => b.op('Clip', [x, w([], [-0.2])]) },
   { name: 'HardSigmoid with alpha 0.3, beta 0.4', shape: [2, 6], body: (b, x) => b.op('HardSigmoid', [b.op('Mul', [x, b.constFloat([4], [])])], { alpha: float(0.3), beta: float(0.4) }) },
+  { name: 'HardSwish (opset 14)', opset: 14, shape: [2, 3, 4, 4], body: (b, x) => b.op('HardSwish', [b.op('Mul', [x, b.constFloat([5], [])])]) },
   { name: 'Elu, Softplus, Softsign', shape: [2, 6], body: (b, x) => b.op('Softsign', [b.op('Softplus', [b.op('Elu', [x], { alpha: float(0.7) })])]) },
   { name: 'Softmax', shape: [3, 5], body: (b, x) => b.op('Softmax', [x]) },
   { name: 'LogSoftmax', shape: [3, 5], body: (b, x) => b.op('LogSoftmax', [x], { axis: 1 }) },
@@ -90,7 +91,7 @@ test('a grouped Conv is one trainable kernel that quantizers find', () => {
 });
 
 describe('each op against onnxruntime', () => {
-  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split|grouped/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
+  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split|grouped|HardSwish/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
     const bytes = singleInputModel(['N', ...shape.slice(1)], body, opset);
     const input = randomFloats(shape.reduce((a, d) => a * d, 1), 5);
     const imported = runImported(bytes, input, shape);

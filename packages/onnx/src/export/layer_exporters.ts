@@ -208,6 +208,11 @@ const elementwiseFunction: Exporter = (ctx, { layer, inputs: [x] }) => {
     const bounds = [ctx.floatConstant(`${layer.name}.min`, [config.min as number], []), ctx.floatConstant(`${layer.name}.max`, [config.max as number], [])];
     return { ...x, name: b.op('Clip', [x.name, ...bounds], {}, { name: layer.name }) };
   }
+  if (config.fn === 'hardSwish') {
+    // HardSwish is opset 14; the export opset (13) writes it as x * HardSigmoid(x).
+    const gate = b.op('HardSigmoid', [x.name], { alpha: float(1 / 6), beta: float(0.5) }, { name: `${layer.name}.gate` });
+    return { ...x, name: b.op('Mul', [x.name, gate], {}, { name: layer.name }) };
+  }
   if (config.fn === 'elu') return { ...x, name: b.op('Elu', [x.name], { alpha: float(config.alpha as number) }, { name: layer.name }) };
   if (config.fn === 'hardSigmoid') {
     return { ...x, name: b.op('HardSigmoid', [x.name], { alpha: float(config.alpha as number), beta: float(config.beta as number) }, { name: layer.name }) };

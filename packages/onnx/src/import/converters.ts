@@ -28,6 +28,7 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
   Sigmoid: activations.convertSigmoid,
   Tanh: activations.convertTanh,
   HardSigmoid: activations.convertHardSigmoid,
+  HardSwish: activations.convertHardSwish,
   Softplus: activations.convertSoftplus,
   Softsign: activations.convertSoftsign,
   Softmax: activations.convertSoftmax,

@@ -46,6 +46,12 @@ export function convertHardSigmoid(node: OnnxNode, ctx: ImportContext): void {
   elementwise(node, ctx, new ElementwiseFunction({ fn: 'hardSigmoid', alpha, beta, name: ctx.layerName(node) }));
 }
 
+/** HardSwish (opset 14): x * HardSigmoid(x) with alpha 1/6 and beta 0.5. */
+export function convertHardSwish(node: OnnxNode, ctx: ImportContext): void {
+  checkAttributes(node, []);
+  elementwise(node, ctx, new ElementwiseFunction({ fn: 'hardSwish', name: ctx.layerName(node) }));
+}
+
 export function convertClip(node: OnnxNode, ctx: ImportContext): void {
   checkAttributes(node, ['min', 'max', 'consumed_inputs']);
   const bound = (index: number, name: string, fallback: number) => {
