@@ -77,7 +77,7 @@ function convertGraph(graph: OnnxGraph): ImportedModel {
     const converter = converterFor(node);
     const missing = DOMAINS[node.domain] ? 'op not supported' : `domain '${node.domain}' is not supported`;
     if (node.inputs.some((i) => failed.has(i))) {
-      // Still named when it could not be converted either way (an op of a computed value that folding does not know).
+      // Behind a failed node, named only when it has no converter of its own.
       if (!converter) problem(missing);
       node.outputs.forEach((o) => failed.add(o));
       continue;
