@@ -43,6 +43,13 @@ const CASES: OpCase[] = [
   { name: 'Clip with only a minimum', shape: [2, 6], body: (b, x, w) => b.op('Clip', [x, w([], [-0.2])]) },
   { name: 'HardSigmoid with alpha 0.3, beta 0.4', shape: [2, 6], body: (b, x) => b.op('HardSigmoid', [b.op('Mul', [x, b.constFloat([4], [])])], { alpha: float(0.3), beta: float(0.4) }) },
   { name: 'HardSwish (opset 14)', opset: 14, shape: [2, 3, 4, 4], body: (b, x) => b.op('HardSwish', [b.op('Mul', [x, b.constFloat([5], [])])]) },
+  { name: 'Sqrt, Exp, Log, Neg, Abs, Reciprocal', shape: [2, 3, 4, 4], body: (b, x) => b.op('Reciprocal', [b.op('Abs', [b.op('Neg', [b.op('Log', [b.op('Exp', [b.op('Sqrt', [b.op('Abs', [x])])])])])])]) },
+  { name: 'GELU as torch exports it before opset 20: x * 0.5 * (1 + Erf(x / sqrt(2)))', shape: [2, 6], body: (b, x) => b.op('Mul', [b.op('Mul', [x, b.constFloat([0.5], [])]), b.op('Add', [b.op('Erf', [b.op('Div', [x, b.constFloat([Math.SQRT2], [])])]), b.constFloat([1], [])])]) },
+  { name: 'LayerNorm decomposed: ReduceMean, Sub, Pow 2, ReduceMean, Add, Sqrt, Div', shape: [3, 8], body: (b, x) => {
+    const centered = b.op('Sub', [x, b.op('ReduceMean', [x], { axes: [-1] })]);
+    const variance = b.op('ReduceMean', [b.op('Pow', [centered, b.constFloat([2], [])])], { axes: [-1] });
+    return b.op('Div', [centered, b.op('Sqrt', [b.op('Add', [variance, b.constFloat([1e-5], [])])])]);
+  } },
   { name: 'Elu, Softplus, Softsign', shape: [2, 6], body: (b, x) => b.op('Softsign', [b.op('Softplus', [b.op('Elu', [x], { alpha: float(0.7) })])]) },
   { name: 'Softmax', shape: [3, 5], body: (b, x) => b.op('Softmax', [x]) },
   { name: 'LogSoftmax', shape: [3, 5], body: (b, x) => b.op('LogSoftmax', [x], { axis: 1 }) },
@@ -91,7 +98,7 @@ test('a grouped Conv is one trainable kernel that quantizers find', () => {
 });
 
 describe('each op against onnxruntime', () => {
-  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split|grouped|HardSwish/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
+  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split|grouped|HardSwish|Sqrt|GELU|LayerNorm/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
     const bytes = singleInputModel(['N', ...shape.slice(1)], body, opset);
     const input = randomFloats(shape.reduce((a, d) => a * d, 1), 5);
     const imported = runImported(bytes, input, shape);

@@ -240,6 +240,12 @@ const slice: Exporter = (ctx, { layer, inputs: [x], outputShape }) => {
   return { name: b.op('Slice', args, {}, { name: layer.name }), perm: x.perm, shape: outputShape };
 };
 
+const unaryMath: Exporter = (ctx, { layer, inputs: [x] }) => {
+  const { op, exponent } = layer.getConfig() as { op: string; exponent: number };
+  const args = op === 'Pow' ? [x.name, ctx.floatConstant(`${layer.name}.exponent`, [exponent], [])] : [x.name];
+  return { ...x, name: ctx.builder.op(op, args, {}, { name: layer.name }) };
+};
+
 export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
   Dense: dense,
   Conv2D: (ctx, job) => convolution(ctx, job, false),
@@ -274,4 +280,5 @@ export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
   SparseTernaryGroupedConv2D: (ctx, job) => convolution(ctx, job, false),
   SparseTernaryReduce: reduce,
   SparseTernarySlice: slice,
+  SparseTernaryUnaryMath: unaryMath,
 };

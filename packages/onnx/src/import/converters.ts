@@ -12,6 +12,7 @@ import { convertBipolarQuant, convertDequantizeLinear, convertQuant } from './op
 import { convertReduce, REDUCE_OPS } from './ops/reduce';
 import * as shape from './ops/shape';
 import { convertSlice, convertSplit } from './ops/slice';
+import { convertUnaryMath, UNARY_MATH_OPS } from './ops/unary_math';
 
 export type Converter = (node: OnnxNode, ctx: ImportContext) => void;
 
@@ -54,6 +55,7 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
   Slice: convertSlice,
   Split: convertSplit,
   ...Object.fromEntries(REDUCE_OPS.map((op) => [op, convertReduce])),
+  ...Object.fromEntries(UNARY_MATH_OPS.map((op) => [op, convertUnaryMath])),
 };
 
 /** QONNX ops (domain qonnx.custom_op.general), as FINN's tools write them. */
