@@ -14,8 +14,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { root } from './lib/workspaces.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const workspaceManifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const { values: args } = parseArgs({
   options: {

@@ -9,17 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
+import { root, workspaceDirs } from './lib/workspaces.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const problems = [];
-const workspaces = ['packages', 'apps'].flatMap((dir) => {
-  const full = path.join(root, dir);
-  try {
-    return readdirSync(full).map((name) => path.join(full, name)).filter((p) => statSync(path.join(p, 'package.json'), { throwIfNoEntry: false }));
-  } catch {
-    return [];
-  }
-});
+const workspaces = workspaceDirs();
 
 const sourceFiles = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

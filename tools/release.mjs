@@ -6,11 +6,11 @@
 // v<version> and runs `npm publish --workspaces` (access public). --dry-run writes nothing: it
 // prints the plan and runs `npm publish --workspaces --dry-run` on the current builds.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { root, workspaceDirs } from './lib/workspaces.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const SCOPE = '@sparse-ternary/';
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 
@@ -42,16 +42,6 @@ export function releaseChangelog(text, version, date) {
   if (!match || !match[1].trim()) throw new Error('CHANGELOG.md has no Unreleased entry to release: say what changed first');
   return `${text.slice(0, match.index)}## Unreleased\n\n## ${version} - ${date}\n${match[1]}${text.slice(match.index + match[0].length)}`;
 }
-
-const workspaceDirs = () =>
-  ['packages', 'apps'].flatMap((dir) => readdirSync(path.join(root, dir)).map((name) => path.join(root, dir, name))).filter((dir) => {
-    try {
-      readFileSync(path.join(dir, 'package.json'));
-      return true;
-    } catch {
-      return false;
-    }
-  });
 
 function main() {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false } } });

@@ -1,13 +1,12 @@
 // node --test tools/release.test.mjs: the release command's plan, and a dry run that writes nothing.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { root, workspaceDirs } from './lib/workspaces.mjs';
 import { nextVersion, releaseChangelog, versionManifests } from './release.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const workspaceCount = ['packages', 'apps'].flatMap((dir) => readdirSync(path.join(root, dir)).filter((name) => existsSync(path.join(root, dir, name, 'package.json')))).length;
+const workspaceCount = workspaceDirs().length;
 
 test('nextVersion bumps by keyword, takes an explicit version, and refuses anything else', () => {
   assert.equal(nextVersion('0.1.9', 'patch'), '0.1.10');

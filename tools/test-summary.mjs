@@ -3,34 +3,31 @@
 // "tests: N passed, N failed, K skipped", naming what a skipped test lacked and how to install it
 // (tools/testing/system_tools.ts puts that in the test's title). Exits 1 if any test failed or a
 // package ran no test.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { root, workspaceDirs } from './lib/workspaces.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const SKIP_MARKER = /\[skipped: (.+?)\]$/;
 let passed = 0;
 let failed = 0;
 const skipped = new Map(); // reason -> titles
 const empty = [];
-for (const dir of ['packages', 'apps']) {
-  for (const name of readdirSync(path.join(root, dir))) {
-    const pkgDir = path.join(root, dir, name);
-    if (!statSync(path.join(pkgDir, 'package.json'), { throwIfNoEntry: false })) continue;
-    const resultsFile = path.join(pkgDir, 'test-results.json');
-    if (!statSync(resultsFile, { throwIfNoEntry: false })) {
-      empty.push(`${dir}/${name}`);
-      continue;
-    }
-    const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-    passed += results.numPassedTests;
-    failed += results.numFailedTests + results.numRuntimeErrorTestSuites;
-    if (results.numTotalTests === 0) empty.push(`${dir}/${name}`);
-    for (const suite of results.testResults) {
-      for (const test of suite.assertionResults) {
-        if (test.status !== 'pending') continue;
-        const reason = SKIP_MARKER.exec(test.title)?.[1] ?? 'skipped in the source';
-        skipped.set(reason, [...(skipped.get(reason) ?? []), `${dir}/${name}: ${test.fullName}`]);
-      }
+for (const pkgDir of workspaceDirs()) {
+  const name = path.relative(root, pkgDir);
+  const resultsFile = path.join(pkgDir, 'test-results.json');
+  if (!statSync(resultsFile, { throwIfNoEntry: false })) {
+    empty.push(name);
+    continue;
+  }
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  passed += results.numPassedTests;
+  failed += results.numFailedTests + results.numRuntimeErrorTestSuites;
+  if (results.numTotalTests === 0) empty.push(name);
+  for (const suite of results.testResults) {
+    for (const test of suite.assertionResults) {
+      if (test.status !== 'pending') continue;
+      const reason = SKIP_MARKER.exec(test.title)?.[1] ?? 'skipped in the source';
+      skipped.set(reason, [...(skipped.get(reason) ?? []), `${name}: ${test.fullName}`]);
     }
   }
 }

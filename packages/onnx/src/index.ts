@@ -3,7 +3,8 @@ export { readOnnx, readOnnxFile, DEFAULT_MAX_ELEMENTS, type OnnxGraph, type Onnx
 export { type ConstTensor } from './tensor_data';
 export { importOnnx, signatureOf, type ImportedModel, type ImportOptions, type InputLayout, type OnnxSignature } from './import/import_model';
 export { SUPPORTED_OPS } from './import/converters';
-export { ConstantArithmetic, type ArithmeticOp } from './layers/constant_arithmetic';
+export { ConstantArithmetic } from './layers/constant_arithmetic';
+export { type ArithmeticOp } from './layers/arithmetic_ops';
 export { ElementwiseFunction, type ElementwiseFunctionArgs } from './layers/elementwise_function';
 export { ConstantPadding2D } from './layers/constant_padding';
 export { exportOnnx, saveOnnx, METADATA_PREFIX, type ExportOptions, type ExportResult } from './export/export_model';

@@ -24,6 +24,12 @@ export const compose = (first: Perm, second: Perm): number[] => second.map((s) =
 
 export const permuteShape = <T>(shape: readonly T[], perm: Perm): T[] => perm.map((p) => shape[p]);
 
+/** The layout of a tensor stored with `perm` once its ONNX axes `removed` are dropped (a reduction without keepdims). */
+export function withoutAxes(perm: Perm, removed: readonly number[]): number[] {
+  const kept = perm.filter((p) => !removed.includes(p));
+  return kept.map((p) => kept.filter((q) => q < p).length);
+}
+
 /** The transpose that takes a tensor stored with `from` to one stored with `to`. */
 export const relayout = (from: Perm, to: Perm): number[] => compose(invert(from), to);
 

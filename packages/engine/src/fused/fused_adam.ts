@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { FusedAdamUpdate, type FusedAdamUpdateAttrs } from './fused_adam_update';
 
 /** tfjs-core's NamedTensor, which its public entry point does not export. */
 interface NamedTensor {
   name: string;
   tensor: tf.Tensor;
 }
-import { FusedAdamUpdate, type FusedAdamUpdateAttrs } from './fused_adam_update';
 
 interface Moment {
   originalName: string;

@@ -2,9 +2,9 @@
 import { float } from '@sparse-ternary/engine';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ExportError } from '../errors';
-import { ARITHMETIC, type ArithmeticOp } from '../layers/constant_arithmetic';
+import { ARITHMETIC, type ArithmeticOp } from '../layers/arithmetic_ops';
 import { REDUCTIONS, type ReduceOp } from '../layers/reduce';
-import { compose, identity, invert, NHWC, permuteShape, reorderFlattenedRows, transposeFloats } from '../layout';
+import { compose, identity, invert, NHWC, permuteShape, reorderFlattenedRows, transposeFloats, withoutAxes } from '../layout';
 import { samePads, type Pads } from '../spatial_padding';
 import { exportActivation } from './activation';
 import type { ExportContext, Exported } from './export_context';
@@ -223,8 +223,7 @@ const elementwiseFunction: Exporter = (ctx, { layer, inputs: [x] }) => {
 const reduce: Exporter = (ctx, { layer, inputs: [x], outputShape }) => {
   const { op, axes, keepDims } = layer.getConfig() as { op: ReduceOp; axes: number[]; keepDims: boolean };
   const semantic = axes.map((a) => x.perm[a]);
-  const kept = x.perm.filter((p) => !semantic.includes(p));
-  const perm = keepDims ? x.perm : kept.map((p) => kept.filter((q) => q < p).length);
+  const perm = keepDims ? x.perm : withoutAxes(x.perm, semantic);
   const type = REDUCTIONS[op].onnx;
   // The export opset (13) takes ReduceSum's axes as an input and the others' as an attribute.
   const inputs = type === 'ReduceSum' ? [x.name, ctx.builder.constInt64(semantic)] : [x.name];

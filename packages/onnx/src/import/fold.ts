@@ -77,8 +77,8 @@ function evaluate(node: OnnxNode, opset: number, input: (name: string) => ConstT
   }
 }
 
-const sameTensor = (a: ConstTensor, b: ConstTensor): boolean =>
-  a.dims.length === b.dims.length && a.dims.every((d, i) => d === b.dims[i]) && a.values.length === b.values.length && a.values.every((v, i) => v === b.values[i]);
+const sameDims = (a: ConstTensor, b: ConstTensor): boolean => a.dims.length === b.dims.length && a.dims.every((d, i) => d === b.dims[i]);
+const sameTensor = (a: ConstTensor, b: ConstTensor): boolean => sameDims(a, b) && a.values.every((v, i) => v === b.values[i]);
 
 /** Shape (opset 15's start and end included) or Size of a computed value, once per probe batch (or once for a fixed batch). */
 function shapeOf(node: OnnxNode, ctx: ImportContext): void {
@@ -125,7 +125,7 @@ export function shapeInput(ctx: ImportContext, name: string, what: string): Cons
   const pair = ctx.batchDependent.get(name);
   if (!pair) return ctx.constant(name, what);
   const [a, b] = pair;
-  if (!sameTensor({ ...a, values: [] }, { ...b, values: [] })) unsupported(`${what} ('${name}') has a length that depends on the batch size`);
+  if (!sameDims(a, b)) unsupported(`${what} ('${name}') has a length that depends on the batch size`);
   const values = Array.from(a.values, (v, i) => {
     if (v === b.values[i]) return v;
     if (i === 0 && v === PROBE_BATCHES[0] && b.values[i] === PROBE_BATCHES[1]) return 0;

@@ -3,7 +3,7 @@
 // TF.js's add and multiply layers need equal shapes.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ARITHMETIC, type ArithmeticOp } from './constant_arithmetic';
+import { ARITHMETIC, type ArithmeticOp } from './arithmetic_ops';
 
 export class BroadcastArithmetic extends tfl.layers.Layer {
   static className = 'SparseTernaryBroadcastArithmetic';

@@ -2,16 +2,7 @@
 // with one constant operand (normalization, scaling), which TF.js layers have no layer for.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-
-export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div';
-
-/** Each op's TF.js function (with broadcasting) and its ONNX op type. */
-export const ARITHMETIC: Readonly<Record<ArithmeticOp, { apply: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor; onnx: 'Add' | 'Sub' | 'Mul' | 'Div' }>> = {
-  add: { apply: tf.add, onnx: 'Add' },
-  sub: { apply: tf.sub, onnx: 'Sub' },
-  mul: { apply: tf.mul, onnx: 'Mul' },
-  div: { apply: tf.div, onnx: 'Div' },
-};
+import { ARITHMETIC, type ArithmeticOp } from './arithmetic_ops';
 
 export interface ConstantArithmeticArgs {
   op: ArithmeticOp;

@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BroadcastArithmetic } from '../../layers/broadcast_arithmetic';
-import { ARITHMETIC, ConstantArithmetic, type ArithmeticOp } from '../../layers/constant_arithmetic';
+import { ARITHMETIC, type ArithmeticOp } from '../../layers/arithmetic_ops';
+import { ConstantArithmetic } from '../../layers/constant_arithmetic';
 import { identity, permuteShape, transposeFloats } from '../../layout';
 import type { OnnxNode } from '../../read_model';
 import type { ConstTensor } from '../../tensor_data';

@@ -44,7 +44,7 @@ export function convertConv(node: OnnxNode, ctx: ImportContext): void {
   const layer = depthwise
     ? tfl.layers.depthwiseConv2d({ ...common, depthwiseInitializer: 'zeros', depthMultiplier: multiplier })
     : group > 1
-      ? new GroupedConv2D({ ...common, filters, groups: group, kernelSize: [kh, kw], strides: window.strides as [number, number], dilationRate: window.dilations as [number, number], padding: padding as 'valid' | 'same' })
+      ? new GroupedConv2D({ ...common, filters, groups: group })
       : tfl.layers.conv2d({ ...common, kernelInitializer: 'zeros', filters });
   const weights = bias ? [kernel, { values: Float32Array.from(bias.values), shape: [filters] }] : [kernel];
   ctx.values.set(node.outputs[0], { tensor: ctx.applyWithWeights(layer, input, weights), perm: NHWC });

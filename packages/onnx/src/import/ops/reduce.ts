@@ -1,6 +1,6 @@
 // ReduceMean, ReduceMax, ReduceMin, ReduceSum and ReduceL2 over any axes but the batch, with or
 // without keepdims; the axes are taken where the stored (channels-last) tensor holds them.
-import { identity } from '../../layout';
+import { identity, withoutAxes } from '../../layout';
 import { Reduce, type ReduceOp } from '../../layers/reduce';
 import type { OnnxNode } from '../../read_model';
 import { attr, checkAttributes, type ImportContext, unsupported } from '../context';
@@ -22,10 +22,7 @@ export function convertReduce(node: OnnxNode, ctx: ImportContext): void {
   const perm = x.flattened ? identity(2) : x.perm;
   const tensor = ctx.stored(x, perm, () => ctx.layerName(node, '_chw'));
   const layer = new Reduce({ op: OPS[node.opType], axes: axes.map((a) => perm.indexOf(a)).sort(), keepDims, name: ctx.layerName(node) });
-  // Without keepdims the remaining axes keep their stored order, renumbered in ONNX order.
-  const remaining = perm.filter((p) => !axes.includes(p));
-  const outPerm = keepDims ? perm : remaining.map((p) => remaining.filter((q) => q < p).length);
-  ctx.values.set(node.outputs[0], { tensor: ctx.apply(layer, tensor), perm: outPerm });
+  ctx.values.set(node.outputs[0], { tensor: ctx.apply(layer, tensor), perm: keepDims ? perm : withoutAxes(perm, axes) });
 }
 
 export const REDUCE_OPS = Object.keys(OPS);
