@@ -5,6 +5,7 @@ import { COST_MEASURES, type CostMeasure } from '@sparse-ternary/hw-cost';
 import { InvalidArgumentError, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors';
+import { addImageOptions, IMAGE_OPTION_PARSERS } from './image_options';
 
 export type QtrVariant = 'cost' | 'deadzone' | 'none';
 export type HardwareCostChoice = CostMeasure | 'none';
@@ -31,6 +32,10 @@ export interface CompressConfig {
   hardwareCost: HardwareCostChoice;
   width: number;
   scale: 'unit' | 'symmetric';
+  /** Per-channel normalization and an image folder's size (see image_options.ts); undefined: none, the model's. */
+  mean?: string;
+  std?: string;
+  inputSize?: string;
   /** CIFAR's augmentation in training: random crops after 4 pixels of zero padding, and horizontal flips. */
   augment: boolean;
   /** Training images held out (a seeded split) to choose hyperparameters on; 0: none. */
@@ -65,6 +70,9 @@ export const DEFAULTS: CompressConfig = {
   hardwareCost: 'none',
   width: 1,
   scale: 'unit',
+  mean: undefined,
+  std: undefined,
+  inputSize: undefined,
   augment: false,
   validation: 0,
   seed: 1,
@@ -89,9 +97,9 @@ const fraction = number((v) => v > 0 && v < 1, 'a fraction between 0 and 1');
 
 /** Adds the training flags to a command; each defaults to undefined so that the config file can fill it. */
 export function addTrainingOptions(command: Command): Command {
-  return command
+  return addImageOptions(command)
     .option('-m, --model <name|file.onnx>', `a topology (tfc, sfc, lfc, cnv, lenet5, vgg7) or a pretrained .onnx file (default ${DEFAULTS.model})`)
-    .option('-d, --data <name|folder>', `mnist, fashion-mnist, cifar10, cifar100, mnist-10k, or a folder of their files (default ${DEFAULTS.data})`)
+    .option('-d, --data <name|folder>', `mnist, fashion-mnist, cifar10, cifar100, mnist-10k, a folder of their files, or a folder of images (train/<class>/*.png|jpg and test/ or val/; or <class>/ folders, 20% held out for testing) (default ${DEFAULTS.data})`)
     .option('--method <method>', `${METHODS.join(', ')} (default ${DEFAULTS.method})`, oneOf(METHODS))
     .option('--stage0-epochs <n>', 'float pretraining epochs before stage 1 (default 0)', wholeNumber)
     .option('--stage1-epochs <n>', `stage 1 epochs (default ${DEFAULTS.stage1Epochs})`, wholeNumber)
@@ -107,7 +115,6 @@ export function addTrainingOptions(command: Command): Command {
     .option('--prune-sparsity <s>', 'prune-then-quantize: the magnitude pruning sparsity (default 0.9)', fraction)
     .option('--hardware-cost <measure>', `weigh qtr-cost per layer: ${[...COST_MEASURES, 'none'].join(', ')} (default none)`, oneOf([...COST_MEASURES, 'none'] as const))
     .option('--width <multiplier>', 'width multiplier of a built-in topology (default 1)', positive)
-    .option('--scale <scaling>', 'pixel scaling: unit ([0, 1]) or symmetric ([-1, 1]) (default unit)', oneOf(['unit', 'symmetric'] as const))
     .option('--augment', 'augment the training images: random 4-pixel-padded crops and horizontal flips (for CIFAR)')
     .option('--validation <n>', 'hold out n training images (a seeded split) and report the accuracy on them, to choose hyperparameters without the test set (default 0)', wholeNumber)
     .option('--seed <n>', `seed of weights, shuffling and augmentation (default ${DEFAULTS.seed})`, number(Number.isInteger, 'an integer'))
@@ -134,6 +141,9 @@ const FLAG_KEYS: Record<string, keyof CompressConfig> = {
   hardwareCost: 'hardwareCost',
   width: 'width',
   scale: 'scale',
+  mean: 'mean',
+  std: 'std',
+  inputSize: 'inputSize',
   augment: 'augment',
   validation: 'validation',
   seed: 'seed',
@@ -175,6 +185,8 @@ function check(config: CompressConfig): CompressConfig {
     ['l2', nonNegative],
     ['qtr', oneOf(['cost', 'deadzone', 'none'] as const)],
     ['hardwareCost', oneOf([...COST_MEASURES, 'none'] as const)],
+    ['scale', oneOf(['unit', 'symmetric'] as const)],
+    ...(Object.entries(IMAGE_OPTION_PARSERS) as [keyof CompressConfig, (v: string) => unknown][]),
   ];
   for (const [key, parse] of flags) {
     // Only the target sparsity may be absent (the t rule); every other key has a default.

@@ -11,6 +11,7 @@ import { pruneCommand, retrainCommand, trainCommand } from './commands/stages';
 import { benchCommand, downloadCommand } from './commands/data_bench';
 import { costCommand, evalCommand, EXPORT_FORMATS, exportCommand, importCommand } from './commands/model_commands';
 import { EXIT, UsageError } from './errors';
+import { addImageOptions } from './image_options';
 import { makeReporter, reporterMode, type Reporter } from './progress';
 import { CLI_VERSION } from './version';
 
@@ -99,12 +100,10 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       exitCode = await retrainCommand(options.out, Boolean(options.resume), context(argv));
     });
 
-  program
-    .command('eval')
+  addImageOptions(program.command('eval'))
     .description("test accuracy of a model (a topology or an .onnx file) on a dataset's test split")
     .requiredOption('-m, --model <name|file.onnx>', 'the model')
-    .option('-d, --data <name|folder>', 'the dataset', 'mnist-10k')
-    .addOption(new Option('--scale <scaling>', 'pixel scaling').choices(['unit', 'symmetric']).default('unit'))
+    .option('-d, --data <name|folder>', 'the dataset: a name, a folder of its files or a folder of images', 'mnist-10k')
     .action(async (options) => {
       exitCode = await evalCommand({ ...options, backend: backend() }, makeIt());
     });

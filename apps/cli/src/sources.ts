@@ -1,6 +1,6 @@
 // Where a command's model and data come from: a built-in topology or an .onnx file, and a dataset
 // name or a folder of dataset files.
-import { isDatasetName, loadDatasetFrom, type Dataset } from '@sparse-ternary/datasets';
+import { isDatasetName, isImageFolder, loadDatasetFrom, type Dataset, type SourceOptions } from '@sparse-ternary/datasets';
 import { TOPOLOGIES, buildModel, type TopologyName } from '@sparse-ternary/models';
 import { importOnnx } from '@sparse-ternary/onnx';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -27,10 +27,13 @@ export function loadModel(spec: ModelSpec): tfl.LayersModel {
   return buildModel(spec.model as TopologyName, { seed: spec.seed, widthMultiplier: spec.width });
 }
 
-/** A dataset by name, or a folder holding MNIST-format IDX files or CIFAR binaries; a file is bad usage. */
-export function loadData(data: string): Dataset {
+/** A dataset by name, or a folder of MNIST-format IDX files, CIFAR binaries or images (read as `images` says); a file is bad usage. */
+export function loadData(data: string, images: SourceOptions): Dataset {
   if (!isDatasetName(data) && existsSync(data) && !statSync(data).isDirectory()) throw new UsageError(`--data '${data}' is a file; give a dataset name or a folder`);
-  return loadDatasetFrom(data);
+  if (!images.size && !isDatasetName(data) && existsSync(data) && isImageFolder(data)) {
+    throw new UsageError(`--data '${data}' is a folder of images and the model takes images of any size: give --input-size`);
+  }
+  return loadDatasetFrom(data, images);
 }
 
 /** The model must take the data's images. */

@@ -1,7 +1,9 @@
 // The notebook end to end in headless Chromium (cells 1-7 with a tiny model and budget), and its
 // server's guards: path traversal, upload size, malformed uploads.
 import * as ort from 'onnxruntime-node';
-import { mkdirSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -141,3 +143,27 @@ testWith(CHROMIUM)('cells 1-7 in the browser: charts draw, pruning grows the zer
     expect((await paintedCharts(reopened, '#cell-prune')).length).toBe(1 + 4);
   });
 }, 600_000); // a few minutes alone; more on a shared machine
+
+describe('data cell', () => {
+  test('reads a folder of images at the size given, and refuses a bad size', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'notebook-images-'));
+    try {
+      for (const [split, c, i] of [['train', 'a', 0], ['train', 'b', 0], ['test', 'a', 0], ['test', 'b', 0]] as const) {
+        mkdirSync(path.join(dir, split, c), { recursive: true });
+        writeFileSync(path.join(dir, split, c, `${i}.png`), PNG.sync.write(new PNG({ width: 10, height: 8 })));
+      }
+      const post = (body: unknown) => fetch(new URL('api/cells/data', server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const ok = await post({ dataset: dir, size: '6' });
+      expect(ok.status).toBe(200);
+      const result = (await ok.json()) as { name: string; imageShape: number[]; classes: string[]; train: number };
+      expect(result).toMatchObject({ name: 'image-folder', imageShape: [6, 6, 3], classes: ['a', 'b'], train: 2 });
+      const bad = await post({ dataset: dir, size: '6,x' });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: string }).error).toMatch(/size: expected n or height,width/);
+      const missing = await post({ dataset: dir });
+      expect(((await missing.json()) as { error: string }).error).toMatch(/is a folder of images: give the size/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

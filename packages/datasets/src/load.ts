@@ -8,7 +8,8 @@ import { concatImages, pairIdx, sliceImages, type LabeledImages } from './labele
 import { findFile, resolveDataset, type ResolveOptions } from './resolve';
 
 export interface Dataset {
-  name: DatasetName;
+  /** A catalog name, or 'image-folder' for a user's folder of images. */
+  name: DatasetName | 'image-folder';
   classes: string[];
   train: LabeledImages;
   test: LabeledImages;

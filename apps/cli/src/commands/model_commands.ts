@@ -9,14 +9,15 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../errors';
 import type { Reporter } from '../progress';
+import { imageSource, pixelScaling, type ImageOptions } from '../image_options';
 import { checkCompatible, loadData, loadModel } from '../sources';
 
-export async function evalCommand(options: { model: string; data: string; scale: 'unit' | 'symmetric'; backend: string }, reporter: Reporter): Promise<number> {
+export async function evalCommand(options: ImageOptions & { model: string; data: string; backend: string }, reporter: Reporter): Promise<number> {
   await initEngine({ backend: options.backend as BackendChoice });
-  const data = loadData(options.data);
   const model = loadModel({ model: options.model });
+  const data = loadData(options.data, imageSource(options, model));
   checkCompatible(model, data, options.model, options.data);
-  const value = accuracy(model, data.test, { scale: options.scale });
+  const value = accuracy(model, data.test, { scale: pixelScaling(options, data.test.imageShape[2]) });
   reporter.info(`${options.model} on ${data.name} (${data.test.count} test images): accuracy ${percent(value)}`);
   reporter.event('accuracy', { model: options.model, data: data.name, images: data.test.count, accuracy: value });
   return EXIT.ok;

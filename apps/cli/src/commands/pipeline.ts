@@ -2,7 +2,7 @@
 // configuration, the pipeline options, and finishing it with exports and reports.
 import { initEngine, type BackendChoice, type EngineInfo } from '@sparse-ternary/engine';
 import { writeFileAtomic } from '@sparse-ternary/base';
-import { splitValidation, type Dataset, type LabeledImages } from '@sparse-ternary/datasets';
+import { splitValidation, type Dataset, type LabeledImages, type TensorOptions } from '@sparse-ternary/datasets';
 import { costSummary } from '@sparse-ternary/hw-cost';
 import { saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';
 import { targetSparsityQuantizer, twnQuantizer } from '@sparse-ternary/quantize-prune';
@@ -27,6 +27,7 @@ import path from 'node:path';
 import type { CompressConfig } from '../compress_config';
 import { EXIT, UsageError } from '../errors';
 import type { Reporter } from '../progress';
+import { imageSource, pixelScaling } from '../image_options';
 import { checkCompatible, loadData, loadModel } from '../sources';
 
 export interface CommandContext {
@@ -52,6 +53,8 @@ export interface Run {
   /** The held-out training images (--validation), if any. */
   validation?: LabeledImages;
   model: tfl.LayersModel;
+  /** How images become the model's input (the pixel scaling). */
+  tensors: TensorOptions;
   out: string;
   checkpointDir: string;
   started: Date;
@@ -63,15 +66,16 @@ export const runConfigFile = (out: string) => path.join(out, 'run.json');
 export async function startRun(config: CompressConfig, ctx: CommandContext): Promise<Run> {
   const started = new Date();
   const engine = await initEngine({ backend: config.backend as BackendChoice });
-  const { data, validation } = withValidation(loadData(config.data), config);
   const model = loadModel(config);
+  const { data, validation } = withValidation(loadData(config.data, imageSource(config, model)), config);
   checkCompatible(model, data, config.model, config.data);
+  const tensors = { scale: pixelScaling(config, data.train.imageShape[2]) };
   const out = path.resolve(config.out);
   const checkpointDir = path.join(out, 'checkpoints');
   mkdirSync(checkpointDir, { recursive: true });
   writeFileAtomic(runConfigFile(out), `${JSON.stringify(config, null, 2)}\n`);
   ctx.reporter.info(`${config.method} ${config.model} on ${data.name} (${data.train.count} training, ${data.test.count} test images from ${data.source}); backend ${engine.backend}, ${engine.threads} threads`);
-  return { config, engine, data, validation, model, out, checkpointDir, started };
+  return { config, engine, data, validation, model, tensors, out, checkpointDir, started };
 }
 
 /** Holds out config.validation training images, split with the run's seed so every stage command sees the same split. */
@@ -97,7 +101,7 @@ export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext):
     optimizer: config.optimizer,
     learningRate: config.learningRate,
     seed: config.seed,
-    tensors: { scale: config.scale },
+    tensors: run.tensors,
     augment: config.augment ? { pad: 4, flip: true } : undefined,
     // TWN is defined by its threshold factor; the other methods take the target sparsity when set.
     quantizer: config.targetSparsity && config.method !== 'twn' ? targetSparsityQuantizer(config.targetSparsity) : twnQuantizer(config.t),
@@ -143,7 +147,7 @@ export function finishRun(run: Run, report: CompressReport, accuracyBefore: numb
     seconds: (Date.now() - run.started.getTime()) / 1000,
     dataset: { name: run.data.name, source: run.data.source, train: run.data.train.count, test: run.data.test.count },
     accuracyBefore,
-    ...(run.validation ? { validation: { count: run.validation.count, accuracy: accuracy(run.model, run.validation, { scale: run.config.scale }) } } : {}),
+    ...(run.validation ? { validation: { count: run.validation.count, accuracy: accuracy(run.model, run.validation, run.tensors) } } : {}),
     compress: report,
     outputs: EXPORTS.map(({ file }) => ({ file, bytes: statSync(path.join(run.out, file)).size })),
   };

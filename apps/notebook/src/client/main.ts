@@ -128,7 +128,10 @@ const CELLS: CellSpec[] = [
   {
     id: 'data',
     title: '1. Data',
-    fields: [{ name: 'dataset', label: 'dataset or folder', value: 'mnist-10k', options: ['mnist-10k', 'mnist', 'fashion-mnist', 'cifar10', 'cifar100'] }],
+    fields: [
+      { name: 'dataset', label: 'dataset or folder', value: 'mnist-10k', options: ['mnist-10k', 'mnist', 'fashion-mnist', 'cifar10', 'cifar100'] },
+      { name: 'size', label: 'image size (a folder of images: n or h,w)', value: '' },
+    ],
     run: (params) => api('POST', '/api/cells/data', params),
     render(r, output) {
       output.innerHTML = `<p>${r.name}: ${r.train} training and ${r.test} test images of ${r.imageShape.join('x')} from ${r.source}</p><div class="samples"></div>`;

@@ -51,6 +51,16 @@ export interface TrainingParams {
 
 export type Listener = (event: string, data: unknown) => void;
 
+/** A folder of images' size: '', 'n' or 'h,w' (a string from the page) or [h, w]. */
+function imageSize(value: unknown): [number, number] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const parts = Array.isArray(value) ? value.map(Number) : String(value).split(',').map(Number);
+  if (parts.length < 1 || parts.length > 2 || !parts.every((v) => Number.isInteger(v) && v > 0 && v <= 4096)) {
+    throw new CellError(`size: expected n or height,width (integers 1-4096), got ${JSON.stringify(value)}`);
+  }
+  return [parts[0], parts[parts.length - 1]];
+}
+
 const number = (value: unknown, what: string, check: (v: number) => boolean): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || !check(n)) throw new CellError(`${what} = ${JSON.stringify(value)} is not valid`);
@@ -135,9 +145,10 @@ export class NotebookSession {
   runData(body: Record<string, unknown>): unknown {
     this.idle();
     const name = String(body.dataset ?? 'mnist-10k');
+    const size = imageSize(body.size);
     let data: Dataset;
     try {
-      data = loadDatasetFrom(name);
+      data = loadDatasetFrom(name, { size });
     } catch (error) {
       if (error instanceof DatasetError) throw new CellError(error.message);
       throw error;
@@ -148,7 +159,7 @@ export class NotebookSession {
     const counts = new Array<number>(data.classes.length).fill(0);
     for (const label of data.train.labels) counts[label]++;
     const samples = Array.from({ length: 12 }, (_, i) => Array.from(data.train.images.subarray(i * pixels, (i + 1) * pixels)));
-    return this.record('data', { dataset: name }, {
+    return this.record('data', { dataset: name, ...(size ? { size } : {}) }, {
       name: data.name,
       source: data.source,
       train: data.train.count,

@@ -1,0 +1,72 @@
+// A user's own images (--data <folder of class folders>) with a PyTorch-trained ONNX model: the
+// Fashion-MNIST slice of fixtures/ written out as PNGs, as a user would keep it.
+import { loadDatasetFrom } from '@sparse-ternary/datasets';
+import { PNG } from 'pngjs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fixture } from '../../../tools/testing/fixtures';
+import { runCli } from './testing/run_cli';
+
+const LENET = fixture('models', 'lenet.onnx');
+const reference = JSON.parse(readFileSync(fixture('models', 'lenet.json'), 'utf8')) as { sliceAccuracy: number };
+let dir: string;
+let images: string;
+
+/** Writes grey 28x28 images as RGB PNGs (r = g = b, so PIL's luminance gives the grey back exactly). */
+function writeSplit(split: string, set: ReturnType<typeof loadDatasetFrom>['test'], classes: string[], count: number): void {
+  for (let i = 0; i < count; i++) {
+    const png = new PNG({ width: 28, height: 28 });
+    for (let p = 0; p < 784; p++) {
+      const v = set.images[i * 784 + p];
+      png.data.set([v, v, v, 255], p * 4);
+    }
+    const folder = path.join(images, split, classes[set.labels[i]]);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, `${i}.png`), PNG.sync.write(png));
+  }
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'st-cli-images-'));
+  images = path.join(dir, 'fashion');
+  process.env.XDG_CACHE_HOME = path.join(dir, 'cache'); // the decoded-image cache, for the commands run below
+  const slice = loadDatasetFrom(fixture('fashion-mnist-1k'));
+  const classes = slice.classes.map((c) => c.replace('/', '-'));
+  writeSplit('train', slice.train, classes, 400);
+  writeSplit('test', slice.test, classes, slice.test.count);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test("eval on a folder of PNGs gives PyTorch's accuracy on the same images", async () => {
+  const { code, stdout, stderr } = await runCli(['--json', 'eval', '-m', LENET, '-d', images], { cwd: dir });
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  const event = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.event === 'accuracy');
+  expect(event).toMatchObject({ data: 'image-folder', images: 1000 });
+  expect(event.accuracy).toBeCloseTo(reference.sliceAccuracy, 4);
+});
+
+test('compress trains, prunes and exports an imported model on the folder', async () => {
+  const out = path.join(dir, 'out');
+  const args = ['compress', '-m', LENET, '-d', images, '--stage1-epochs', '1', '--stage3-epochs', '1', '--mean', 'unit', '-o', out];
+  const { code, stderr } = await runCli(args, { cwd: dir });
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+  expect(report.dataset).toMatchObject({ name: 'image-folder', train: 400, test: 1000 });
+  expect(report.accuracyBefore).toBeCloseTo(reference.sliceAccuracy, 4);
+  expect(report.compress.sparsity).toBeGreaterThan(0.9);
+  expect(report.config).toMatchObject({ mean: 'unit' });
+}, 300_000);
+
+test.each([
+  [['--mean', '0.5,0.5'], /--mean has 2 values; the images have 1 channel/],
+  [['--std', 'imagenet,2'], /option '--std <preset\|values>' argument 'imagenet,2' is invalid/],
+  [['--input-size', '0'], /option '--input-size <n\|h,w>' argument '0' is invalid/],
+  [['--input-size', '32'], /model .*lenet\.onnx takes 28x28x1 images; data .* has 32x32x1/],
+])('bad image options %j exit 2 with one clear line', async (extra, message) => {
+  const { code, stderr } = await runCli(['eval', '-m', LENET, '-d', images, ...extra], { cwd: dir });
+  expect(stderr).toMatch(message);
+  expect(code).toBe(2);
+});
