@@ -150,6 +150,11 @@ describe('compress, then the model commands on its outputs', () => {
     const qonnx = path.join(dir, 'model.finn.onnx');
     expect((await runCli(['export', '-m', path.join(out, 'model.onnx'), '--format', 'qonnx', '-o', qonnx])).code).toBe(0);
     expect(readFileSync(qonnx).includes(Buffer.from('qonnx.custom_op.general'))).toBe(true);
+    const intQuant = path.join(dir, 'model.intquant.onnx');
+    expect((await runCli(['export', '-m', path.join(out, 'model.onnx'), '--format', 'qonnx', '--qonnx-op', 'IntQuant', '-o', intQuant])).code).toBe(0);
+    expect(readFileSync(intQuant).includes(Buffer.from('IntQuant'))).toBe(true);
+    const back = await runCli(['--json', 'eval', '-m', intQuant, '-d', 'mnist-10k']);
+    expect(JSON.parse(back.stdout).accuracy).toBeCloseTo(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')).compress.accuracy, 10);
     const cost = await runCli(['cost', '-m', path.join(out, 'model.onnx')]);
     expect(cost.code).toBe(0);
     expect(cost.stdout).toMatch(/\| sparse ternary \(smallest encoding per layer\) \| [\d.]+ KiB \| 1\.0x \|/);

@@ -3,6 +3,7 @@
 import { cacheDir } from '@sparse-ternary/datasets';
 import { BACKEND_CHOICES } from '@sparse-ternary/engine';
 import { clientDir as notebookClientDir, startNotebookServer } from '@sparse-ternary/notebook';
+import { QONNX_QUANT_OPS } from '@sparse-ternary/onnx';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { addTrainingOptions, resolveConfig } from './compress_config';
@@ -122,6 +123,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     .description('export a model (an .onnx file, e.g. out/model.onnx, or a topology) to ONNX, int8 ONNX or QONNX')
     .requiredOption('-m, --model <name|file.onnx>', 'the model')
     .addOption(new Option('--format <format>', 'onnx (float), onnx-int8 (int8 + DequantizeLinear) or qonnx (FINN)').choices(Object.keys(EXPORT_FORMATS)).default('onnx'))
+    .addOption(new Option('--qonnx-op <op>', "qonnx: the ternary kernels' op, Quant (what FINN reads) or IntQuant (the current QONNX spec's name)").choices(QONNX_QUANT_OPS).default('Quant'))
     .requiredOption('-o, --out <file.onnx>', 'the file to write')
     .action(async (options) => {
       exitCode = await exportCommand({ ...options, backend: backend() }, makeIt());

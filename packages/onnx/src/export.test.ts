@@ -89,6 +89,19 @@ describe.each(REFERENCE_MODELS)('a ternarized %s imported from PyTorch', (name) 
     });
   });
 
+  test('QONNX with IntQuant (the current spec\'s name): the same node under the new op, and import reads it back', () => {
+    const { bytes } = exportOnnx(model, { format: 'qonnx', qonnxQuantOp: 'IntQuant' });
+    const graph = readOnnx(bytes);
+    expect(graph.nodes.filter((n) => n.opType === 'Quant')).toHaveLength(0);
+    const intQuants = graph.nodes.filter((n) => n.opType === 'IntQuant');
+    expect(intQuants).toHaveLength(deltas.length);
+    expect(Object.fromEntries(intQuants[0].attributes)).toEqual({ signed: 1, narrow: 1, rounding_mode: 'ROUND' });
+    const images = sliceImages(16);
+    const back = importOnnx(bytes).model;
+    expect(maxAbsDifference(predict(back, images, [16, 28, 28, 1]), predict(model, images, [16, 28, 28, 1]))).toBeLessThan(1e-6);
+    back.dispose();
+  });
+
   test('metadata_props record the method, per layer sparsity, alpha and Delta, and the hardware cost', () => {
     const metadata = readOnnx(exported.int8!).metadata;
     const cost = JSON.parse(metadata.get('sparse_ternary.hardware_cost')!);

@@ -8,4 +8,4 @@ export { type ArithmeticOp } from './layers/arithmetic_ops';
 export { ElementwiseFunction, type ElementwiseFunctionArgs } from './layers/elementwise_function';
 export { ConstantPadding2D } from './layers/constant_padding';
 export { exportOnnx, saveOnnx, METADATA_PREFIX, type ExportOptions, type ExportResult } from './export/export_model';
-export { type ExportedLayer, type WeightFormat } from './export/export_context';
+export { QONNX_QUANT_OPS, type ExportedLayer, type QonnxQuantOp, type WeightFormat } from './export/export_context';

@@ -1,4 +1,4 @@
-import { bipolarQuant, quant, quantRange, roundHalfToEven } from './qonnx_quant';
+import { bipolarQuant, quant, quantRange, roundHalfToEven, ROUNDING } from './qonnx_quant';
 
 describe('QONNX Quant, from its spec', () => {
   test('rounds half to even, like numpy.round', () => {
@@ -25,6 +25,20 @@ describe('QONNX Quant, from its spec', () => {
     expect(Array.from(quant([0.3, -0.3], 0.25, 0, 8, { signed: true, narrow: false, roundingMode: 'FLOOR' }))).toEqual([0.25, -0.5]);
     expect(Array.from(quant([0.3, -0.3], 0.25, 0, 8, { signed: true, narrow: false, roundingMode: 'CEIL' }))).toEqual([0.5, -0.25]);
     expect(Array.from(quant([0.3, -0.3], 0.25, 0, 8, { signed: true, narrow: false, roundingMode: 'ROUND_TO_ZERO' }))).toEqual([0.25, -0.25]);
+  });
+
+  test("IntQuant's rounding modes, the table of its spec", () => {
+    const numbers = [5.5, 2.5, 1.6, 1.1, 1.0, -1.0, -1.1, -1.6, -2.5, -5.5];
+    const table: Record<string, number[]> = {
+      ROUND: [6, 2, 2, 1, 1, -1, -1, -2, -2, -6],
+      CEIL: [6, 3, 2, 2, 1, -1, -1, -1, -2, -5],
+      FLOOR: [5, 2, 1, 1, 1, -1, -2, -2, -3, -6],
+      UP: [6, 3, 2, 2, 1, -1, -2, -2, -3, -6],
+      DOWN: [5, 2, 1, 1, 1, -1, -1, -1, -2, -5],
+      HALF_UP: [6, 3, 2, 1, 1, -1, -1, -2, -3, -6],
+      HALF_DOWN: [5, 2, 2, 1, 1, -1, -1, -2, -2, -5],
+    };
+    for (const [mode, expected] of Object.entries(table)) expect({ mode, rounded: numbers.map(ROUNDING[mode as keyof typeof ROUNDING]) }).toEqual({ mode, rounded: expected });
   });
 
   test('BipolarQuant: sign with sign(0) = +1, times the scale', () => {

@@ -1,9 +1,9 @@
-// QONNX's Quant and BipolarQuant ops (domain qonnx.custom_op.general), written from the QONNX
-// spec: y = scale * (clamp(round(x / scale + zero_point), min_int, max_int) - zero_point), with
+// QONNX's IntQuant (formerly Quant) and BipolarQuant ops (domain qonnx.custom_op.general),
+// written from the QONNX spec: y = scale * (clamp(round(x / scale + zero_point), min_int, max_int) - zero_point), with
 // min_int/max_int from the bit width, signedness and narrow range; BipolarQuant is sign(x) * scale
 // with sign(0) = +1. The importer folds constant Quant nodes with it; tests check exports against it.
 
-export type RoundingMode = 'ROUND' | 'CEIL' | 'FLOOR' | 'ROUND_TO_ZERO';
+export type RoundingMode = 'ROUND' | 'CEIL' | 'FLOOR' | 'ROUND_TO_ZERO' | 'UP' | 'DOWN' | 'HALF_UP' | 'HALF_DOWN';
 
 export interface QuantAttributes {
   signed: boolean;
@@ -20,11 +20,19 @@ export function roundHalfToEven(v: number): number {
   return floor % 2 === 0 ? floor : floor + 1;
 }
 
-const ROUNDING: Record<RoundingMode, (v: number) => number> = {
+/** Rounding to the nearest integer, ties away from zero. */
+const roundHalfUp = (v: number) => Math.sign(v) * Math.floor(Math.abs(v) + 0.5);
+
+/** The spec's modes: UP and DOWN go away from and towards zero; HALF_UP and HALF_DOWN break ties so. */
+export const ROUNDING: Record<RoundingMode, (v: number) => number> = {
   ROUND: roundHalfToEven,
   CEIL: Math.ceil,
   FLOOR: Math.floor,
   ROUND_TO_ZERO: Math.trunc,
+  UP: (v) => Math.sign(v) * Math.ceil(Math.abs(v)),
+  DOWN: Math.trunc,
+  HALF_UP: roundHalfUp,
+  HALF_DOWN: (v) => Math.sign(v) * Math.ceil(Math.abs(v) - 0.5),
 };
 
 export function quantRange(bitwidth: number, { signed, narrow }: Pick<QuantAttributes, 'signed' | 'narrow'>): [number, number] {

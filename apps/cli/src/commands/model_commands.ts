@@ -2,7 +2,7 @@
 import { initEngine, type BackendChoice } from '@sparse-ternary/engine';
 import { writeFileAtomic } from '@sparse-ternary/base';
 import { costReport, costReportMarkdown, ZYNQ_7020, type FpgaDevice } from '@sparse-ternary/hw-cost';
-import { importOnnx, saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';
+import { importOnnx, saveOnnx, type QonnxQuantOp, type WeightFormat } from '@sparse-ternary/onnx';
 import { accuracy, percent } from '@sparse-ternary/retrain';
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync } from 'node:fs';
@@ -45,10 +45,10 @@ export async function importCommand(file: string, options: { out: string; backen
 
 export const EXPORT_FORMATS: Record<string, WeightFormat> = { onnx: 'float', 'onnx-int8': 'int8', qonnx: 'qonnx' };
 
-export async function exportCommand(options: { model: string; format: string; out: string; backend: string }, reporter: Reporter): Promise<number> {
+export async function exportCommand(options: { model: string; format: string; qonnxOp: QonnxQuantOp; out: string; backend: string }, reporter: Reporter): Promise<number> {
   await initEngine({ backend: options.backend as BackendChoice });
   const model = loadModel({ model: options.model });
-  const { layers } = saveOnnx(model, options.out, { format: EXPORT_FORMATS[options.format] });
+  const { layers } = saveOnnx(model, options.out, { format: EXPORT_FORMATS[options.format], qonnxQuantOp: options.qonnxOp });
   const levels = layers.map((l) => `${l.layer}: ${l.levels}, ${percent(l.sparsity, 1)} zero`).join('; ');
   reporter.info(`wrote ${options.out} (${options.format}): ${levels}`);
   reporter.event('exported', { model: options.model, format: options.format, out: options.out, layers });

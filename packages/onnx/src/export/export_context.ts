@@ -10,6 +10,10 @@ import { kernelLevels, type WeightLevels } from '@sparse-ternary/hw-cost';
 /** How quantized kernels are written. */
 export type WeightFormat = 'float' | 'int8' | 'qonnx';
 
+/** QONNX's integer quantizer: `Quant` (what FINN reads today) or `IntQuant` (its name in the current QONNX spec; same semantics). */
+export type QonnxQuantOp = 'Quant' | 'IntQuant';
+export const QONNX_QUANT_OPS: readonly QonnxQuantOp[] = ['Quant', 'IntQuant'];
+
 /** An ONNX value for a TF.js tensor: stored = onnx.transpose(perm), as in import. */
 export interface Exported {
   name: string;
@@ -37,7 +41,10 @@ export class ExportContext {
   usesQonnx = false;
   private readonly relayouts = new Map<string, string>();
 
-  constructor(readonly format: WeightFormat) {}
+  constructor(
+    readonly format: WeightFormat,
+    readonly quantOp: QonnxQuantOp = 'Quant',
+  ) {}
 
   value(tensor: tfl.SymbolicTensor, layer: string): Exported {
     const value = this.values.get(tensor);
@@ -64,7 +71,7 @@ export class ExportContext {
 
   /**
    * A layer's weight in the export format: ternary and binary kernels as int8 + DequantizeLinear
-   * or as QONNX Quant / BipolarQuant nodes; float otherwise. Returns the name the op reads.
+   * or as QONNX (Int)Quant / BipolarQuant nodes; float otherwise. Returns the name the op reads.
    */
   weight(layer: string, values: Float32Array, dims: number[], quantizable = true): string {
     const name = `${layer}.weight`;
@@ -84,7 +91,7 @@ export class ExportContext {
     if (levels === 'binary') return b.op('BipolarQuant', [raw, scale], {}, { name: `${name}.quant`, domain: QONNX_DOMAIN });
     const zero = b.initializer(`${name}.zero_point`, 'float32', [0], []);
     const bits = b.initializer(`${name}.bitwidth`, 'float32', [2], []);
-    return b.op('Quant', [raw, scale, zero, bits], { signed: 1, narrow: 1, rounding_mode: 'ROUND' }, { name: `${name}.quant`, domain: QONNX_DOMAIN });
+    return b.op(this.quantOp, [raw, scale, zero, bits], { signed: 1, narrow: 1, rounding_mode: 'ROUND' }, { name: `${name}.quant`, domain: QONNX_DOMAIN });
   }
 
   floatConstant(name: string, values: ArrayLike<number>, dims: readonly number[]): string {

@@ -7,12 +7,14 @@ import { ExportError } from '../errors';
 import { signatureOf, type InputLayout } from '../import/import_model';
 import { identity, invert, NHWC, permuteShape, type Perm } from '../layout';
 import { EXPORT_OPSET, QONNX_DOMAIN } from '../proto';
-import { ExportContext, type ExportedLayer, type WeightFormat } from './export_context';
+import { ExportContext, type ExportedLayer, type QonnxQuantOp, type WeightFormat } from './export_context';
 import { LAYER_EXPORTERS } from './layer_exporters';
 
 export interface ExportOptions {
   /** 'float' (ternary values as float32), 'int8' (int8 {-1, 0, 1} + DequantizeLinear) or 'qonnx' (Quant nodes for FINN). */
   format?: WeightFormat;
+  /** With 'qonnx': the op of ternary kernels, 'Quant' (default) or 'IntQuant'. */
+  qonnxQuantOp?: QonnxQuantOp;
   /** Graph input name; default: the imported model's, else the TF.js input layer's. */
   inputName?: string;
   /** Layout of a 4D input; default: the imported model's, else NCHW (as ONNX, PyTorch and FINN expect). */
@@ -42,7 +44,7 @@ function inboundTensors(layer: tfl.layers.Layer): { inputs: tfl.SymbolicTensor[]
 /** Exports a model (in memory) as ONNX opset 13. */
 export function exportOnnx(model: tfl.LayersModel, options: ExportOptions = {}): ExportResult {
   const signature = signatureOf(model);
-  const ctx = new ExportContext(options.format ?? 'float');
+  const ctx = new ExportContext(options.format ?? 'float', options.qonnxQuantOp);
   const layouts: InputLayout[] = [];
   model.inputs.forEach((input, i) => {
     const shape = input.shape;

@@ -61,6 +61,7 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
 /** QONNX ops (domain qonnx.custom_op.general), as FINN's tools write them. */
 export const QONNX_CONVERTERS: Readonly<Record<string, Converter>> = {
   Quant: convertQuant,
+  IntQuant: convertQuant,
   BipolarQuant: convertBipolarQuant,
 };
 

@@ -1,6 +1,6 @@
-// DequantizeLinear, QONNX Quant and BipolarQuant on constant weights (what export writes): folded
+// DequantizeLinear, QONNX IntQuant (and its old name Quant) and BipolarQuant on constant weights (what export writes): folded
 // into float constants. Quantized activations are not imported.
-import { bipolarQuant, quant, type RoundingMode } from '../../qonnx_quant';
+import { bipolarQuant, quant, ROUNDING, type RoundingMode } from '../../qonnx_quant';
 import type { OnnxNode } from '../../read_model';
 import type { ConstTensor } from '../../tensor_data';
 import { attr, checkAttributes, type ImportContext, unsupported } from '../context';
@@ -27,8 +27,9 @@ export function convertDequantizeLinear(node: OnnxNode, ctx: ImportContext): voi
 export function convertQuant(node: OnnxNode, ctx: ImportContext): void {
   checkAttributes(node, ['signed', 'narrow', 'rounding_mode']);
   const [x, scale, zero, bits] = constants(node, ctx, 4);
-  const roundingMode = attr.string(node, 'rounding_mode', 'ROUND') as RoundingMode;
-  if (!['ROUND', 'CEIL', 'FLOOR', 'ROUND_TO_ZERO'].includes(roundingMode)) unsupported(`rounding_mode ${roundingMode} is not supported`);
+  // The spec accepts the mode names in either case.
+  const roundingMode = attr.string(node, 'rounding_mode', 'ROUND').toUpperCase() as RoundingMode;
+  if (!(roundingMode in ROUNDING)) unsupported(`rounding_mode ${roundingMode} is not supported (${Object.keys(ROUNDING).join(', ')})`);
   const values = quant(x!.values, scalar(scale, 'scale', 1), scalar(zero, 'zeropt', 0), scalar(bits, 'bitwidth', 8), {
     signed: attr.int(node, 'signed', 1) === 1,
     narrow: attr.int(node, 'narrow', 0) === 1,
