@@ -36,6 +36,8 @@ export interface CompressConfig {
   mean?: string;
   std?: string;
   inputSize?: string;
+  /** Train a new, seeded final dense layer when the model predicts other classes than the data has. */
+  replaceHead: boolean;
   /** CIFAR's augmentation in training: random crops after 4 pixels of zero padding, and horizontal flips. */
   augment: boolean;
   /** Training images held out (a seeded split) to choose hyperparameters on; 0: none. */
@@ -73,6 +75,7 @@ export const DEFAULTS: CompressConfig = {
   mean: undefined,
   std: undefined,
   inputSize: undefined,
+  replaceHead: false,
   augment: false,
   validation: 0,
   seed: 1,
@@ -115,6 +118,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--prune-sparsity <s>', 'prune-then-quantize: the magnitude pruning sparsity (default 0.9)', fraction)
     .option('--hardware-cost <measure>', `weigh qtr-cost per layer: ${[...COST_MEASURES, 'none'].join(', ')} (default none)`, oneOf([...COST_MEASURES, 'none'] as const))
     .option('--width <multiplier>', 'width multiplier of a built-in topology (default 1)', positive)
+    .option('--replace-head', "when the model predicts other classes than the data has (an ImageNet model on your 10 classes): replace its final dense layer by a new one, seeded, trained with the rest")
     .option('--augment', 'augment the training images: random 4-pixel-padded crops and horizontal flips (for CIFAR)')
     .option('--validation <n>', 'hold out n training images (a seeded split) and report the accuracy on them, to choose hyperparameters without the test set (default 0)', wholeNumber)
     .option('--seed <n>', `seed of weights, shuffling and augmentation (default ${DEFAULTS.seed})`, number(Number.isInteger, 'an integer'))
@@ -144,6 +148,7 @@ const FLAG_KEYS: Record<string, keyof CompressConfig> = {
   mean: 'mean',
   std: 'std',
   inputSize: 'inputSize',
+  replaceHead: 'replaceHead',
   augment: 'augment',
   validation: 'validation',
   seed: 'seed',

@@ -14,14 +14,15 @@ let dir: string;
 let images: string;
 
 /** Writes grey 28x28 images as RGB PNGs (r = g = b, so PIL's luminance gives the grey back exactly). */
-function writeSplit(split: string, set: ReturnType<typeof loadDatasetFrom>['test'], classes: string[], count: number): void {
+function writeSplit(split: string, set: ReturnType<typeof loadDatasetFrom>['test'], classes: string[], count: number, root = images): void {
   for (let i = 0; i < count; i++) {
+    if (!classes[set.labels[i]]) continue;
     const png = new PNG({ width: 28, height: 28 });
     for (let p = 0; p < 784; p++) {
       const v = set.images[i * 784 + p];
       png.data.set([v, v, v, 255], p * 4);
     }
-    const folder = path.join(images, split, classes[set.labels[i]]);
+    const folder = path.join(root, split, classes[set.labels[i]]);
     mkdirSync(folder, { recursive: true });
     writeFileSync(path.join(folder, `${i}.png`), PNG.sync.write(png));
   }
@@ -35,6 +36,9 @@ beforeAll(() => {
   const classes = slice.classes.map((c) => c.replace('/', '-'));
   writeSplit('train', slice.train, classes, 400);
   writeSplit('test', slice.test, classes, slice.test.count);
+  // three of the ten classes: data with other classes than the model predicts
+  writeSplit('train', slice.train, classes.slice(0, 3), slice.train.count, path.join(dir, 'three'));
+  writeSplit('test', slice.test, classes.slice(0, 3), slice.test.count, path.join(dir, 'three'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -58,6 +62,23 @@ test('compress trains, prunes and exports an imported model on the folder', asyn
   expect(report.accuracyBefore).toBeCloseTo(reference.sliceAccuracy, 4);
   expect(report.compress.sparsity).toBeGreaterThan(0.9);
   expect(report.config).toMatchObject({ mean: 'unit' });
+}, 300_000);
+
+test('a model of 10 classes on data of 3: a clear error, and with --replace-head a new final layer is trained', async () => {
+  const three = path.join(dir, 'three');
+  const refused = await runCli(['compress', '-m', LENET, '-d', three, '-o', path.join(dir, 'refused')], { cwd: dir });
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toMatch(/lenet\.onnx predicts 10 classes; data .*three has 3: compress with --replace-head/);
+  const out = path.join(dir, 'three-out');
+  const { code, stderr } = await runCli(['compress', '-m', LENET, '-d', three, '--replace-head', '--method', 'float', '--stage1-epochs', '1', '-o', out], { cwd: dir });
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+  expect(report.dataset).toMatchObject({ name: 'image-folder' });
+  // T-shirt, trouser, pullover: the pretrained features separate them well once the new head has trained
+  expect(report.compress.accuracy).toBeGreaterThan(0.8);
+  const evaluated = await runCli(['--json', 'eval', '-m', path.join(out, 'model.onnx'), '-d', three], { cwd: dir });
+  expect(JSON.parse(evaluated.stdout.trim().split('\n').pop()!).accuracy).toBeCloseTo(report.compress.accuracy, 10);
 }, 300_000);
 
 test.each([

@@ -1,7 +1,7 @@
 // Where a command's model and data come from: a built-in topology or an .onnx file, and a dataset
 // name or a folder of dataset files.
 import { isDatasetName, isImageFolder, loadDatasetFrom, type Dataset, type SourceOptions } from '@sparse-ternary/datasets';
-import { TOPOLOGIES, buildModel, type TopologyName } from '@sparse-ternary/models';
+import { HeadError, TOPOLOGIES, buildModel, outputClasses, replaceHead, type TopologyName } from '@sparse-ternary/models';
 import { importOnnx } from '@sparse-ternary/onnx';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, statSync } from 'node:fs';
@@ -36,9 +36,24 @@ export function loadData(data: string, images: SourceOptions): Dataset {
   return loadDatasetFrom(data, images);
 }
 
-/** The model must take the data's images. */
+/** The model must take the data's images and predict its classes. */
 export function checkCompatible(model: tfl.LayersModel, data: Dataset, modelName: string, dataName: string): void {
   const expected = model.inputs[0].shape.slice(1).join('x');
   const actual = data.train.imageShape.join('x');
   if (expected !== actual) throw new UsageError(`model ${modelName} takes ${expected} images; data ${dataName} has ${actual}`);
+  const classes = outputClasses(model);
+  if (classes !== data.classes.length) {
+    throw new UsageError(`model ${modelName} predicts ${classes} classes; data ${dataName} has ${data.classes.length}: compress with --replace-head to train a new final layer for them`);
+  }
+}
+
+/** The model with a new head for the data's classes where --replace-head asks for it and the counts differ. */
+export function fitHead(model: tfl.LayersModel, data: Dataset, options: { replaceHead: boolean; seed: number }): tfl.LayersModel {
+  if (!options.replaceHead || outputClasses(model) === data.classes.length) return model;
+  try {
+    return replaceHead(model, data.classes.length, { seed: options.seed });
+  } catch (error) {
+    if (error instanceof HeadError) throw new UsageError(`--replace-head: ${error.message}`);
+    throw error;
+  }
 }

@@ -1,2 +1,3 @@
 export { buildModel, cnv, lenet5, lfc, sfc, tfc, vgg7, TOPOLOGIES, type TopologyName } from './topologies';
 export { type TopologyOptions } from './topology_options';
+export { replaceHead, outputClasses, HeadError } from './replace_head';

@@ -28,7 +28,7 @@ import type { CompressConfig } from '../compress_config';
 import { EXIT, UsageError } from '../errors';
 import type { Reporter } from '../progress';
 import { imageSource, pixelScaling } from '../image_options';
-import { checkCompatible, loadData, loadModel } from '../sources';
+import { checkCompatible, fitHead, loadData, loadModel } from '../sources';
 
 export interface CommandContext {
   reporter: Reporter;
@@ -66,8 +66,9 @@ export const runConfigFile = (out: string) => path.join(out, 'run.json');
 export async function startRun(config: CompressConfig, ctx: CommandContext): Promise<Run> {
   const started = new Date();
   const engine = await initEngine({ backend: config.backend as BackendChoice });
-  const model = loadModel(config);
-  const { data, validation } = withValidation(loadData(config.data, imageSource(config, model)), config);
+  const loaded = loadModel(config);
+  const { data, validation } = withValidation(loadData(config.data, imageSource(config, loaded)), config);
+  const model = fitHead(loaded, data, config);
   checkCompatible(model, data, config.model, config.data);
   const tensors = { scale: pixelScaling(config, data.train.imageShape[2]) };
   const out = path.resolve(config.out);
