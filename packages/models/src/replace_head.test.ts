@@ -35,12 +35,36 @@ describe('replaceHead', () => {
     expect(outputClasses(replaced)).toBe(2);
   });
 
-  test('a model that does not end in a dense layer is a HeadError naming the layer', () => {
+  test("SqueezeNet's head, a 1x1 convolution then ReLU and pooling, gets a new convolution and copies of the layers after it", () => {
     const input = tfl.input({ shape: [4, 4, 1] });
-    const conv = tfl.layers.conv2d({ filters: 2, kernelSize: 1, name: 'classifier_conv' }).apply(input) as tfl.SymbolicTensor;
-    const model = tfl.model({ inputs: input, outputs: tfl.layers.globalAveragePooling2d({}).apply(conv) as tfl.SymbolicTensor });
-    expect(() => replaceHead(model, 3)).toThrow(HeadError);
-    expect(() => replaceHead(model, 3)).toThrow(/ends in GlobalAveragePooling2D layer/);
-    expect(() => replaceHead(model, 0)).toThrow(/positive integer/);
+    const conv = tfl.layers.conv2d({ filters: 7, kernelSize: 1, name: 'classifier_conv' }).apply(input) as tfl.SymbolicTensor;
+    const relu = tfl.layers.reLU({ name: 'relu' }).apply(conv) as tfl.SymbolicTensor;
+    const pooled = tfl.layers.globalAveragePooling2d({ name: 'pool' }).apply(relu) as tfl.SymbolicTensor;
+    // as imported: the pooling's keepdims, then torch's flatten, as reshapes to the class count
+    const kept = tfl.layers.reshape({ targetShape: [1, 1, 7], name: 'keepdims' }).apply(pooled) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: tfl.layers.reshape({ targetShape: [7], name: 'flatten' }).apply(kept) as tfl.SymbolicTensor });
+    const replaced = replaceHead(model, 3, { seed: 1 });
+    expect(replaced.layers.map((l) => [l.getClassName(), l.outputShape])).toEqual([
+      ['InputLayer', [null, 4, 4, 1]],
+      ['Conv2D', [null, 4, 4, 3]],
+      ['ReLU', [null, 4, 4, 3]],
+      ['GlobalAveragePooling2D', [null, 3]],
+      ['Reshape', [null, 1, 1, 3]],
+      ['Reshape', [null, 3]],
+    ]);
+    // new layers, each used once: the model still exports
+    for (const layer of replaced.layers.slice(1)) expect(model.layers).not.toContain(layer);
+  });
+
+  test('a head that cannot be replaced is a HeadError naming the layer', () => {
+    const input = tfl.input({ shape: [4] });
+    const a = tfl.layers.dense({ units: 2, name: 'a' }).apply(input) as tfl.SymbolicTensor;
+    const b = tfl.layers.dense({ units: 2, name: 'b' }).apply(input) as tfl.SymbolicTensor;
+    const joined = tfl.model({ inputs: input, outputs: tfl.layers.add({ name: 'sum' }).apply([a, b]) as tfl.SymbolicTensor });
+    expect(() => replaceHead(joined, 3)).toThrow(HeadError);
+    expect(() => replaceHead(joined, 3)).toThrow(/layer 'sum' \(Add\) joins several inputs/);
+    const normalized = tfl.model({ inputs: input, outputs: tfl.layers.batchNormalization({ name: 'bn' }).apply(input) as tfl.SymbolicTensor });
+    expect(() => replaceHead(normalized, 3)).toThrow(/the last weight layer 'bn' is a BatchNormalization/);
+    expect(() => replaceHead(joined, 0)).toThrow(/positive integer/);
   });
 });
