@@ -77,6 +77,12 @@ const CASES: OpCase[] = [
   { name: 'Pad with zeros and with a value', shape: [2, 3, 4, 4], body: (b, x, w) => b.op('Pad', [b.op('Pad', [x, b.constInt64([0, 0, 1, 2, 0, 0, 0, 1])]), b.constInt64([0, 0, 1, 1, 0, 0, 1, 1]), w([], [0.5])]) },
   { name: 'Concat on channels', shape: [2, 3, 4, 4], body: (b, x, w) => b.op('Concat', [x, conv(b, x, w, 2, 3, 1)], { axis: 1 }) },
   { name: 'Concat on features', shape: [2, 5], body: (b, x) => b.op('Concat', [x, b.op('Relu', [x])], { axis: -1 }) },
+  { name: 'Sum, Mean, Max and Min of three tensors with broadcasting', shape: [2, 3, 4, 4], body: (b, x) => {
+    const pooled = b.op('GlobalAveragePool', [x]);
+    const relu = b.op('Relu', [x]);
+    return b.op('Sum', [b.op('Max', [x, pooled, relu]), b.op('Min', [relu, x, pooled]), b.op('Mean', [x, relu, pooled])]);
+  } },
+  { name: 'Max and Mean with a constant operand, Sum of one tensor', shape: [2, 6], body: (b, x) => b.op('Sum', [b.op('Mean', [b.op('Max', [x, b.constFloat([0.1], [])]), x])]) },
   { name: 'Concat of one tensor', shape: [2, 3, 4, 4], body: (b, x) => b.op('Relu', [b.op('Concat', [x], { axis: 1 })]) },
   { name: 'squeeze-and-excitation: [N, C, H, W] * sigmoid([N, C, 1, 1])', shape: [2, 3, 4, 4], body: (b, x, w) => b.op('Mul', [x, b.op('Sigmoid', [conv(b, b.op('GlobalAveragePool', [x]), w, 3, 3, 1)])]) },
   { name: 'the broadcast operand first: [N, C, 1, 1] + [N, C, H, W]', shape: [2, 3, 4, 4], body: (b, x) => b.op('Add', [b.op('GlobalMaxPool', [x]), x]) },
@@ -98,7 +104,7 @@ test('a grouped Conv is one trainable kernel that quantizers find', () => {
 });
 
 describe('each op against onnxruntime', () => {
-  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split|grouped|HardSwish|Sqrt|GELU|LayerNorm/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
+  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split|grouped|HardSwish|Sqrt|GELU|LayerNorm|Sum, Mean/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
     const bytes = singleInputModel(['N', ...shape.slice(1)], body, opset);
     const input = randomFloats(shape.reduce((a, d) => a * d, 1), 5);
     const imported = runImported(bytes, input, shape);

@@ -2,7 +2,7 @@
 import type { OnnxNode } from '../read_model';
 import type { ImportContext } from './context';
 import * as activations from './ops/activations';
-import { convertArithmetic } from './ops/arithmetic';
+import { convertArithmetic, convertVariadic, VARIADIC_OPS } from './ops/arithmetic';
 import { convertBatchNormalization } from './ops/batch_norm';
 import { convertConcat, convertPad } from './ops/concat_pad';
 import { convertConv } from './ops/conv';
@@ -56,6 +56,7 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
   Split: convertSplit,
   ...Object.fromEntries(REDUCE_OPS.map((op) => [op, convertReduce])),
   ...Object.fromEntries(UNARY_MATH_OPS.map((op) => [op, convertUnaryMath])),
+  ...Object.fromEntries(VARIADIC_OPS.map((op) => [op, convertVariadic])),
 };
 
 /** QONNX ops (domain qonnx.custom_op.general), as FINN's tools write them. */

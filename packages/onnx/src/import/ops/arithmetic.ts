@@ -11,7 +11,7 @@ import type { OnnxNode } from '../../read_model';
 import type { ConstTensor } from '../../tensor_data';
 import { attr, checkAttributes, type ImportContext, unsupported } from '../context';
 
-const OPS: Record<string, ArithmeticOp> = { Add: 'add', Sub: 'sub', Mul: 'mul', Div: 'div' };
+const OPS: Record<string, ArithmeticOp> = { Add: 'add', Sub: 'sub', Mul: 'mul', Div: 'div', Max: 'max', Min: 'min' };
 
 /** Before opset 7, broadcasting was opt-in (broadcast=1) and aligned the constant at `axis`. */
 function legacyAligned(node: OnnxNode, ctx: ImportContext, c: ConstTensor, rank: number): number[] {
@@ -71,4 +71,30 @@ export function convertArithmetic(node: OnnxNode, ctx: ImportContext): void {
   const same = shapeA.every((d, i) => d === shapeB[i]);
   const layer = same && op === 'add' ? tfl.layers.add({ name }) : same && op === 'mul' ? tfl.layers.multiply({ name }) : new BroadcastArithmetic({ op, name });
   ctx.values.set(node.outputs[0], { tensor: ctx.apply(layer, inputs), perm });
+}
+
+/** The variadic ops, each as a chain of two-input steps; Mean is a Sum times 1/n. */
+const VARIADIC_STEPS: Record<string, string> = { Sum: 'Add', Mean: 'Add', Max: 'Max', Min: 'Min' };
+export const VARIADIC_OPS = Object.keys(VARIADIC_STEPS);
+
+/** Sum, Mean, Max and Min of any number of tensors with broadcasting (of constants alone they are folded). */
+export function convertVariadic(node: OnnxNode, ctx: ImportContext): void {
+  checkAttributes(node, ['consumed_inputs']);
+  const inputs = node.inputs.filter((name) => name !== '');
+  if (inputs.length === 0) unsupported('no inputs');
+  const step = (opType: string, operands: string[], output: string) =>
+    convertArithmetic({ ...node, opType, inputs: operands, outputs: [output], attributes: new Map(), proto: undefined }, ctx);
+  const last = node.opType === 'Mean' ? `${node.outputs[0]}/sum` : node.outputs[0];
+  if (inputs.length === 1) ctx.values.set(last, ctx.value(inputs[0]));
+  let acc = inputs[0];
+  inputs.slice(1).forEach((next, i) => {
+    const output = i === inputs.length - 2 ? last : `${node.outputs[0]}/step${i}`;
+    step(VARIADIC_STEPS[node.opType], [acc, next], output);
+    acc = output;
+  });
+  if (node.opType === 'Mean') {
+    const scale = `${node.outputs[0]}/1_over_n`;
+    ctx.constants.set(scale, { dims: [], values: Float32Array.of(1 / inputs.length) });
+    step('Mul', [last, scale], node.outputs[0]);
+  }
 }
