@@ -50,6 +50,11 @@ const CASES: OpCase[] = [
     const variance = b.op('ReduceMean', [b.op('Pow', [centered, b.constFloat([2], [])])], { axes: [-1] });
     return b.op('Div', [centered, b.op('Sqrt', [b.op('Add', [variance, b.constFloat([1e-5], [])])])]);
   } },
+  { name: 'Gelu (opset 20), exact', opset: 20, shape: [2, 3, 4, 4], body: (b, x) => b.op('Gelu', [b.op('Mul', [x, b.constFloat([3], [])])]) },
+  { name: 'Gelu (opset 20), tanh approximation', opset: 20, shape: [2, 6], body: (b, x) => b.op('Gelu', [b.op('Mul', [x, b.constFloat([3], [])])], { approximate: 'tanh' }) },
+  { name: 'LayerNormalization (opset 17) over the last axis of [N, C, H, W]', opset: 17, shape: [2, 3, 4, 5], body: (b, x, w) => b.op('LayerNormalization', [x, w([5]), w([5])], { epsilon: float(1e-3) }) },
+  { name: 'LayerNormalization (opset 17) over C, H, W, without B', opset: 17, shape: [2, 3, 4, 5], body: (b, x, w) => b.op('LayerNormalization', [x, w([3, 4, 5])], { axis: 1 }) },
+  { name: 'LayerNormalization (opset 17) of features [N, D]', opset: 17, shape: [3, 8], body: (b, x, w) => b.op('LayerNormalization', [x, w([8]), w([8])]) },
   { name: 'Elu, Softplus, Softsign', shape: [2, 6], body: (b, x) => b.op('Softsign', [b.op('Softplus', [b.op('Elu', [x], { alpha: float(0.7) })])]) },
   { name: 'Softmax', shape: [3, 5], body: (b, x) => b.op('Softmax', [x]) },
   { name: 'LogSoftmax', shape: [3, 5], body: (b, x) => b.op('LogSoftmax', [x], { axis: 1 }) },
@@ -104,7 +109,7 @@ test('a grouped Conv is one trainable kernel that quantizers find', () => {
 });
 
 describe('each op against onnxruntime', () => {
-  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split|grouped|HardSwish|Sqrt|GELU|LayerNorm|Sum, Mean/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
+  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split|grouped|HardSwish|Sqrt|GELU|Gelu|LayerNorm|Sum, Mean/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
     const bytes = singleInputModel(['N', ...shape.slice(1)], body, opset);
     const input = randomFloats(shape.reduce((a, d) => a * d, 1), 5);
     const imported = runImported(bytes, input, shape);

@@ -3,6 +3,8 @@ import { float } from '@sparse-ternary/engine';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ExportError } from '../errors';
 import { ARITHMETIC, type ArithmeticOp } from '../layers/arithmetic_ops';
+import { exportGelu } from './gelu';
+import { exportLayerNormalization } from './layer_norm';
 import { REDUCTIONS, type ReduceOp } from '../layers/reduce';
 import { compose, identity, invert, NHWC, permuteShape, reorderFlattenedRows, transposeFloats, withoutAxes } from '../layout';
 import { samePads, type Pads } from '../spatial_padding';
@@ -149,7 +151,7 @@ function spatialPad(ctx: ExportContext, job: LayerExport, value: number): Export
   return { name: ctx.builder.op('Pad', args, { mode: 'constant' }, { name: layer.name }), perm: NHWC, shape: outputShape };
 }
 
-function merge(ctx: ExportContext, { layer, inputs, outputShape }: LayerExport, type: 'Add' | 'Sub' | 'Mul' | 'Div' | 'Concat'): Exported {
+function merge(ctx: ExportContext, { layer, inputs, outputShape }: LayerExport, type: (typeof ARITHMETIC)[ArithmeticOp]['onnx'] | 'Concat'): Exported {
   const perm = inputs[0].flattened ? identity(2) : inputs[0].perm;
   const names = inputs.map((v) => ctx.as(v, perm, layer.name));
   if (type === 'Concat') {
@@ -241,8 +243,17 @@ const slice: Exporter = (ctx, { layer, inputs: [x], outputShape }) => {
 
 const unaryMath: Exporter = (ctx, { layer, inputs: [x] }) => {
   const { op, exponent } = layer.getConfig() as { op: string; exponent: number };
+  if (op === 'Gelu' || op === 'GeluTanh') return { ...x, name: exportGelu(ctx, x.name, op === 'GeluTanh', layer.name) };
   const args = op === 'Pow' ? [x.name, ctx.floatConstant(`${layer.name}.exponent`, [exponent], [])] : [x.name];
   return { ...x, name: ctx.builder.op(op, args, {}, { name: layer.name }) };
+};
+
+const layerNormalization: Exporter = (ctx, { layer, inputs: [x] }) => {
+  const weights = new Map(['gamma', 'beta'].flatMap((key) => {
+    const w = findWeight(layer, key);
+    return w ? [[key, w] as const] : [];
+  }));
+  return { ...x, name: exportLayerNormalization(ctx, layer, x, weights) };
 };
 
 export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
@@ -250,6 +261,7 @@ export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
   Conv2D: (ctx, job) => convolution(ctx, job, false),
   DepthwiseConv2D: (ctx, job) => convolution(ctx, job, true),
   BatchNormalization: batchNorm,
+  LayerNormalization: layerNormalization,
   FusedBatchNormalization: batchNorm,
   Activation: activation,
   ReLU: relu,

@@ -4,6 +4,7 @@ import type { ImportContext } from './context';
 import * as activations from './ops/activations';
 import { convertArithmetic, convertVariadic, VARIADIC_OPS } from './ops/arithmetic';
 import { convertBatchNormalization } from './ops/batch_norm';
+import { convertLayerNormalization } from './ops/layer_norm';
 import { convertConcat, convertPad } from './ops/concat_pad';
 import { convertConv } from './ops/conv';
 import { convertGemm, convertMatMul } from './ops/dense';
@@ -21,6 +22,7 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
   MatMul: convertMatMul,
   Conv: convertConv,
   BatchNormalization: convertBatchNormalization,
+  LayerNormalization: convertLayerNormalization,
   Relu: activations.convertRelu,
   LeakyRelu: activations.convertLeakyRelu,
   PRelu: activations.convertPRelu,

@@ -1,6 +1,6 @@
 // Elementwise math of one tensor that TF.js layers have no layer for: ONNX's Sqrt, Exp, Log, Neg,
-// Abs, Erf and Reciprocal, and Pow with a constant exponent (the pieces of LayerNorm and GELU
-// decompositions).
+// Abs, Erf and Reciprocal, Pow with a constant exponent (the pieces of LayerNorm and GELU
+// decompositions), and Gelu (opset 20) in its exact and tanh forms.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
@@ -14,6 +14,9 @@ export const UNARY_MATH: Readonly<Record<string, (x: tf.Tensor, exponent: number
   Erf: (x) => tf.erf(x),
   Reciprocal: (x) => tf.reciprocal(x),
   Pow: (x, exponent) => tf.pow(x, exponent),
+  Gelu: (x) => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.div(x, Math.SQRT2)), 1)),
+  // Gelu with approximate = 'tanh': 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
+  GeluTanh: (x) => tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI))), 1)),
 };
 
 export class UnaryMath extends tfl.layers.Layer {
