@@ -52,6 +52,23 @@ describe('ImportError', () => {
     expect(error.message).toContain("Foo node 'custom' (opset 13): op not supported");
   });
 
+  test('resizing forms TF.js does not compute exactly are named', () => {
+    const scales = (b: GraphBuilder) => b.constFloat([1, 1, 2, 2], [4]);
+    const error = importError(() =>
+      importOnnx(model((b) => {
+        const nearest = b.op('Resize', ['x', '', scales(b)], { mode: 'nearest' }, { name: 'nearest_half_pixel' });
+        const cubic = b.op('Resize', ['x', '', scales(b)], { mode: 'cubic' }, { name: 'cubic' });
+        const channels = b.op('Resize', ['x', '', b.constFloat([1, 2, 2, 2], [4])], { mode: 'linear' }, { name: 'channels' });
+        return b.op('Concat', [nearest, cubic, channels], { axis: 1 });
+      })),
+    );
+    expect(error.problems.map((p) => [p.node, p.reason])).toEqual([
+      ['nearest_half_pixel', expect.stringMatching(/nearest resizing with half_pixel coordinates and nearest_mode round_prefer_floor is not supported/)],
+      ['cubic', "mode 'cubic' is not supported (nearest, linear)"],
+      ['channels', 'scales [1,2,2,2] resize the batch or the channels'],
+    ]);
+  });
+
   test('names a custom domain it does not know', () => {
     const error = importError(() => importOnnx(model((b) => b.op('Relu', [b.op('Thing', ['x'], {}, { name: 'mine', domain: 'com.example' })]))));
     expect(error.problems[0].reason).toBe("domain 'com.example' is not supported");

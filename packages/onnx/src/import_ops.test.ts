@@ -55,6 +55,12 @@ const CASES: OpCase[] = [
   { name: 'LayerNormalization (opset 17) over the last axis of [N, C, H, W]', opset: 17, shape: [2, 3, 4, 5], body: (b, x, w) => b.op('LayerNormalization', [x, w([5]), w([5])], { epsilon: float(1e-3) }) },
   { name: 'LayerNormalization (opset 17) over C, H, W, without B', opset: 17, shape: [2, 3, 4, 5], body: (b, x, w) => b.op('LayerNormalization', [x, w([3, 4, 5])], { axis: 1 }) },
   { name: 'LayerNormalization (opset 17) of features [N, D]', opset: 17, shape: [3, 8], body: (b, x, w) => b.op('LayerNormalization', [x, w([8]), w([8])]) },
+  { name: 'Resize linear x2, half_pixel (opset 13)', shape: [2, 3, 4, 5], body: (b, x) => b.op('Resize', [x, '', b.constFloat([1, 1, 2, 2], [4])], { mode: 'linear' }) },
+  { name: 'Resize linear to sizes 7x3, align_corners', shape: [2, 3, 4, 5], body: (b, x) => b.op('Resize', [x, '', '', b.constInt64([2, 3, 7, 3])], { mode: 'linear', coordinate_transformation_mode: 'align_corners' }) },
+  { name: 'Resize linear x0.5, pytorch_half_pixel', shape: [2, 3, 8, 6], body: (b, x) => b.op('Resize', [x, '', b.constFloat([1, 1, 0.5, 0.5], [4])], { mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' }) },
+  { name: 'Resize nearest x2 as torch exports nn.Upsample (asymmetric, floor)', shape: [2, 3, 4, 5], body: (b, x) => b.op('Resize', [x, '', b.constFloat([1, 1, 2, 2], [4])], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' }) },
+  { name: 'Upsample nearest x3 (opset 9)', opset: 9, shape: [2, 3, 4, 5], body: (b, x) => b.op('Upsample', [x, b.constFloat([1, 1, 3, 3], [4])], { mode: 'nearest' }) },
+  { name: 'Upsample linear x2 (opset 9)', opset: 9, shape: [2, 3, 4, 5], body: (b, x) => b.op('Upsample', [x, b.constFloat([1, 1, 2, 2], [4])], { mode: 'linear' }) },
   { name: 'Elu, Softplus, Softsign', shape: [2, 6], body: (b, x) => b.op('Softsign', [b.op('Softplus', [b.op('Elu', [x], { alpha: float(0.7) })])]) },
   { name: 'Softmax', shape: [3, 5], body: (b, x) => b.op('Softmax', [x]) },
   { name: 'LogSoftmax', shape: [3, 5], body: (b, x) => b.op('LogSoftmax', [x], { axis: 1 }) },
@@ -109,7 +115,7 @@ test('a grouped Conv is one trainable kernel that quantizers find', () => {
 });
 
 describe('each op against onnxruntime', () => {
-  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split|grouped|HardSwish|Sqrt|GELU|Gelu|LayerNorm|Sum, Mean/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
+  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split|grouped|HardSwish|Sqrt|GELU|Gelu|LayerNorm|Resize|Upsample|Sum, Mean/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
     const bytes = singleInputModel(['N', ...shape.slice(1)], body, opset);
     const input = randomFloats(shape.reduce((a, d) => a * d, 1), 5);
     const imported = runImported(bytes, input, shape);

@@ -248,6 +248,17 @@ const unaryMath: Exporter = (ctx, { layer, inputs: [x] }) => {
   return { ...x, name: ctx.builder.op(op, args, {}, { name: layer.name }) };
 };
 
+const resize: Exporter = (ctx, { layer, inputs: [x], outputShape }) => {
+  const { size, method, coordinates } = layer.getConfig() as { size: [number, number]; method: string; coordinates: string };
+  const b = ctx.builder;
+  const input = ctx.as(x, NHWC, layer.name);
+  // Exact sizes (scales would round), with the batch and channels read from the input: the batch is dynamic.
+  const batchAndChannels = b.op('Slice', [b.op('Shape', [input]), b.constInt64([0]), b.constInt64([2])]);
+  const sizes = b.op('Concat', [batchAndChannels, b.constInt64(size)], { axis: 0 });
+  const attrs = { mode: method === 'nearest' ? 'nearest' : 'linear', coordinate_transformation_mode: coordinates, ...(method === 'nearest' ? { nearest_mode: 'floor' } : {}) };
+  return { name: b.op('Resize', [input, '', '', sizes], attrs, { name: layer.name }), perm: NHWC, shape: outputShape };
+};
+
 const layerNormalization: Exporter = (ctx, { layer, inputs: [x] }) => {
   const weights = new Map(['gamma', 'beta'].flatMap((key) => {
     const w = findWeight(layer, key);
@@ -292,4 +303,5 @@ export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
   SparseTernaryReduce: reduce,
   SparseTernarySlice: slice,
   SparseTernaryUnaryMath: unaryMath,
+  SparseTernaryResize: resize,
 };

@@ -11,6 +11,7 @@ import { convertGemm, convertMatMul } from './ops/dense';
 import * as pooling from './ops/pooling';
 import { convertBipolarQuant, convertDequantizeLinear, convertQuant } from './ops/quantized_constants';
 import { convertReduce, REDUCE_OPS } from './ops/reduce';
+import { convertResize } from './ops/resize';
 import * as shape from './ops/shape';
 import { convertSlice, convertSplit } from './ops/slice';
 import { convertUnaryMath, UNARY_MATH_OPS } from './ops/unary_math';
@@ -52,6 +53,8 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
   Mul: convertArithmetic,
   Div: convertArithmetic,
   Pad: convertPad,
+  Resize: convertResize,
+  Upsample: convertResize,
   Concat: convertConcat,
   DequantizeLinear: convertDequantizeLinear,
   Slice: convertSlice,
