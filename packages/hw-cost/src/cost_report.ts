@@ -3,7 +3,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { bestFolding, FPGA_VARIANTS, ZYNQ_7020, type FpgaDevice, type FpgaEstimate, type FpgaVariant } from './fpga';
 import { FLOAT_BITS, layerMemory, type LayerMemory } from './memory';
-import { otherParameters, weightLayers, type LayerKind } from './model_layers';
+import { otherParameters, weightLayers } from './model_layers';
+import type { LayerKind } from './weight_layer_refs';
 import { layerOperations, type LayerOperations } from './operations';
 import { nonZeros } from './ternary_matrix';
 import type { WeightLevels } from './weight_levels';

@@ -1,11 +1,10 @@
-// The layers whose kernels carry the network's weights (Dense, Conv2D, DepthwiseConv2D), with
-// what the costs need: the kernel as a ternary matrix (a row per output channel, a column per
-// input of its fan-in), how many output positions reuse it, and its levels.
+// The weight layers (weight_layer_refs.ts) with what the costs need: the kernel as a ternary
+// matrix (a row per output channel, a column per input of its fan-in), how many output positions
+// reuse it, and its levels.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { signs, type TernaryMatrix } from './ternary_matrix';
+import { weightLayerRefs, type LayerKind } from './weight_layer_refs';
 import { kernelLevels, type WeightLevels } from './weight_levels';
-
-export type LayerKind = 'dense' | 'conv' | 'depthwise';
 
 export interface WeightLayer {
   name: string;
@@ -19,10 +18,6 @@ export interface WeightLayer {
   levels: WeightLevels;
   alpha: number;
 }
-
-// SparseTernaryGroupedConv2D is @sparse-ternary/onnx's layer for ONNX convolutions with 1 < group < channels:
-// its kernel [kh, kw, in/groups, out] has the layout of a Conv2D kernel, each output reading its group.
-const KINDS: Record<string, LayerKind> = { Dense: 'dense', Conv2D: 'conv', DepthwiseConv2D: 'depthwise', SparseTernaryGroupedConv2D: 'conv' };
 
 /** Canonical order: dense [in, out], conv [kh, kw, in, out] -> [out, kh*kw*in]; depthwise [kh, kw, c, m] -> [c*m, kh*kw]. */
 function canonical(kind: LayerKind, shape: number[], values: Int8Array): TernaryMatrix {
@@ -44,15 +39,12 @@ function canonical(kind: LayerKind, shape: number[], values: Int8Array): Ternary
 }
 
 export function weightLayers(model: tfl.LayersModel): WeightLayer[] {
-  return model.layers.flatMap((layer) => {
-    const kind = KINDS[layer.getClassName()];
-    if (!kind) return [];
-    const kernel = layer.weights.find((w) => /(^|\/)(depthwise_)?kernel(_\d+)?$/.test(w.originalName))!;
+  return weightLayerRefs(model).map(({ layer, kind, kernel }) => {
     const values = kernel.read().dataSync() as Float32Array;
     const { levels, alpha } = kernelLevels(values);
     const output = layer.outputShape as number[];
     const positions = kind === 'dense' ? output.slice(1, -1).reduce((a, b) => a * b, 1) : output[1] * output[2];
-    return [{ name: layer.name, kernel: kernel.name, kind, matrix: canonical(kind, kernel.shape as number[], signs(values)), positions, levels, alpha }];
+    return { name: layer.name, kernel: kernel.name, kind, matrix: canonical(kind, kernel.shape as number[], signs(values)), positions, levels, alpha };
   });
 }
 

@@ -1,3 +1,4 @@
+import { weightLayerRefs } from '@sparse-ternary/hw-cost';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** What happens to a layer's kernel: quantized and pruned, quantized but never pruned, or left float. */
@@ -9,7 +10,7 @@ export interface LayerPolicy {
   last?: LayerTreatment;
 }
 
-/** A layer whose kernel the method quantizes: Dense, Conv2D, DepthwiseConv2D and the like. */
+/** A layer whose kernel the method quantizes: a weight layer of @sparse-ternary/hw-cost's one list. */
 export interface QuantizedLayerRef {
   layer: tfl.layers.Layer;
   kernel: tfl.LayerVariable;
@@ -18,17 +19,14 @@ export interface QuantizedLayerRef {
   treatment: LayerTreatment;
 }
 
-const KERNEL = /(^|\/)(kernel|depthwise_kernel)(_\d+)?$/;
-
 /**
- * The model's layers that carry a kernel, in order, with the policy's treatment of each. Works on
- * any LayersModel (built here or imported from ONNX): biases and BatchNorm parameters stay float.
+ * The model's trainable weight layers, in order, with the policy's treatment of each. Works on any
+ * LayersModel (built here or imported from ONNX): biases and BatchNorm parameters stay float.
  */
 export function quantizedLayers(model: tfl.LayersModel, policy: LayerPolicy = {}): QuantizedLayerRef[] {
-  const found = model.layers.flatMap((layer) => {
-    const kernel = layer.weights.find((w) => KERNEL.test(w.originalName) || KERNEL.test(w.name));
-    return kernel && kernel.trainable ? [{ layer, kernel, name: kernel.name }] : [];
-  });
+  const found = weightLayerRefs(model)
+    .filter(({ kernel }) => kernel.trainable)
+    .map(({ layer, kernel }) => ({ layer, kernel, name: kernel.name }));
   return found.map((ref, i) => ({
     ...ref,
     treatment: i === 0 ? (policy.first ?? 'quantize') : i === found.length - 1 ? (policy.last ?? 'quantize') : 'quantize',

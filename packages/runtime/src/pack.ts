@@ -1,6 +1,7 @@
 // A TF.js model (a chain of layers, as the pipeline leaves it) into the packed format: ternary
 // kernels as +alpha/-alpha index lists, float kernels kept float, bias and BatchNorm folded into
 // one multiply and one add per output, pooling, ReLU and softmax.
+import { weightLayerOf } from '@sparse-ternary/hw-cost';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { PackError } from './errors';
 import { encodePacked, PayloadWriter, type PackedLayer, type WeightLayer } from './format';
@@ -110,7 +111,8 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       if (bn.mul.length !== channels) throw new PackError(`BatchNorm of ${bn.mul.length} channels after ${channels} outputs`, next.name);
       (layer as { foldedBatchNorm?: { mul: Float32Array; add: Float32Array } }).foldedBatchNorm = bn;
     };
-    if (type === 'Dense') {
+    const weightLayer = weightLayerOf(layer);
+    if (weightLayer?.kind === 'dense') {
       if (shape.length !== 1) throw new PackError(`a dense layer on a [${shape}] input (flatten it first)`, layer.name);
       const w = weightsOf(layer);
       const { layer: rows, zeros: z } = weightRows(payload, w.kernel.values, w.kernel.shape[1], (j) => j, w.bias?.values);
@@ -119,7 +121,7 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       layers.push({ type: 'dense', inputs: shape[0], ...rows });
       fold(rows, rows.rows);
       shape = [rows.rows];
-    } else if (type === 'Conv2D') {
+    } else if (weightLayer?.kind === 'conv' && type === 'Conv2D') {
       if ((config.dataFormat ?? 'channelsLast') !== 'channelsLast' || pair(config.dilationRate ?? 1).some((d) => d !== 1)) throw new PackError('only channels-last, undilated convolutions are packed', layer.name);
       const [h, w, c] = shape;
       const w_ = weightsOf(layer);
@@ -136,6 +138,8 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       layers.push({ type: 'conv', inShape: [h, w, c], outShape: out, kernel: [kh, kw], strides, pads: [top, left, bottom, right], ...rows });
       fold(rows, filters);
       shape = out;
+    } else if (weightLayer) {
+      throw new PackError(`${type} layers (${weightLayer.kind === 'depthwise' ? 'depthwise' : 'grouped'} convolutions) are not packed by the runtime yet`, layer.name);
     } else if (type === 'MaxPooling2D' || type === 'AveragePooling2D') {
       const [h, w, c] = shape;
       const pool = pair(config.poolSize);

@@ -96,6 +96,9 @@ describe('bad input', () => {
     const input = tfl.input({ shape: [4] });
     const model = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 2, activation: 'elu', name: 'odd' }).apply(input) as tfl.SymbolicTensor });
     expect(() => pack(model)).toThrow(new PackError("activation 'elu' is not supported by the runtime", 'odd'));
+    const image = tfl.input({ shape: [4, 4, 2] });
+    const depthwise = tfl.model({ inputs: image, outputs: tfl.layers.depthwiseConv2d({ kernelSize: 3, name: 'dw' }).apply(image) as tfl.SymbolicTensor });
+    expect(() => pack(depthwise)).toThrow(new PackError('DepthwiseConv2D layers (depthwise convolutions) are not packed by the runtime yet', 'dw'));
   });
 
   test('fuzz: 3,000 mutations with a valid checksum load as a model or fail with PackedModelError, never reading out of bounds', () => {

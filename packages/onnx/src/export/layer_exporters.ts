@@ -1,5 +1,6 @@
 // One exporter per TF.js layer class: emits the ONNX nodes and returns the layer's output value.
 import { float } from '@sparse-ternary/engine';
+import { weightLayerOf, WEIGHT_LAYER_KINDS, type LayerKind } from '@sparse-ternary/hw-cost';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ExportError } from '../errors';
 import { ARITHMETIC, type ArithmeticOp } from '../layers/arithmetic_ops';
@@ -42,9 +43,16 @@ function channelsLastOnly(layer: tfl.layers.Layer, config: Config): void {
   if (config.dataFormat && config.dataFormat !== 'channelsLast') throw new ExportError(`dataFormat '${config.dataFormat}' is not supported`, layer.name);
 }
 
+/** The kernel of a weight layer (@sparse-ternary/hw-cost's list) as values and shape. */
+function kernelOf(layer: tfl.layers.Layer): { values: Float32Array; shape: number[]; kind: LayerKind } {
+  const ref = weightLayerOf(layer);
+  if (!ref) throw new ExportError('not a weight layer', layer.name);
+  return { values: ref.kernel.read().dataSync() as Float32Array, shape: ref.kernel.shape as number[], kind: ref.kind };
+}
+
 const dense: Exporter = (ctx, { layer, inputs: [x] }) => {
   const config = layer.getConfig();
-  const kernel = findWeight(layer, 'kernel')!;
+  const kernel = kernelOf(layer);
   const [inputs, units] = kernel.shape;
   if (x.shape.length !== 2) throw new ExportError(`input of rank ${x.shape.length}; only [batch, features] is exported`, layer.name);
   const rows = x.flattened ? reorderFlattenedRows(kernel.values, x.flattened, units, true) : kernel.values;
@@ -58,10 +66,12 @@ const dense: Exporter = (ctx, { layer, inputs: [x] }) => {
   return exportActivation(ctx, config.activation as string, out, layer.name);
 };
 
-function convolution(ctx: ExportContext, { layer, inputs: [x], outputShape }: LayerExport, depthwise: boolean): Exported {
+/** Conv2D, DepthwiseConv2D and grouped convolutions, as one ONNX Conv. */
+const convolution: Exporter = (ctx, { layer, inputs: [x], outputShape }) => {
   const config = layer.getConfig();
   channelsLastOnly(layer, config);
-  const kernel = findWeight(layer, depthwise ? 'depthwise_kernel' : 'kernel')!;
+  const kernel = kernelOf(layer);
+  const depthwise = kernel.kind === 'depthwise';
   const [kh, kw, inChannels, last] = kernel.shape;
   const strides = pair(config.strides);
   const dilations = pair(config.dilationRate ?? 1);
@@ -75,7 +85,9 @@ function convolution(ctx: ExportContext, { layer, inputs: [x], outputShape }: La
   const attrs = { kernel_shape: [kh, kw], strides, dilations, pads, group: depthwise ? inChannels : ((config.groups as number | undefined) ?? 1) };
   const out: Exported = { name: ctx.builder.op('Conv', args, attrs, { name: layer.name }), perm: NHWC, shape: outputShape };
   return exportActivation(ctx, config.activation as string, out, layer.name);
-}
+};
+
+const WEIGHT_LAYER_EXPORTERS: Readonly<Record<LayerKind, Exporter>> = { dense, conv: convolution, depthwise: convolution };
 
 const batchNorm: Exporter = (ctx, { layer, inputs: [x] }) => {
   const config = layer.getConfig();
@@ -268,9 +280,7 @@ const layerNormalization: Exporter = (ctx, { layer, inputs: [x] }) => {
 };
 
 export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
-  Dense: dense,
-  Conv2D: (ctx, job) => convolution(ctx, job, false),
-  DepthwiseConv2D: (ctx, job) => convolution(ctx, job, true),
+  ...Object.fromEntries(Object.entries(WEIGHT_LAYER_KINDS).map(([className, kind]) => [className, WEIGHT_LAYER_EXPORTERS[kind]])),
   BatchNormalization: batchNorm,
   LayerNormalization: layerNormalization,
   FusedBatchNormalization: batchNorm,
@@ -299,7 +309,6 @@ export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
   SparseTernaryConstantArithmetic: constantArithmetic,
   SparseTernaryBroadcastArithmetic: (ctx, job) => merge(ctx, job, ARITHMETIC[job.layer.getConfig().op as ArithmeticOp].onnx),
   SparseTernaryElementwiseFunction: elementwiseFunction,
-  SparseTernaryGroupedConv2D: (ctx, job) => convolution(ctx, job, false),
   SparseTernaryReduce: reduce,
   SparseTernarySlice: slice,
   SparseTernaryUnaryMath: unaryMath,

@@ -1,0 +1,35 @@
+// The one description of which layers carry a network's weights and how their kernels are laid
+// out. quantize-prune (what it quantizes and prunes), hw-cost (what it counts), @sparse-ternary/onnx's
+// exporter (what it writes as quantized weights) and the runtime's packer (what it packs) all read
+// it, so a new weight layer type is one line here.
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+/** dense [in, out]; conv [kh, kw, in (per group), out]; depthwise [kh, kw, channels, multiplier]. */
+export type LayerKind = 'dense' | 'conv' | 'depthwise';
+
+// SparseTernaryGroupedConv2D is @sparse-ternary/onnx's layer for ONNX convolutions with 1 < group < channels:
+// its kernel [kh, kw, in/groups, out] has the layout of a Conv2D kernel, each output reading its group.
+export const WEIGHT_LAYER_KINDS: Readonly<Record<string, LayerKind>> = {
+  Dense: 'dense',
+  Conv2D: 'conv',
+  DepthwiseConv2D: 'depthwise',
+  SparseTernaryGroupedConv2D: 'conv',
+};
+
+export interface WeightLayerRef {
+  layer: tfl.layers.Layer;
+  kind: LayerKind;
+  kernel: tfl.LayerVariable;
+}
+
+const KERNEL = /(^|\/)(depthwise_)?kernel(_\d+)?$/;
+
+/** The layer's kind and kernel when it is a weight layer. */
+export function weightLayerOf(layer: tfl.layers.Layer): WeightLayerRef | undefined {
+  const kind = WEIGHT_LAYER_KINDS[layer.getClassName()];
+  const kernel = kind && layer.weights.find((w) => KERNEL.test(w.originalName) || KERNEL.test(w.name));
+  return kind && kernel ? { layer, kind, kernel } : undefined;
+}
+
+/** The model's weight layers, in model order. */
+export const weightLayerRefs = (model: tfl.LayersModel): WeightLayerRef[] => model.layers.flatMap((layer) => weightLayerOf(layer) ?? []);
