@@ -1,4 +1,4 @@
-// Test helper: tests that need a system tool (Chromium, python3-onnx) run where it is installed.
+// Test helper: tests that need a system tool (Chromium, python3-onnx, python3-torchvision) run where it is installed.
 // Where it is not they are skipped by name, the title saying what is missing and how to install
 // it (tools/test-summary.mjs lists them); with CI=true a missing tool fails the test instead.
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,8 @@ const tool = (name: string): SystemTool => TOOLS.find((t) => t.name === name)!;
 export const CHROMIUM = tool('chromium');
 // Its check runs Debian's interpreter, where python3-onnx installs (a python3 earlier on PATH may lack it).
 export const PYTHON3_ONNX = tool('python3-onnx');
+// torch.onnx.export of real torchvision architectures (python3-torch comes with it).
+export const PYTHON3_TORCHVISION = tool('python3-torchvision');
 
 const present = ({ check }: SystemTool): boolean => spawnSync(check[0], check.slice(1), { stdio: 'ignore' }).status === 0;
 

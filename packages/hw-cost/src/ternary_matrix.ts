@@ -8,12 +8,18 @@ export interface TernaryMatrix {
   values: Int8Array;
 }
 
-export const nonZeros = (m: TernaryMatrix): number => m.values.reduce((count, v) => count + (v !== 0 ? 1 : 0), 0);
+export function nonZeros(m: TernaryMatrix): number {
+  let count = 0;
+  for (let i = 0; i < m.values.length; i++) if (m.values[i] !== 0) count++;
+  return count;
+}
 
 /** Calls `visit` for each non-zero in row-major order with the run of zeros before it. */
 export function forEachNonZero(m: TernaryMatrix, visit: (run: number, value: number) => void): void {
   let run = 0;
-  for (const v of m.values) {
+  const values = m.values;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (v === 0) run++;
     else {
       visit(run, v);
@@ -30,4 +36,8 @@ export function zeroRuns(m: TernaryMatrix): number[] {
 }
 
 /** Signs of the weights (zero stays zero): the ternary pattern of a kernel, whatever its alpha. */
-export const signs = (values: ArrayLike<number>): Int8Array => Int8Array.from(values, (v) => Math.sign(v));
+export function signs(values: ArrayLike<number>): Int8Array {
+  const out = new Int8Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] > 0 ? 1 : values[i] < 0 ? -1 : 0;
+  return out;
+}

@@ -33,33 +33,36 @@ export function withoutAxes(perm: Perm, removed: readonly number[]): number[] {
 /** The transpose that takes a tensor stored with `from` to one stored with `to`. */
 export const relayout = (from: Perm, to: Perm): number[] => compose(invert(from), to);
 
-/** For a row-major tensor of `shape`: the source index of each element of its transpose. */
-function transposeSources(shape: readonly number[], perm: Perm): Int32Array {
+/** A row-major tensor of `shape` transposed by `perm` (the innermost output axis in a tight loop: kernels have millions of values). */
+export function transposeFloats(data: ArrayLike<number>, shape: readonly number[], perm: Perm): Float32Array {
   const rank = shape.length;
-  const outShape = permuteShape(shape, perm);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(count);
+  if (rank === 0 || count === 0) {
+    if (count) out[0] = data[0];
+    return out;
+  }
   const strides = new Array<number>(rank);
   for (let i = rank - 1, s = 1; i >= 0; i--) {
     strides[i] = s;
     s *= shape[i];
   }
+  const outShape = permuteShape(shape, perm);
   const outStrides = perm.map((p) => strides[p]);
-  const count = shape.reduce((a, b) => a * b, 1);
-  const sources = new Int32Array(count);
+  const inner = outShape[rank - 1];
+  const innerStride = outStrides[rank - 1];
   const index = new Array<number>(rank).fill(0);
-  for (let o = 0; o < count; o++) {
+  for (let o = 0; o < count; ) {
     let src = 0;
-    for (let i = 0; i < rank; i++) src += index[i] * outStrides[i];
-    sources[o] = src;
-    for (let i = rank - 1; i >= 0; i--) {
+    for (let i = 0; i < rank - 1; i++) src += index[i] * outStrides[i];
+    for (let k = 0; k < inner; k++) out[o++] = data[src + k * innerStride];
+    for (let i = rank - 2; i >= 0; i--) {
       if (++index[i] < outShape[i]) break;
       index[i] = 0;
     }
   }
-  return sources;
+  return out;
 }
-
-export const transposeFloats = (data: ArrayLike<number>, shape: readonly number[], perm: Perm): Float32Array =>
-  Float32Array.from(transposeSources(shape, perm), (s) => data[s]);
 
 /**
  * Rows of a dense kernel [h*w*c, units] reordered between the flatten order of a channels-last

@@ -3,20 +3,25 @@
 // filler entry that skips that many zeros without a weight, for gaps that do not fit. The best b
 // is searched per matrix and stored in a 5-bit header, with a count of entries.
 import { BitReader, BitWriter, EncodingError } from '../bit_stream';
-import { forEachNonZero, zeroRuns, type TernaryMatrix } from '../ternary_matrix';
+import { forEachNonZero, type TernaryMatrix } from '../ternary_matrix';
 import { COUNT_BITS, type Encoding } from './encoding';
 
 const B_BITS = 5;
 const MAX_B = 16;
 
-const entriesWith = (runs: number[], b: number) => {
+/** Entries for every run with gaps of b bits; `runs` counts the runs of each length. */
+const entriesWith = (runs: Map<number, number>, b: number) => {
   const filler = 2 ** b - 1;
-  return runs.reduce((n, run) => n + 1 + Math.floor(run / filler), 0);
+  let n = 0;
+  for (const [run, count] of runs) n += count * (1 + Math.floor(run / filler));
+  return n;
 };
 
 /** The gap width that makes the matrix smallest, and the entries it takes. */
 export function bestGapBits(m: TernaryMatrix): { b: number; entries: number } {
-  const runs = zeroRuns(m);
+  // Run lengths repeat (a dense kernel's are all 0): count each length once for the 16 widths.
+  const runs = new Map<number, number>();
+  forEachNonZero(m, (run) => runs.set(run, (runs.get(run) ?? 0) + 1));
   let best = { b: 1, entries: entriesWith(runs, 1) };
   for (let b = 2; b <= MAX_B; b++) {
     const entries = entriesWith(runs, b);
