@@ -19,7 +19,11 @@ export interface WeightLayer {
   alpha: number;
 }
 
-/** Canonical order: dense [in, out], conv [kh, kw, in, out] -> [out, kh*kw*in]; depthwise [kh, kw, c, m] -> [c*m, kh*kw]. */
+/**
+ * Canonical order: dense [in, out], conv [kh, kw, in, out] -> [out, kh*kw*in]; depthwise
+ * [kh, kw, c, m] -> [c*m, kh*kw]; transposed conv [kh, kw, out, in] -> [in, kh*kw*out], a row per
+ * input channel (the weights one input value is multiplied by).
+ */
 function canonical(kind: LayerKind, shape: number[], values: Int8Array): TernaryMatrix {
   if (kind !== 'depthwise') {
     const rows = shape[shape.length - 1];
@@ -43,7 +47,9 @@ export function weightLayers(model: tfl.LayersModel): WeightLayer[] {
     const values = kernel.read().dataSync() as Float32Array;
     const { levels, alpha } = kernelLevels(values);
     const output = layer.outputShape as number[];
-    const positions = kind === 'dense' ? output.slice(1, -1).reduce((a, b) => a * b, 1) : output[1] * output[2];
+    const input = layer.inboundNodes[0].inputTensors[0].shape as number[];
+    // A transposed convolution uses its kernel once per input pixel, the others once per output.
+    const positions = kind === 'dense' ? output.slice(1, -1).reduce((a, b) => a * b, 1) : kind === 'transposedConv' ? input[1] * input[2] : output[1] * output[2];
     return { name: layer.name, kernel: kernel.name, kind, matrix: canonical(kind, kernel.shape as number[], signs(values)), positions, levels, alpha };
   });
 }

@@ -4,8 +4,11 @@
 // it, so a new weight layer type is one line here.
 import type * as tfl from '@tensorflow/tfjs-layers';
 
-/** dense [in, out]; conv [kh, kw, in (per group), out]; depthwise [kh, kw, channels, multiplier]. */
-export type LayerKind = 'dense' | 'conv' | 'depthwise';
+/**
+ * dense [in, out]; conv [kh, kw, in (per group), out]; depthwise [kh, kw, channels, multiplier];
+ * transposedConv [kh, kw, out, in] (each input pixel scatters through the whole kernel).
+ */
+export type LayerKind = 'dense' | 'conv' | 'depthwise' | 'transposedConv';
 
 // SparseTernaryGroupedConv2D is @sparse-ternary/onnx's layer for ONNX convolutions with 1 < group < channels:
 // its kernel [kh, kw, in/groups, out] has the layout of a Conv2D kernel, each output reading its group.
@@ -14,6 +17,7 @@ export const WEIGHT_LAYER_KINDS: Readonly<Record<string, LayerKind>> = {
   Conv2D: 'conv',
   DepthwiseConv2D: 'depthwise',
   SparseTernaryGroupedConv2D: 'conv',
+  Conv2DTranspose: 'transposedConv',
 };
 
 export interface WeightLayerRef {

@@ -152,6 +152,25 @@ describe('export of models built in TF.js', () => {
     expect(actual.some((p) => p > 0.01 && p < 0.99)).toBe(true);
   });
 
+  test.each([
+    [3, 2, 'same'],
+    [4, 2, 'same'],
+    [1, 2, 'same'],
+    [3, 2, 'valid'],
+  ] as const)('a Conv2DTranspose (kernel %i, stride %i, %s), ternarized, runs in onnxruntime with the outputs of TF.js', async (kernelSize, strides, padding) => {
+    const input = tfl.input({ shape: [5, 4, 3] });
+    const up = tfl.layers.conv2dTranspose({ filters: 2, kernelSize, strides, padding, activation: 'relu', biasInitializer: 'ones' }).apply(input) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: up });
+    ternarizeModel(model, twnQuantizer());
+    const { bytes, layers } = exportOnnx(model, { format: 'int8' });
+    expect(layers.map((l) => l.levels)).toEqual(['ternary']);
+    const random = seededRandom(5);
+    const nhwc = Float32Array.from({ length: 2 * 5 * 4 * 3 }, () => random() - 0.5);
+    const actual = await runOnnx(bytes, { [readOnnx(bytes).inputs[0].name]: { data: transposeFloats(nhwc, [2, 5, 4, 3], NCHW), dims: [2, 3, 5, 4] } });
+    const expected = tf.tidy(() => tf.transpose(model.predict(tf.tensor(nhwc, [2, 5, 4, 3])) as tf.Tensor, [0, 3, 1, 2]).dataSync());
+    expect(maxAbsDifference(actual, expected)).toBeLessThan(1e-5);
+  });
+
   test('binary kernels become QONNX BipolarQuant nodes', () => {
     const input = tfl.input({ shape: [6] });
     const output = tfl.layers.dense({ units: 3, useBias: false }).apply(input) as tfl.SymbolicTensor;

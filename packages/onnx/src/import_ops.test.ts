@@ -29,6 +29,9 @@ const CASES: OpCase[] = [
   { name: 'Conv, auto_pad SAME_UPPER, stride 2', shape: [2, 3, 8, 8], body: (b, x, w) => conv(b, x, w, 4, 3, 4, { auto_pad: 'SAME_UPPER', strides: [2, 2] }) },
   { name: 'Conv, auto_pad SAME_LOWER, stride 2', shape: [2, 3, 8, 8], body: (b, x, w) => conv(b, x, w, 4, 3, 4, { auto_pad: 'SAME_LOWER', strides: [2, 2] }) },
   { name: 'Conv, auto_pad VALID, dilation 2, no bias', shape: [2, 3, 9, 9], body: (b, x, w) => conv(b, x, w, 4, 3, 3, { auto_pad: 'VALID', dilations: [2, 2] }, false) },
+  { name: 'ConvTranspose k4 s2 p1 (a 2x upsampling decoder)', shape: [2, 3, 5, 4], body: (b, x, w) => b.op('ConvTranspose', [x, w([3, 4, 4, 4]), w([4])], { strides: [2, 2], pads: [1, 1, 1, 1] }) },
+  { name: 'ConvTranspose k3 s2 p1 output_padding 1, no bias', shape: [2, 3, 5, 5], body: (b, x, w) => b.op('ConvTranspose', [x, w([3, 2, 3, 3])], { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] }) },
+  { name: 'ConvTranspose k2 s2, no pads, asymmetric kernel', shape: [2, 2, 3, 4], body: (b, x, w) => b.op('ConvTranspose', [x, w([2, 3, 2, 3]), w([3])], { strides: [2, 2], kernel_shape: [2, 3] }) },
   { name: 'depthwise Conv (group = channels, multiplier 2)', shape: [2, 3, 6, 6], body: (b, x, w) => b.op('Conv', [x, w([6, 1, 3, 3]), w([6])], { group: 3, pads: [1, 1, 1, 1] }) },
   { name: 'grouped Conv (group 2: 4 -> 6 channels)', shape: [2, 4, 6, 6], body: (b, x, w) => b.op('Conv', [x, w([6, 2, 3, 3]), w([6])], { group: 2, pads: [1, 1, 1, 1] }) },
   { name: 'grouped Conv (group 3, stride 2, no bias)', shape: [2, 6, 7, 7], body: (b, x, w) => b.op('Conv', [x, w([3, 2, 3, 3])], { group: 3, strides: [2, 2] }) },
@@ -115,7 +118,7 @@ test('a grouped Conv is one trainable kernel that quantizers find', () => {
 });
 
 describe('each op against onnxruntime', () => {
-  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split|grouped|HardSwish|Sqrt|GELU|Gelu|LayerNorm|Resize|Upsample|Sum, Mean/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
+  test.each(CASES.filter(({ name }) => /Reduce|Sub and Div|broadcast|squeeze-and-excitation|Slice|Split|grouped|HardSwish|Sqrt|GELU|Gelu|LayerNorm|Resize|Upsample|ConvTranspose|Sum, Mean/.test(name)))('$name: exported again, onnxruntime gives the imported outputs', async ({ shape, body, opset }) => {
     const bytes = singleInputModel(['N', ...shape.slice(1)], body, opset);
     const input = randomFloats(shape.reduce((a, d) => a * d, 1), 5);
     const imported = runImported(bytes, input, shape);

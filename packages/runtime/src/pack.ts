@@ -139,7 +139,8 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       fold(rows, filters);
       shape = out;
     } else if (weightLayer) {
-      throw new PackError(`${type} layers (${weightLayer.kind === 'depthwise' ? 'depthwise' : 'grouped'} convolutions) are not packed by the runtime yet`, layer.name);
+      const what = { depthwise: 'depthwise convolutions', transposedConv: 'transposed convolutions', conv: 'grouped convolutions', dense: '' }[weightLayer.kind];
+      throw new PackError(`${type} layers (${what}) are not packed by the runtime yet`, layer.name);
     } else if (type === 'MaxPooling2D' || type === 'AveragePooling2D') {
       const [h, w, c] = shape;
       const pool = pair(config.poolSize);

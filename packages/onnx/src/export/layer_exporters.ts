@@ -87,7 +87,39 @@ const convolution: Exporter = (ctx, { layer, inputs: [x], outputShape }) => {
   return exportActivation(ctx, config.activation as string, out, layer.name);
 };
 
-const WEIGHT_LAYER_EXPORTERS: Readonly<Record<LayerKind, Exporter>> = { dense, conv: convolution, depthwise: convolution };
+/** Conv2DTranspose as ConvTranspose: 'valid' (what import makes, cropping after it) or TF.js's 'same'. */
+const transposedConvolution: Exporter = (ctx, { layer, inputs: [x], outputShape }) => {
+  const config = layer.getConfig();
+  channelsLastOnly(layer, config);
+  if (pair(config.dilationRate ?? 1).some((d) => d !== 1)) throw new ExportError('dilated transposed convolutions are not exported', layer.name);
+  const kernel = kernelOf(layer);
+  const [kh, kw, filters, inChannels] = kernel.shape;
+  const strides = pair(config.strides);
+  // TF.js's 'same' makes input * stride pixels: the full output cropped by kernel - stride (the
+  // first half before), or extended by output_padding where the kernel is smaller than the stride.
+  const same = (k: number, s: number) => (config.padding === 'same' ? k - s : 0);
+  const [totalH, totalW] = [same(kh, strides[0]), same(kw, strides[1])];
+  const pads = [Math.floor(Math.max(totalH, 0) / 2), Math.floor(Math.max(totalW, 0) / 2), Math.ceil(Math.max(totalH, 0) / 2), Math.ceil(Math.max(totalW, 0) / 2)];
+  const outputPadding = [Math.max(-totalH, 0), Math.max(-totalW, 0)];
+  // [kh, kw, out, in] -> [in, out, kh, kw]
+  const w = ctx.weight(layer.name, transposeFloats(kernel.values, kernel.shape, [3, 2, 0, 1]), [inChannels, filters, kh, kw]);
+  const bias = findWeight(layer, 'bias');
+  const args = [ctx.as(x, NHWC, layer.name), w, ...(bias ? [ctx.floatConstant(`${layer.name}.bias`, bias.values, [filters])] : [])];
+  const attrs = { kernel_shape: [kh, kw], strides, pads, ...(outputPadding.some((p) => p > 0) ? { output_padding: outputPadding } : {}) };
+  const out: Exported = { name: ctx.builder.op('ConvTranspose', args, attrs, { name: layer.name }), perm: NHWC, shape: outputShape };
+  return exportActivation(ctx, config.activation as string, out, layer.name);
+};
+
+const WEIGHT_LAYER_EXPORTERS: Readonly<Record<LayerKind, Exporter>> = { dense, conv: convolution, depthwise: convolution, transposedConv: transposedConvolution };
+
+/** Cropping2D as a Slice of the height and width. */
+const cropping: Exporter = (ctx, { layer, inputs: [x], outputShape }) => {
+  const [[top, bottom], [left, right]] = layer.getConfig().cropping as [[number, number], [number, number]];
+  const [h, w] = [x.shape[1] as number, x.shape[2] as number];
+  const b = ctx.builder;
+  const args = [x.name, b.constInt64([top, left]), b.constInt64([h - bottom, w - right]), b.constInt64([x.perm[1], x.perm[2]])];
+  return { name: b.op('Slice', args, {}, { name: layer.name }), perm: x.perm, shape: outputShape };
+};
 
 const batchNorm: Exporter = (ctx, { layer, inputs: [x] }) => {
   const config = layer.getConfig();
@@ -302,6 +334,7 @@ export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
   GaussianNoise: passThrough,
   GaussianDropout: passThrough,
   ZeroPadding2D: (ctx, job) => spatialPad(ctx, job, 0),
+  Cropping2D: cropping,
   SparseTernaryConstantPadding2D: (ctx, job) => spatialPad(ctx, job, job.layer.getConfig().value as number),
   Add: (ctx, job) => merge(ctx, job, 'Add'),
   Multiply: (ctx, job) => merge(ctx, job, 'Mul'),

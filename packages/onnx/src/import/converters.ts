@@ -7,6 +7,7 @@ import { convertBatchNormalization } from './ops/batch_norm';
 import { convertLayerNormalization } from './ops/layer_norm';
 import { convertConcat, convertPad } from './ops/concat_pad';
 import { convertConv } from './ops/conv';
+import { convertConvTranspose } from './ops/conv_transpose';
 import { convertGemm, convertMatMul } from './ops/dense';
 import * as pooling from './ops/pooling';
 import { convertBipolarQuant, convertDequantizeLinear, convertQuant } from './ops/quantized_constants';
@@ -22,6 +23,7 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
   Gemm: convertGemm,
   MatMul: convertMatMul,
   Conv: convertConv,
+  ConvTranspose: convertConvTranspose,
   BatchNormalization: convertBatchNormalization,
   LayerNormalization: convertLayerNormalization,
   Relu: activations.convertRelu,
