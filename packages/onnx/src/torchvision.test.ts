@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fixture } from '../../../tools/testing/fixtures';
 import { PYTHON3_TORCHVISION, testWith } from '../../../tools/testing/system_tools';
 import { exportOnnx, importOnnx, type WeightFormat } from './index';
-import { runOrt } from './testing/onnx_fixtures';
+import { maxAbsDifference, runOrt } from './testing/onnx_fixtures';
 
 // One of each structure: residuals, SE blocks with HardSwish, channel split and shuffle, a conv
 // head with concatenations, ReduceMean, grouped convolutions, ceil-mode pooling with branches.
@@ -37,15 +37,8 @@ const floats = (file: string) => {
   const bytes = readFileSync(file);
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 };
-const relativeError = (actual: ArrayLike<number>, expected: ArrayLike<number>) => {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / scale;
-};
+/** The largest difference over the largest magnitude of the reference. */
+const relativeError = (actual: ArrayLike<number>, expected: ArrayLike<number>) => maxAbsDifference(actual, expected) / maxAbsDifference(expected, new Float32Array(expected.length));
 
 describe.each(MODELS)('%s', (name) => {
   testWith(PYTHON3_TORCHVISION)(`at opsets ${OPSETS.join(' and ')}: imports, matches PyTorch within 1e-4, and its ternary float, int8 and QONNX exports give the same outputs`, async () => {
