@@ -4,12 +4,12 @@ import { weightLayerOf, WEIGHT_LAYER_KINDS, type LayerKind } from '@sparse-terna
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ExportError } from '../errors';
 import { ARITHMETIC, type ArithmeticOp } from '../layers/arithmetic_ops';
-import { exportGelu } from './gelu';
-import { exportLayerNormalization } from './layer_norm';
 import { REDUCTIONS, type ReduceOp } from '../layers/reduce';
 import { compose, identity, invert, NHWC, permuteShape, reorderFlattenedRows, transposeFloats, withoutAxes } from '../layout';
 import { samePads, type Pads } from '../spatial_padding';
 import { exportActivation } from './activation';
+import { exportGelu } from './gelu';
+import { exportLayerNormalization } from './layer_norm';
 import type { ExportContext, Exported } from './export_context';
 
 export interface LayerExport {
@@ -314,8 +314,8 @@ const layerNormalization: Exporter = (ctx, { layer, inputs: [x] }) => {
 export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
   ...Object.fromEntries(Object.entries(WEIGHT_LAYER_KINDS).map(([className, kind]) => [className, WEIGHT_LAYER_EXPORTERS[kind]])),
   BatchNormalization: batchNorm,
-  LayerNormalization: layerNormalization,
   FusedBatchNormalization: batchNorm,
+  LayerNormalization: layerNormalization,
   Activation: activation,
   ReLU: relu,
   LeakyReLU: withAlpha('LeakyRelu'),
