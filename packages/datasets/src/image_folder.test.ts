@@ -169,6 +169,11 @@ describe('loadDatasetFrom with an image folder', () => {
     writeClasses(path.join(root, 'test'), ['a', 'b'], [1, 1]);
     expect(isImageFolder(root)).toBe(true);
     expect(isImageFolder(path.join(root, 'train', 'a'))).toBe(false);
+    // an empty first class still makes it an image folder, and the error names that class
+    mkdirSync(path.join(root, 'train', '0_empty'));
+    expect(isImageFolder(root)).toBe(true);
+    expect(() => loadDatasetFrom(root, { size: [2, 2], cache: false })).toThrow(/0_empty: class '0_empty' has no image/);
+    rmSync(path.join(root, 'train', '0_empty'), { recursive: true });
     expect(() => loadDatasetFrom(root)).toThrow(/is a folder of images: give the size/);
     const data = loadDatasetFrom(root, { size: [2, 2], cache: false });
     expect(data.train.imageShape).toEqual([2, 2, 3]);

@@ -107,8 +107,8 @@ function findSplits(dir: string, options: ImageFolderOptions): { train: Split; t
 /** True when `dir` looks like an image folder: train/ or class folders holding images. */
 export function isImageFolder(dir: string): boolean {
   const root = existsSync(path.join(dir, 'train')) ? path.join(dir, 'train') : dir;
-  const first = subfolders(root)[0];
-  return first !== undefined && imagesUnder(path.join(root, first)).length > 0;
+  // Any class with images (an empty one is then reported by name).
+  return subfolders(root).some((c) => imagesUnder(path.join(root, c)).length > 0);
 }
 
 /** Decodes, resizes and crops every file into one buffer of [N, H, W, C] bytes. */
