@@ -1,6 +1,6 @@
 // How a command turns images into the model's input: the pixel normalization (--scale, --mean,
 // --std) and, for a folder of images, the size they are resized to (--input-size, else the model's).
-import type { PixelScaling, SourceOptions } from '@sparse-ternary/datasets';
+import { parseImageSize, type PixelScaling, type SourceOptions } from '@sparse-ternary/datasets';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError, type Command } from 'commander';
 import { UsageError } from './errors';
@@ -33,9 +33,11 @@ function channelValues(value: string, which: 'mean' | 'std'): number[] {
 }
 
 function parseInputSize(value: string): [number, number] {
-  const parts = value.split(',').map(Number);
-  if (parts.length > 2 || !parts.every((v) => Number.isInteger(v) && v > 0)) throw new InvalidArgumentError('expected n or height,width (positive integers)');
-  return [parts[0], parts[parts.length - 1]];
+  try {
+    return parseImageSize(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 /** Checks a value with its flag's parser, for values that come from a config file. */

@@ -6,6 +6,7 @@ export { type LabeledImages } from './labeled_images';
 export { cacheDir, resolveDataset, type ResolveOptions, type ResolvedDataset } from './resolve';
 export { loadDataset, type Dataset, type LoadOptions } from './load';
 export { isDatasetName, loadDatasetFrom, type SourceOptions } from './load_source';
+export { parseImageSize } from './image_size';
 export { loadImageFolder, isImageFolder, IMAGE_EXTENSIONS, TEST_FOLDERS, type ImageFolderOptions } from './image_folder';
 export { decodeImage, MAX_IMAGE_PIXELS, type RgbImage } from './image_decode';
 export { resizeAndCrop, resizeBilinear, centerCrop, toGray, type ByteImage } from './resize';

@@ -1,7 +1,7 @@
 // One notebook's state on the server: the cells' parameters and results, the data and model
 // they built, and the training job running (at most one). Running a cell invalidates the cells
 // after it. Progress goes to the subscribers (the page's event stream).
-import { DatasetError, loadDatasetFrom, type Dataset } from '@sparse-ternary/datasets';
+import { DatasetError, loadDatasetFrom, parseImageSize, type Dataset } from '@sparse-ternary/datasets';
 import { costReport, costSummary, type CostReport } from '@sparse-ternary/hw-cost';
 import { TOPOLOGIES, buildModel, type TopologyName } from '@sparse-ternary/models';
 import { exportOnnx, importOnnx, type WeightFormat } from '@sparse-ternary/onnx';
@@ -54,11 +54,11 @@ export type Listener = (event: string, data: unknown) => void;
 /** A folder of images' size: '', 'n' or 'h,w' (a string from the page) or [h, w]. */
 function imageSize(value: unknown): [number, number] | undefined {
   if (value === undefined || value === '') return undefined;
-  const parts = Array.isArray(value) ? value.map(Number) : String(value).split(',').map(Number);
-  if (parts.length < 1 || parts.length > 2 || !parts.every((v) => Number.isInteger(v) && v > 0 && v <= 4096)) {
-    throw new CellError(`size: expected n or height,width (integers 1-4096), got ${JSON.stringify(value)}`);
+  try {
+    return parseImageSize(Array.isArray(value) ? value.join(',') : String(value));
+  } catch (error) {
+    throw new CellError(`size: ${(error as Error).message}`);
   }
-  return [parts[0], parts[parts.length - 1]];
 }
 
 const number = (value: unknown, what: string, check: (v: number) => boolean): number => {
