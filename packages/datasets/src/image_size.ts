@@ -1,6 +1,6 @@
 // The size images are resized to, as users write it: 'n' (square) or 'height,width'.
 
-/** [height, width] from 'n' or 'h,w' (positive integers up to 16384); throws a RangeError saying what it expects. */
+/** [height, width] of 'n' or 'h,w' (positive integers up to 16384); throws a RangeError saying what it expects. */
 export function parseImageSize(text: string): [number, number] {
   const parts = text.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
   if (parts.length > 2 || !parts.every((v) => Number.isInteger(v) && v > 0 && v <= 16384)) {
