@@ -303,13 +303,7 @@ const resize: Exporter = (ctx, { layer, inputs: [x], outputShape }) => {
   return { name: b.op('Resize', [input, '', '', sizes], attrs, { name: layer.name }), perm: NHWC, shape: outputShape };
 };
 
-const layerNormalization: Exporter = (ctx, { layer, inputs: [x] }) => {
-  const weights = new Map(['gamma', 'beta'].flatMap((key) => {
-    const w = findWeight(layer, key);
-    return w ? [[key, w] as const] : [];
-  }));
-  return { ...x, name: exportLayerNormalization(ctx, layer, x, weights) };
-};
+const layerNormalization: Exporter = (ctx, { layer, inputs: [x] }) => ({ ...x, name: exportLayerNormalization(ctx, layer, x, (key) => findWeight(layer, key)) });
 
 export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
   ...Object.fromEntries(Object.entries(WEIGHT_LAYER_KINDS).map(([className, kind]) => [className, WEIGHT_LAYER_EXPORTERS[kind]])),

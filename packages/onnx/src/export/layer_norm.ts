@@ -4,14 +4,14 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { invert, permuteShape, transposeFloats } from '../layout';
 import type { Exported, ExportContext } from './export_context';
 
-export function exportLayerNormalization(ctx: ExportContext, layer: tfl.layers.Layer, x: Exported, weights: Map<string, { values: Float32Array; shape: number[] }>): string {
+export function exportLayerNormalization(ctx: ExportContext, layer: tfl.layers.Layer, x: Exported, weight: (key: 'gamma' | 'beta') => { values: Float32Array; shape: number[] } | undefined): string {
   const b = ctx.builder;
   const { axis, epsilon } = layer.getConfig() as { axis: number[]; epsilon: number };
   const rank = x.shape.length;
   const axes = axis.map((a) => x.perm[a < 0 ? a + rank : a]).sort();
   // gamma and beta as full-rank constants in the stored layout (1 on other axes), then in ONNX's
-  const constant = (key: string) => {
-    const w = weights.get(key);
+  const constant = (key: 'gamma' | 'beta') => {
+    const w = weight(key);
     if (!w) return undefined;
     const stored = x.shape.map((d, i) => (axis.includes(i) ? (d as number) : 1));
     return ctx.floatConstant(`${layer.name}.${key}`, transposeFloats(w.values, stored, invert(x.perm)), permuteShape(stored, invert(x.perm)));
