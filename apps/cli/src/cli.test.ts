@@ -197,6 +197,11 @@ test('a config file supplies the options and flags override it', async () => {
   const bad = await runCli(['--config', config]);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/unknown option epochs/);
+  // A switch is true or false, not a string that reads as true.
+  writeFileSync(config, JSON.stringify({ restoreBatchNorm: 'no' }));
+  const notBoolean = await runCli(['--config', config]);
+  expect(notBoolean.code).toBe(2);
+  expect(notBoolean.stderr).toMatch(/option restoreBatchNorm = "no": expected one of true, false/);
 }, 300_000); // trains: room for a machine shared with other work
 
 test('Ctrl-C saves a checkpoint and prints the command that resumes; that command completes the run', async () => {

@@ -38,6 +38,8 @@ export interface CompressConfig {
   inputSize?: string;
   /** Train a new, seeded final dense layer when the model predicts other classes than the data has. */
   replaceHead: boolean;
+  /** Give back their BatchNorm to the convolutions an ONNX export folded it into (restoreBatchNorm). */
+  restoreBatchNorm: boolean;
   /** CIFAR's augmentation in training: random crops after 4 pixels of zero padding, and horizontal flips. */
   augment: boolean;
   /** Training images held out (a seeded split) to choose hyperparameters on; 0: none. */
@@ -76,6 +78,7 @@ export const DEFAULTS: CompressConfig = {
   std: undefined,
   inputSize: undefined,
   replaceHead: false,
+  restoreBatchNorm: true,
   augment: false,
   validation: 0,
   seed: 1,
@@ -97,6 +100,7 @@ const wholeNumber = number((v) => Number.isInteger(v) && v >= 0, 'a whole number
 const nonNegative = number((v) => v >= 0, 'a number >= 0');
 const positive = number((v) => v > 0, 'a positive number');
 const fraction = number((v) => v > 0 && v < 1, 'a fraction between 0 and 1');
+const boolean = oneOf(['true', 'false'] as const);
 
 /** Adds the training flags to a command; each defaults to undefined so that the config file can fill it. */
 export function addTrainingOptions(command: Command): Command {
@@ -119,6 +123,8 @@ export function addTrainingOptions(command: Command): Command {
     .option('--hardware-cost <measure>', `weigh qtr-cost per layer: ${[...COST_MEASURES, 'none'].join(', ')} (default none)`, oneOf([...COST_MEASURES, 'none'] as const))
     .option('--width <multiplier>', 'width multiplier of a built-in topology (default 1)', positive)
     .option('--replace-head', "when the model predicts other classes than the data has (an ImageNet model on your 10 classes): replace its final dense layer by a new one, seeded, trained with the rest")
+    .option('--restore-batch-norm', 'give each convolution without a BatchNorm one, calibrated on 256 training images (default; PyTorch exports fold BatchNorm into the convolutions, and one ternary scale per layer cannot hold their per-channel scales)')
+    .option('--no-restore-batch-norm', 'keep the convolutions of the model as they are')
     .option('--augment', 'augment the training images: random 4-pixel-padded crops and horizontal flips (for CIFAR)')
     .option('--validation <n>', 'hold out n training images (a seeded split) and report the accuracy on them, to choose hyperparameters without the test set (default 0)', wholeNumber)
     .option('--seed <n>', `seed of weights, shuffling and augmentation (default ${DEFAULTS.seed})`, number(Number.isInteger, 'an integer'))
@@ -149,6 +155,7 @@ const FLAG_KEYS: Record<string, keyof CompressConfig> = {
   std: 'std',
   inputSize: 'inputSize',
   replaceHead: 'replaceHead',
+  restoreBatchNorm: 'restoreBatchNorm',
   augment: 'augment',
   validation: 'validation',
   seed: 'seed',
@@ -191,6 +198,9 @@ function check(config: CompressConfig): CompressConfig {
     ['qtr', oneOf(['cost', 'deadzone', 'none'] as const)],
     ['hardwareCost', oneOf([...COST_MEASURES, 'none'] as const)],
     ['scale', oneOf(['unit', 'symmetric'] as const)],
+    ['replaceHead', boolean],
+    ['restoreBatchNorm', boolean],
+    ['augment', boolean],
     ...(Object.entries(IMAGE_OPTION_PARSERS) as [keyof CompressConfig, (v: string) => unknown][]),
   ];
   for (const [key, parse] of flags) {

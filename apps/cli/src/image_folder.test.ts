@@ -1,6 +1,7 @@
 // A user's own images (--data <folder of class folders>) with a PyTorch-trained ONNX model: the
 // Fashion-MNIST slice of fixtures/ written out as PNGs, as a user would keep it.
 import { loadDatasetFrom } from '@sparse-ternary/datasets';
+import { readOnnxFile } from '@sparse-ternary/onnx';
 import { PNG } from 'pngjs';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -54,14 +55,23 @@ test("eval on a folder of PNGs gives PyTorch's accuracy on the same images", asy
 test('compress trains, prunes and exports an imported model on the folder', async () => {
   const out = path.join(dir, 'out');
   const args = ['compress', '-m', LENET, '-d', images, '--stage1-epochs', '1', '--stage3-epochs', '1', '--mean', 'unit', '-o', out];
-  const { code, stderr } = await runCli(args, { cwd: dir });
+  const { code, stdout, stderr } = await runCli(args, { cwd: dir });
   expect(stderr).toBe('');
   expect(code).toBe(0);
   const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
   expect(report.dataset).toMatchObject({ name: 'image-folder', train: 400, test: 1000 });
   expect(report.accuracyBefore).toBeCloseTo(reference.sliceAccuracy, 4);
   expect(report.compress.sparsity).toBeGreaterThan(0.9);
-  expect(report.config).toMatchObject({ mean: 'unit' });
+  expect(report.config).toMatchObject({ mean: 'unit', restoreBatchNorm: true });
+  // The PyTorch LeNet's two convolutions have no BatchNorm: each gets one, exported with the model.
+  expect(stdout).toMatch(/BatchNorm restored after 2 convolutions/);
+  const ops = (file: string) => readOnnxFile(file).nodes.map((n) => n.opType);
+  expect(ops(path.join(out, 'model.onnx')).filter((op) => op === 'BatchNormalization')).toHaveLength(2);
+  const kept = path.join(dir, 'out-kept');
+  const keptRun = await runCli([...args.slice(0, -1), kept, '--no-restore-batch-norm'], { cwd: dir });
+  expect(keptRun.code).toBe(0);
+  expect(keptRun.stdout).not.toMatch(/BatchNorm restored/);
+  expect(ops(path.join(kept, 'model.onnx'))).not.toContain('BatchNormalization');
 }, 300_000);
 
 test('a model of 10 classes on data of 3: a clear error, and with --replace-head a new final layer is trained', async () => {

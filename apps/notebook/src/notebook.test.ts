@@ -2,12 +2,13 @@
 // server's guards: path traversal, upload size, malformed uploads.
 import * as ort from 'onnxruntime-node';
 import { PNG } from 'pngjs';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { withChromium } from '../../../tools/testing/chromium';
+import { fixture } from '../../../tools/testing/fixtures';
 import { CHROMIUM, testWith } from '../../../tools/testing/system_tools';
 import { startNotebookServer, type NotebookServer } from './index';
 
@@ -69,6 +70,21 @@ describe('server guards', () => {
     expect((await fetch(new URL('api/status', server.url))).status).toBe(200);
   });
 });
+
+test("an uploaded PyTorch LeNet gets BatchNorm back after its two convolutions, as the CLI's compress does", async () => {
+  const own = await startNotebookServer({ clientDir: path.resolve(__dirname, '../dist/client'), backend: 'ort' });
+  try {
+    const post = async (cell: string, body: BodyInit, type = 'application/json') =>
+      (await (await fetch(new URL(`api/cells/${cell}`, own.url), { method: 'POST', body, headers: { 'content-type': type } })).json()) as Record<string, unknown>;
+    await post('data', JSON.stringify({ dataset: 'mnist-10k' }));
+    const result = await post('upload?name=lenet.onnx', readFileSync(fixture('models', 'lenet.onnx')), 'application/octet-stream');
+    expect(result.restoredBatchNorm).toBe(2);
+    const layers = (result.layers as { type: string }[]).map((l) => l.type);
+    expect(layers.filter((t) => t === 'FusedBatchNormalization')).toHaveLength(2);
+  } finally {
+    await own.close();
+  }
+}, 60_000);
 
 testWith(CHROMIUM)('cells 1-7 in the browser: charts draw, pruning grows the zero bin, the ONNX download runs in onnxruntime, the packed model runs in the page', async () => {
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -2,8 +2,8 @@
 // model fine-tuned on 10 classes): the last weight layer (dense, or a convolution as SqueezeNet's
 // 1x1 classifier) is replaced by a fresh one with numClasses outputs, seeded; the weightless layers
 // after it (ReLU, pooling, Flatten, Softmax) are rebuilt from their configurations.
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { copyLayer } from './layer_copy';
 
 export class HeadError extends Error {
   constructor(message: string) {
@@ -15,12 +15,8 @@ export class HeadError extends Error {
 /** The model's number of outputs per image (the classes it predicts). */
 export const outputClasses = (model: tfl.LayersModel): number | null => model.outputs[0].shape[model.outputs[0].shape.length - 1] ?? null;
 
-/** A new layer of the same class and configuration as `layer` (its name suffixed). */
-function copyOf(layer: tfl.layers.Layer, changes: Record<string, unknown>, suffix: string): tfl.layers.Layer {
-  const config = { ...layer.getConfig(), ...changes, name: `${layer.name}_${suffix}` };
-  const [cls, fromConfig] = tf.serialization.SerializationMap.getMap().classNameMap[layer.getClassName()];
-  return fromConfig(cls, config) as tfl.layers.Layer;
-}
+/** A new layer of the same class and configuration as `layer`, its name suffixed. */
+const renamedCopy = (layer: tfl.layers.Layer, changes: Record<string, unknown>, suffix: string) => copyLayer(layer, { ...changes, name: `${layer.name}_${suffix}` });
 
 /** A Reshape after the head that names the class count (an imported keepdims pooling or Flatten) takes the new one. */
 function reshapedFor(layer: tfl.layers.Layer, oldClasses: number, numClasses: number): Record<string, unknown> {
@@ -45,10 +41,10 @@ export function replaceHead(model: tfl.LayersModel, numClasses: number, options:
   const units = HEAD_LAYERS[head.getClassName()];
   if (!units) throw new HeadError(`the last weight layer '${head.name}' is a ${head.getClassName()}, not a dense or convolution layer: its head cannot be replaced`);
   const suffix = `${numClasses}_classes`;
-  const fresh = copyOf(head, { [units]: numClasses, kernelInitializer: { className: 'GlorotUniform', config: { seed: options.seed } }, biasInitializer: { className: 'Zeros', config: {} } }, suffix);
+  const fresh = renamedCopy(head, { [units]: numClasses, kernelInitializer: { className: 'GlorotUniform', config: { seed: options.seed } }, biasInitializer: { className: 'Zeros', config: {} } }, suffix);
   let out = fresh.apply(head.inboundNodes[0].inputTensors[0]) as tfl.SymbolicTensor;
   const oldClasses = head.getConfig()[units] as number;
-  for (const layer of tail) out = copyOf(layer, reshapedFor(layer, oldClasses, numClasses), suffix).apply(out) as tfl.SymbolicTensor;
+  for (const layer of tail) out = renamedCopy(layer, reshapedFor(layer, oldClasses, numClasses), suffix).apply(out) as tfl.SymbolicTensor;
   if (out.shape[out.shape.length - 1] !== numClasses) throw new HeadError(`the layers after '${head.name}' give ${out.shape[out.shape.length - 1]} outputs, not ${numClasses}`);
   return tfl.model({ inputs: model.inputs, outputs: out, name: model.name });
 }

@@ -14,6 +14,7 @@ import {
   percent,
   reportHtml,
   reportMarkdown,
+  restoreBatchNormFrom,
   runInfo,
   TrainingInterrupted,
   type CompressOptions,
@@ -68,13 +69,15 @@ export async function startRun(config: CompressConfig, ctx: CommandContext): Pro
   const engine = await initEngine({ backend: config.backend as BackendChoice });
   const loaded = loadModel(config);
   const { data, validation } = withValidation(loadData(config.data, imageSource(config, loaded)), config);
-  const model = fitHead(loaded, data, config);
-  checkCompatible(model, data, config.model, config.data);
+  const fitted = fitHead(loaded, data, config);
+  checkCompatible(fitted, data, config.model, config.data);
   const tensors = { scale: pixelScaling(config, data.train.imageShape[2]) };
+  const { model, layers: restored } = config.restoreBatchNorm ? restoreBatchNormFrom(fitted, data.train, { tensors, seed: config.seed }) : { model: fitted, layers: [] };
   const out = path.resolve(config.out);
   const checkpointDir = path.join(out, 'checkpoints');
   mkdirSync(checkpointDir, { recursive: true });
   writeFileAtomic(runConfigFile(out), `${JSON.stringify(config, null, 2)}\n`);
+  if (restored.length) ctx.reporter.info(`BatchNorm restored after ${restored.length} convolutions (the model's export had folded it into them; --no-restore-batch-norm keeps them as they were)`);
   ctx.reporter.info(`${config.method} ${config.model} on ${data.name} (${data.train.count} training, ${data.test.count} test images from ${data.source}); backend ${engine.backend}, ${engine.threads} threads`);
   return { config, engine, data, validation, model, tensors, out, checkpointDir, started };
 }

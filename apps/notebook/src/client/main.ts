@@ -166,7 +166,7 @@ const CELLS: CellSpec[] = [
       return api('POST', '/api/cells/model', { topology: params.topology, width: Number(params.width), seed: Number(params.seed) });
     },
     render(r, output) {
-      output.innerHTML = `<p>${r.name}: input ${r.input.join('x')}, ${r.parameters.toLocaleString()} parameters, test accuracy before training ${pct(r.accuracyBefore)}</p>`;
+      output.innerHTML = `<p>${r.name}: input ${r.input.join('x')}, ${r.parameters.toLocaleString()} parameters, test accuracy before training ${pct(r.accuracyBefore)}${r.restoredBatchNorm ? `; BatchNorm restored after ${r.restoredBatchNorm} convolutions` : ''}</p>`;
       output.append(table(['layer', 'type', 'output', 'parameters'], r.layers.map((l: Json) => [l.name, l.type, l.output, l.parameters])));
     },
   },

@@ -13,6 +13,7 @@ import {
   deploy,
   pruneStage,
   reportHtml,
+  restoreBatchNormFrom,
   retrainStage,
   runInfo,
   trainFirstStages,
@@ -189,14 +190,16 @@ export class NotebookSession {
       model.dispose();
       throw new CellError(`model ${name} takes ${expected} images; the data has ${data.train.imageShape.join('x')}`);
     }
+    // An imported model whose export folded BatchNorm into its convolutions gets it back, as the CLI does.
+    const restored = restoreBatchNormFrom(model, data.train, { tensors: { scale: 'unit' }, seed: 1 });
     this.model?.dispose();
     tf.dispose(this.loadedWeights);
-    this.model = model;
-    this.loadedWeights = model.getWeights().map((w) => w.clone());
+    this.model = restored.model;
+    this.loadedWeights = restored.model.getWeights().map((w) => w.clone());
     this.modelName = name;
     this.invalidateAfter('model');
-    this.accuracyBefore = accuracy(model, data.test, { scale: 'unit' });
-    return this.record('model', params, { ...(this.modelResult() as object), accuracyBefore: this.accuracyBefore });
+    this.accuracyBefore = accuracy(restored.model, data.test, { scale: 'unit' });
+    return this.record('model', params, { ...(this.modelResult() as object), accuracyBefore: this.accuracyBefore, restoredBatchNorm: restored.layers.length });
   }
 
   runModel(body: Record<string, unknown>): unknown {
