@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { countNonZeros, keepWhere, type Masks } from './masks';
+import { countNonZeros, pinToMask, type Masks } from './masks';
 import type { Quantizer } from './quantizer';
 import { quantizedLayers, type LayerPolicy, type LayerTreatment, type QuantizedLayerRef } from './quantized_layers';
 
@@ -50,7 +50,7 @@ export function quantizationPrune(model: tfl.LayersModel, quantizer: Quantizer, 
     q.dispose();
     if (t.treatment !== 'float') {
       masks.set(t.name, mask);
-      t.kernel.write(keepWhere(w, mask));
+      pinToMask(t.kernel, mask);
     } else {
       mask.dispose();
     }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { keepWhere, type Masks } from './masks';
+import { keepWhere, pinToMask, type Masks } from './masks';
 import type { Quantizer } from './quantizer';
 import type { LayerPolicy } from './quantized_layers';
 import { withQuantizedKernels } from './quantized_kernels';
@@ -79,7 +79,7 @@ export function straightThroughStep(model: tfl.LayersModel, x: tf.Tensor, y: tf.
   // Pruned weights stay exactly zero whatever the optimizer's momentum does.
   for (const { ref } of kernels) {
     const mask = masks?.get(ref.name);
-    if (mask) ref.kernel.write(keepWhere(ref.kernel.read(), mask));
+    if (mask) pinToMask(ref.kernel, mask);
   }
   const loss = lossValue.dataSync()[0];
   lossValue.dispose();

@@ -8,13 +8,21 @@ export interface SchedulableOptimizer extends tf.Optimizer {
   setLearningRate(rate: number): void;
 }
 
+/** tf's MomentumOptimizer.dispose releases its moments but not the learning-rate scalar its SGD base holds. */
+class MomentumOptimizer extends tf.MomentumOptimizer {
+  override dispose(): void {
+    super.dispose();
+    this.c.dispose();
+  }
+}
+
 /** SGD, SGD with momentum (0.9 by default), or the engine's fused Adam. */
 export function makeOptimizer(name: OptimizerName, learningRate: number, momentum = 0.9): SchedulableOptimizer {
   switch (name) {
     case 'sgd':
       return tf.train.sgd(learningRate);
     case 'momentum':
-      return tf.train.momentum(learningRate, momentum) as unknown as SchedulableOptimizer;
+      return new MomentumOptimizer(learningRate, momentum) as unknown as SchedulableOptimizer;
     case 'adam':
       return adam(learningRate);
     default:

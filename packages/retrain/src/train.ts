@@ -85,7 +85,6 @@ export interface TrainOptions {
 
 export interface TrainResult {
   history: EpochProgress[];
-  optimizer: SchedulableOptimizer;
   /** The epoch training started from (0, or the one after a resumed checkpoint's). */
   startEpoch: number;
 }
@@ -156,8 +155,25 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
   const stage = options.stage ?? 'training';
   const quantizer = options.quantizer ?? floatQuantizer();
   const schedule = typeof options.learningRate === 'function' ? options.learningRate : constantRate(options.learningRate ?? 1e-3);
-  const optimizer =
-    typeof options.optimizer === 'object' ? options.optimizer : makeOptimizer(options.optimizer ?? 'adam', schedule(0));
+  // An optimizer made here (its moments: two copies of the weights for Adam) is released at the end; one passed in stays the caller's.
+  const owned = typeof options.optimizer !== 'object';
+  const optimizer = owned ? makeOptimizer((options.optimizer as OptimizerName | undefined) ?? 'adam', schedule(0)) : (options.optimizer as SchedulableOptimizer);
+  try {
+    return await trainWith(model, data, options, { stage, quantizer, schedule, optimizer });
+  } finally {
+    if (owned) optimizer.dispose();
+  }
+}
+
+/** What train() resolved from its options before the loop. */
+interface Setup {
+  stage: string;
+  quantizer: Quantizer;
+  schedule: LearningRateSchedule;
+  optimizer: SchedulableOptimizer;
+}
+
+async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: TrainOptions, { stage, quantizer, schedule, optimizer }: Setup): Promise<TrainResult> {
   const regularizers = options.regularizers ?? [];
   const head = trainingHead(model);
   const batchCount = Math.ceil(data.count / options.batchSize);
@@ -251,5 +267,5 @@ export async function train(model: tfl.LayersModel, data: LabeledImages, options
     await options.onEpochEnd?.(progress);
     if (options.signal?.aborted && epoch < options.epochs - 1) throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
   }
-  return { history, optimizer, startEpoch };
+  return { history, startEpoch };
 }
