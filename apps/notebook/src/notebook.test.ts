@@ -74,7 +74,7 @@ describe('server guards', () => {
 test("an uploaded PyTorch LeNet gets BatchNorm back after its two convolutions, as the CLI's compress does", async () => {
   const own = await startNotebookServer({ clientDir: path.resolve(__dirname, '../dist/client'), backend: 'ort' });
   try {
-    const post = async (cell: string, body: BodyInit, type = 'application/json') =>
+    const post = async (cell: string, body: string | Uint8Array, type = 'application/json') =>
       (await (await fetch(new URL(`api/cells/${cell}`, own.url), { method: 'POST', body, headers: { 'content-type': type } })).json()) as Record<string, unknown>;
     await post('data', JSON.stringify({ dataset: 'mnist-10k' }));
     const result = await post('upload?name=lenet.onnx', readFileSync(fixture('models', 'lenet.onnx')), 'application/octet-stream');

@@ -2,7 +2,7 @@
 // takes the target's name by a rename, and the folder is fsynced so the rename survives a power
 // loss. A crash leaves the old file or the new one, never half of one. The one writer for
 // results, exports, checkpoints and downloads.
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -28,6 +28,7 @@ export const temporaryFile = (file: string): string => path.join(path.dirname(fi
 export function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
   const temporary = temporaryFile(file);
   try {
+    removeStaleTemporaries(file);
     const fd = openSync(temporary, 'w');
     try {
       const bytes = typeof data === 'string' ? Buffer.from(data) : data;
@@ -56,6 +57,25 @@ export function moveFileAtomic(source: string, file: string, options: AtomicWrit
     syncPath(path.dirname(file), 'r');
   } catch (error) {
     throw new AtomicWriteError((error as Error).message, file, { cause: error });
+  }
+}
+
+/** Whether process `pid` is running (signal 0 tests without sending; EPERM: it runs as another user). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Deletes the temporary files of `file` that writers killed before their rename left behind (not those of live writers). */
+function removeStaleTemporaries(file: string): void {
+  const prefix = `.${path.basename(file)}.`;
+  for (const name of readdirSync(path.dirname(file))) {
+    const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length, -'.tmp'.length)) : NaN;
+    if (Number.isInteger(pid) && pid > 0 && !running(pid)) rmSync(path.join(path.dirname(file), name), { force: true });
   }
 }
 

@@ -28,7 +28,7 @@ describe('checkpoints', () => {
   });
 
   test('the latest is used; the previous one is kept as a fallback; killed writes leave no temporaries behind', () => {
-    writeFileSync(path.join(dir, `.${LATEST}.12345.tmp`), 'half a checkpoint from a killed process');
+    writeFileSync(path.join(dir, `.${LATEST}.4194305.tmp`), 'half a checkpoint from a killed process');
     writeCheckpoint(dir, content(0));
     expect(readdirSync(dir)).toEqual([LATEST]);
     writeCheckpoint(dir, content(1));

@@ -3,7 +3,7 @@
 // latest checkpoint, whose previous version is kept as a fallback.
 import { createHash } from 'node:crypto';
 import { writeFileAtomic } from '@sparse-ternary/base';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -96,7 +96,6 @@ export const PREVIOUS = 'previous.ckpt';
  */
 export function writeCheckpoint(dir: string, content: CheckpointContent): string {
   mkdirSync(dir, { recursive: true });
-  removeStaleTemporaries(dir);
   const latest = path.join(dir, LATEST);
   writeFileAtomic(latest, encodeCheckpoint(content), { previous: path.join(dir, PREVIOUS) });
   return latest;
@@ -126,14 +125,6 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint | undefined {
   }
   if (refused.length) throw new CheckpointError(`no usable checkpoint: ${refused.map((e) => e.message).join('; ')}`, dir);
   return undefined;
-}
-
-/** Deletes the temporary files that writes killed before their rename left behind. */
-function removeStaleTemporaries(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    // writeFileAtomic's temporary names: .latest.ckpt.<pid>.tmp (temporaryFile)
-    if (name.startsWith(`.${LATEST}.`) && name.endsWith('.tmp')) rmSync(path.join(dir, name), { force: true });
-  }
 }
 
 /** A tensor's values as a checkpoint stores them. */
