@@ -225,6 +225,26 @@ test('Ctrl-C saves a checkpoint and prints the command that resumes; that comman
   expect(report.compress.stages.map((s: { history: { epoch: number }[] }) => s.history.map((e) => e.epoch))).toEqual([[1, 2], [0]]);
 }, 300_000); // trains twice: room for a machine shared with other work
 
+test('resume checks what it resumes: a corrupt checkpoint is said, other options are refused by name, no checkpoint means from scratch', async () => {
+  const out = path.join(dir, 'resumed');
+  const run = ['--quiet', 'compress', '-m', 'sfc', '--width', '0.25', '--stage1-epochs', '2', '--stage3-epochs', '1'];
+  expect((await runCli([...run, '-o', out])).code).toBe(0);
+  const latest = path.join(out, 'checkpoints', 'stage-1', 'latest.ckpt');
+  const bytes = readFileSync(latest);
+  bytes[bytes.length >> 1] ^= 0x40;
+  writeFileSync(latest, bytes);
+  const fallback = await runCli([...run, '-o', out, '--resume']);
+  expect(fallback.code).toBe(0);
+  expect(fallback.stderr).toContain(`warning: ${latest}: checksum mismatch: the file is truncated or corrupt; resuming from ${path.join(out, 'checkpoints', 'stage-1', 'previous.ckpt')} instead`);
+  // Another run's options on this run's checkpoints (a run killed before its first checkpoint, then resumed).
+  const other = await runCli([...run, '--seed', '5', '--lr', '5e-4', '-o', out, '--resume']);
+  expect(other.code).toBe(1);
+  expect(other.stderr).toMatch(/latest\.ckpt: was made by another configuration \(learningRate 0\.003 there, 0\.0005 here; seed 1 there, 5 here\)/);
+  const fresh = await runCli([...run, '-o', path.join(dir, 'never-run'), '--resume']);
+  expect(fresh.code).toBe(0);
+  expect(fresh.stderr).toBe(`warning: --resume: no checkpoint in ${path.join(dir, 'never-run', 'checkpoints')}; starting from scratch\n`);
+}, 300_000); // trains three times: room for a machine shared with other work
+
 test('notebook serves the page on 127.0.0.1 until Ctrl-C; a bad port is bad usage', async () => {
   let url = '';
   let page = '';

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +56,33 @@ describe('checkpoints', () => {
     writeFileSync(path.join(dir, LATEST), 'garbage');
     expect(() => loadCheckpoint(dir)).toThrow(CheckpointError);
     expect(() => loadCheckpoint(dir)).toThrow(/no usable checkpoint/);
+  });
+
+  /** A checkpoint whose header was edited by hand, with a valid checksum computed again. */
+  function handEdited(edit: (header: string) => string): Buffer {
+    const bytes = encodeCheckpoint(content(1));
+    const headerLength = bytes.readUInt32LE(7);
+    const header = edit(bytes.subarray(11, 11 + headerLength).toString('utf8'));
+    let dataStart = 11 + headerLength;
+    dataStart += (4 - (dataStart % 4)) % 4;
+    const data = bytes.subarray(dataStart, bytes.length - 32);
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(Buffer.byteLength(header));
+    const padding = Buffer.alloc((4 - ((11 + Buffer.byteLength(header)) % 4)) % 4);
+    const body = Buffer.concat([bytes.subarray(0, 7), length, Buffer.from(header), padding, data]);
+    return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+  }
+
+  test.each([
+    ['a tensor of 1e10 values', (h: string) => h.replace('"shape":[2,5],"length":10', '"shape":[10000000000],"length":10000000000'), /hand\.ckpt: the header lists 40000000\d+ bytes of tensors, the file holds 56/],
+    ['a header that is not JSON', (h: string) => h.slice(0, -3), /hand\.ckpt: its header is not JSON/],
+    ['a shape that disagrees with its length', (h: string) => h.replace('"shape":[2,5]', '"shape":[2,6]'), /hand\.ckpt: tensor 0 of its header is malformed/],
+    ['a negative size', (h: string) => h.replace('"shape":[3],"length":3', '"shape":[-3],"length":-3'), /hand\.ckpt: tensor 1 of its header is malformed/],
+    ['no tensor list', (h: string) => h.replace('"tensors"', '"tensorz"'), /hand\.ckpt: its header lacks the state or the tensor list/],
+  ])('a hand-edited checkpoint with %s is a CheckpointError naming the file, before any allocation', (_, edit, message) => {
+    const bytes = handEdited(edit);
+    expect(() => decodeCheckpoint(bytes, 'hand.ckpt')).toThrow(CheckpointError);
+    expect(() => decodeCheckpoint(bytes, 'hand.ckpt')).toThrow(message);
   });
 
   test('a writer killed with SIGKILL mid-write never leaves a broken latest checkpoint', async () => {

@@ -70,12 +70,13 @@ export function decodeCheckpoint(bytes: Buffer, file: string): CheckpointContent
   }
   const headerLength = bytes.readUInt32LE(MAGIC.length);
   const headerStart = MAGIC.length + 4;
-  const header = JSON.parse(bytes.subarray(headerStart, headerStart + headerLength).toString('utf8')) as Header;
-  if (header.version !== CHECKPOINT_FORMAT_VERSION) {
-    throw new CheckpointError(`format version ${header.version}, this build reads ${CHECKPOINT_FORMAT_VERSION}`, file);
-  }
+  if (headerStart + headerLength > body.length) throw new CheckpointError(`a header of ${headerLength} bytes in a file of ${bytes.length}`, file);
+  const header = readHeader(bytes.subarray(headerStart, headerStart + headerLength), file);
   let offset = headerStart + headerLength;
   offset += (4 - (offset % 4)) % 4;
+  // Every size is checked against the bytes present before anything is allocated.
+  const dataBytes = header.tensors.reduce((sum, t) => sum + 4 * t.length, 0);
+  if (offset + dataBytes !== body.length) throw new CheckpointError(`the header lists ${dataBytes} bytes of tensors, the file holds ${body.length - offset}`, file);
   const groups: CheckpointContent['groups'] = {};
   for (const { group, name, shape, length } of header.tensors) {
     const values = new Float32Array(length);
@@ -83,8 +84,30 @@ export function decodeCheckpoint(bytes: Buffer, file: string): CheckpointContent
     offset += 4 * length;
     (groups[group] ??= []).push({ name, shape, values });
   }
-  if (offset !== body.length) throw new CheckpointError(`header and data disagree (${body.length - offset} bytes left over)`, file);
   return { state: header.state, groups };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** The JSON header, each field checked: a checksummed file can still have been written by hand. */
+function readHeader(bytes: Buffer, file: string): Header {
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new CheckpointError(`its header is not JSON (${(error as Error).message})`, file);
+  }
+  if (!isObject(header)) throw new CheckpointError('its header is not a JSON object', file);
+  if (header.version !== CHECKPOINT_FORMAT_VERSION) {
+    throw new CheckpointError(`format version ${JSON.stringify(header.version)}, this build reads ${CHECKPOINT_FORMAT_VERSION}`, file);
+  }
+  if (!isObject(header.state) || !Array.isArray(header.tensors)) throw new CheckpointError('its header lacks the state or the tensor list', file);
+  header.tensors.forEach((t: unknown, i) => {
+    const ok = isObject(t) && typeof t.group === 'string' && typeof t.name === 'string' && Array.isArray(t.shape) && t.shape.every(isSize) && isSize(t.length);
+    if (!ok || (t.shape as number[]).reduce((a, b) => a * b, 1) !== t.length) throw new CheckpointError(`tensor ${i} of its header is malformed: ${JSON.stringify(t).slice(0, 200)}`, file);
+  });
+  return header as unknown as Header;
 }
 
 export const LATEST = 'latest.ckpt';

@@ -19,6 +19,7 @@ import { accuracy } from './evaluate';
 import { weightHistograms, type WeightHistogram } from './histogram';
 import type { LearningRateSchedule } from './learning_rate';
 import type { OptimizerName } from './optimizer';
+import type { RunConfiguration } from './resume_state';
 import { train, type BatchProgress, type EpochProgress } from './train';
 
 /** The methods compared: the float, binary and dense ternary baselines, this method, and magnitude pruning then ternary retraining. */
@@ -61,6 +62,10 @@ export interface CompressOptions {
   signal?: AbortSignal;
   /** Called when a stage starts, with its name and epochs. */
   onStageStart?: (stage: string, epochs: number) => void;
+  /** Recorded in the checkpoints; resuming checkpoints of another configuration is refused (train's `configuration`). */
+  configuration?: RunConfiguration;
+  /** What resuming worked around (a corrupt checkpoint refused for the previous one). */
+  onWarning?: (message: string) => void;
 }
 
 export interface StageReport {
@@ -111,6 +116,8 @@ function stageSetup(options: CompressOptions) {
       onBatchEnd: options.onBatchEnd,
       onEpochEnd: options.onEpochEnd,
       signal: options.signal,
+      configuration: options.configuration,
+      onWarning: options.onWarning,
     },
     // QTR belongs to stage 1 of this method only; the other stages and the baselines keep the rest.
     withoutQtr: options.regularizers?.filter((r) => !r.name.startsWith('qtr')),

@@ -11,11 +11,12 @@ import {
   type Quantizer,
 } from '@sparse-ternary/quantize-prune';
 import { totalPenalty, type Regularizer, type RegularizedWeight } from '@sparse-ternary/regularizers';
-import { CheckpointError, loadCheckpoint, setModelWeights, storedTensor, writeCheckpoint } from './checkpoint';
+import { loadCheckpoint, setModelWeights, storedTensor, writeCheckpoint } from './checkpoint';
 import { TrainingError, TrainingInterrupted } from './errors';
 import { accuracy, quantizedAccuracy } from './evaluate';
 import { constantRate, type LearningRateSchedule } from './learning_rate';
 import { makeOptimizer, type OptimizerName, type SchedulableOptimizer } from './optimizer';
+import { resumeState, type ResumeExpectations, type ResumeState, type RunConfiguration } from './resume_state';
 import { trainingHead } from './training_head';
 
 export interface BatchProgress {
@@ -81,6 +82,14 @@ export interface TrainOptions {
    * the next batch.
    */
   signal?: AbortSignal;
+  /**
+   * The configuration of the run (the options that change what it trains), recorded in every
+   * checkpoint: resuming from a checkpoint made with another one is a CheckpointError naming the
+   * options that differ.
+   */
+  configuration?: RunConfiguration;
+  /** Told what resume worked around: a corrupt latest checkpoint refused for the previous one. */
+  onWarning?: (message: string) => void;
 }
 
 export interface TrainResult {
@@ -102,16 +111,15 @@ async function saveEpoch(dir: string, model: tfl.LayersModel, optimizer: tf.Opti
   });
 }
 
-/** Restores weights and optimizer state; returns the checkpoint's state. */
-async function restore(dir: string, stage: string, model: tfl.LayersModel, optimizer: tf.Optimizer): Promise<Record<string, unknown> | undefined> {
+/** Restores weights and optimizer state from the stage's checkpoint, checked against this run; its position. */
+async function restore(dir: string, expected: ResumeExpectations, model: tfl.LayersModel, optimizer: tf.Optimizer, onWarning?: (message: string) => void): Promise<ResumeState | undefined> {
   const checkpoint = loadCheckpoint(dir);
   if (!checkpoint) return undefined;
-  if (checkpoint.state.stage !== stage) {
-    throw new CheckpointError(`holds ${String(checkpoint.state.stage)}, not ${stage}: resume the stage it belongs to`, checkpoint.file);
-  }
+  for (const refused of checkpoint.refused) onWarning?.(`${refused.message}; resuming from ${checkpoint.file} instead`);
+  const state = resumeState(checkpoint, expected);
   setModelWeights(model, checkpoint);
   await optimizer.setWeights(checkpoint.groups.optimizer.map((t) => ({ name: t.name, tensor: tf.tensor(t.values, t.shape) })));
-  return checkpoint.state;
+  return state;
 }
 
 /** A layer's c_l: its hardware cost when given, else 1. */
@@ -183,12 +191,11 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
   // Batches of the first epoch already trained (an interrupted epoch resumes where it stopped).
   let skip = 0;
   if (options.resume && options.checkpointDir) {
-    const state = await restore(options.checkpointDir, stage, model, optimizer);
+    const state = await restore(options.checkpointDir, { stage, epochs: options.epochs, batches: batchCount, configuration: options.configuration }, model, optimizer, options.onWarning);
     if (state) {
-      const midEpoch = typeof state.batch === 'number';
-      startEpoch = (state.epoch as number) + (midEpoch ? 0 : 1);
-      skip = midEpoch ? (state.batch as number) : 0;
-      step = state.step as number;
+      startEpoch = state.epoch + (state.batch === undefined ? 1 : 0);
+      skip = state.batch ?? 0;
+      step = state.step;
     }
   }
   const started = performance.now();
@@ -246,7 +253,7 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
       // A turn of the event loop, so that a signal (Ctrl-C) and timers (progress bars) are handled mid-epoch.
       if (options.signal) await new Promise((resolve) => setImmediate(resolve));
       if (options.signal?.aborted && batch < batchCount) {
-        if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, { stage, epoch, step, batch, seed: options.seed ?? 0 });
+        if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, { stage, epoch, step, batch, seed: options.seed ?? 0, configuration: options.configuration });
         throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
       }
     }
@@ -263,7 +270,7 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
       progress.floatAccuracy = accuracy(model, options.test, options.tensors);
     }
     history.push(progress);
-    if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, { stage, epoch, step, seed: options.seed ?? 0 });
+    if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, { stage, epoch, step, seed: options.seed ?? 0, configuration: options.configuration });
     await options.onEpochEnd?.(progress);
     if (options.signal?.aborted && epoch < options.epochs - 1) throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
   }

@@ -19,11 +19,12 @@ import {
   TrainingInterrupted,
   type CompressOptions,
   type CompressReport,
+  type RunConfiguration,
   type RunReport,
 } from '@sparse-ternary/retrain';
 import { CLI_VERSION } from '../version';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CompressConfig } from '../compress_config';
 import { EXIT, UsageError } from '../errors';
@@ -95,9 +96,19 @@ function regularizersOf(config: CompressConfig): Regularizer[] {
   return [...(config.l2 > 0 ? [l2(config.l2)] : []), ...qtr];
 }
 
+/** The options that change what a run trains: all but where it writes and which backend computes. */
+function trainingConfiguration({ out, backend, ...training }: CompressConfig): RunConfiguration {
+  return training;
+}
+
+/** Whether any stage of the run has a checkpoint to resume. */
+const hasCheckpoints = (dir: string): boolean =>
+  existsSync(dir) && readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((f) => /(^|\/)(latest|previous)\.ckpt$/.test(f));
+
 /** The pipeline's options for a run, reporting progress to the command's reporter. */
 export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext): CompressOptions {
   const { config } = run;
+  if (resume && !hasCheckpoints(run.checkpointDir)) ctx.stderr.write(`warning: --resume: no checkpoint in ${run.checkpointDir}; starting from scratch\n`);
   return {
     method: config.method,
     epochs: { stage0: config.stage0Epochs, stage1: config.stage1Epochs, stage3: config.stage3Epochs },
@@ -116,6 +127,8 @@ export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext):
     checkpointDir: run.checkpointDir,
     resume,
     signal: ctx.signal,
+    configuration: trainingConfiguration(config),
+    onWarning: (message) => ctx.stderr.write(`warning: ${message}\n`),
     onStageStart: (stage, epochs) => ctx.reporter.stage(stage, epochs),
     onBatchEnd: (p) => ctx.reporter.batch(p),
     onEpochEnd: (p) => ctx.reporter.epoch(p),
