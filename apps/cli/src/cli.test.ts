@@ -201,8 +201,43 @@ test('a config file supplies the options and flags override it', async () => {
   writeFileSync(config, JSON.stringify({ restoreBatchNorm: 'no' }));
   const notBoolean = await runCli(['--config', config]);
   expect(notBoolean.code).toBe(2);
-  expect(notBoolean.stderr).toMatch(/option restoreBatchNorm = "no": expected one of true, false/);
+  expect(notBoolean.stderr).toMatch(/option restoreBatchNorm = "no": expected true or false/);
 }, 300_000); // trains: room for a machine shared with other work
+
+test.each([
+  [{ width: -1 }, /option width = -1: expected a positive number/],
+  [{ augment: 'no' }, /option augment = "no": expected true or false/],
+  [{ scale: 'foo' }, /option scale = "foo": expected one of unit, symmetric/],
+  [{ pruneSparsity: 1.5, method: 'prune-then-quantize' }, /option pruneSparsity = 1.5: expected a fraction between 0 and 1/],
+  [{ optimizer: 'rmsprop' }, /option optimizer = "rmsprop": expected one of adam, sgd, momentum/],
+  [{ seed: [1] }, /option seed = \[1\]: expected a single value/],
+  [{ model: 3 }, /option model = 3: expected a non-empty string/],
+  // An output folder that cannot be made: Node's recursive mkdir would loop here at full CPU.
+  [{ out: '/proc/nope/out' }, /ENOENT: no such file or directory, mkdir '\/proc\/nope'/],
+])('config file %j: exit 2 with the option named, before any work', async (values, message) => {
+  const config = path.join(dir, 'bad-config.json');
+  writeFileSync(config, JSON.stringify(values));
+  const out = 'out' in values ? [] : ['-o', path.join(dir, 'bad-config-out')];
+  const { code, stdout, stderr } = await runCli(['compress', '--config', config, ...out]);
+  expect(stderr).toMatch(message);
+  expect(code).toBe('out' in values ? 1 : 2);
+  expect(stdout).toBe('');
+});
+
+test('compress and export refuse to write over the model they read', async () => {
+  const folder = path.join(dir, 'own-model');
+  mkdirSync(folder, { recursive: true });
+  const model = path.join(folder, 'model.onnx');
+  expect((await runCli(['export', '-m', 'tfc', '-o', model])).code).toBe(0);
+  const before = readFileSync(model);
+  const compressed = await runCli(['compress', '-m', model, '-o', folder]);
+  expect(compressed.code).toBe(2);
+  expect(compressed.stderr).toMatch(/--out .*own-model would overwrite the model being compressed, .*own-model\/model\.onnx: choose another --out/);
+  const exported = await runCli(['export', '-m', model, '-o', model]);
+  expect(exported.code).toBe(2);
+  expect(exported.stderr).toMatch(/is the model being exported: choose another file/);
+  expect(readFileSync(model).equals(before)).toBe(true);
+});
 
 test('Ctrl-C saves a checkpoint and prints the command that resumes; that command completes the run', async () => {
   const out = path.join(dir, 'interrupted');

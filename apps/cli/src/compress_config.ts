@@ -100,7 +100,11 @@ const wholeNumber = number((v) => Number.isInteger(v) && v >= 0, 'a whole number
 const nonNegative = number((v) => v >= 0, 'a number >= 0');
 const positive = number((v) => v > 0, 'a positive number');
 const fraction = number((v) => v > 0 && v < 1, 'a fraction between 0 and 1');
-const boolean = oneOf(['true', 'false'] as const);
+const boolean = (value: string) => {
+  if (value !== 'true' && value !== 'false') throw new InvalidArgumentError('expected true or false');
+  return value === 'true';
+};
+const integer = number(Number.isInteger, 'an integer');
 
 /** Adds the training flags to a command; each defaults to undefined so that the config file can fill it. */
 export function addTrainingOptions(command: Command): Command {
@@ -198,21 +202,32 @@ function check(config: CompressConfig): CompressConfig {
     ['qtr', oneOf(['cost', 'deadzone', 'none'] as const)],
     ['hardwareCost', oneOf([...COST_MEASURES, 'none'] as const)],
     ['scale', oneOf(['unit', 'symmetric'] as const)],
+    ['optimizer', oneOf(['adam', 'sgd', 'momentum'] as const)],
+    ['pruneSparsity', fraction],
+    ['width', positive],
+    ['seed', integer],
     ['replaceHead', boolean],
     ['restoreBatchNorm', boolean],
     ['augment', boolean],
     ...(Object.entries(IMAGE_OPTION_PARSERS) as [keyof CompressConfig, (v: string) => unknown][]),
   ];
+  const checked: Record<string, unknown> = { ...config };
   for (const [key, parse] of flags) {
     // Only the target sparsity may be absent (the t rule); every other key has a default.
-    if (config[key] === undefined) continue;
+    const value = config[key];
+    if (value === undefined) continue;
     try {
-      parse(String(config[key]));
+      if (!['string', 'number', 'boolean'].includes(typeof value)) throw new InvalidArgumentError('expected a single value');
+      // The parsed value: a config file's "0.5" or "true" is used as the number or switch it names.
+      checked[key] = parse(String(value));
     } catch (error) {
-      throw new UsageError(`option ${key} = ${JSON.stringify(config[key])}: ${(error as Error).message}`);
+      throw new UsageError(`option ${key} = ${JSON.stringify(value)}: ${(error as Error).message}`);
     }
   }
-  return config;
+  for (const key of ['model', 'data', 'out'] as const) {
+    if (typeof config[key] !== 'string' || config[key] === '') throw new UsageError(`option ${key} = ${JSON.stringify(config[key])}: expected a non-empty string`);
+  }
+  return checked as unknown as CompressConfig;
 }
 
 /**

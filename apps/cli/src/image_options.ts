@@ -41,15 +41,17 @@ function parseInputSize(value: string): [number, number] {
 }
 
 /** Checks a value with its flag's parser, for values that come from a config file. */
-export const IMAGE_OPTION_PARSERS: Record<'mean' | 'std' | 'inputSize', (v: string) => unknown> = {
-  mean: (v) => channelValues(v, 'mean'),
-  std: (v) => channelValues(v, 'std'),
-  inputSize: parseInputSize,
-};
-
+/** Checks a value and keeps it as written (the string is what configurations record). */
 const keep = (parse: (v: string) => unknown) => (value: string) => {
   parse(value);
   return value;
+};
+
+/** The checks of the image options' values, for flags and config files alike. */
+export const IMAGE_OPTION_PARSERS: Record<'mean' | 'std' | 'inputSize', (v: string) => string> = {
+  mean: keep((v) => channelValues(v, 'mean')),
+  std: keep((v) => channelValues(v, 'std')),
+  inputSize: keep(parseInputSize),
 };
 
 export function addImageOptions(command: Command): Command {
@@ -57,9 +59,9 @@ export function addImageOptions(command: Command): Command {
     .option('--scale <scaling>', 'pixel scaling without --mean/--std: unit ([0, 1]) or symmetric ([-1, 1]) (default unit)', keep((v) => {
       if (v !== 'unit' && v !== 'symmetric') throw new InvalidArgumentError('expected one of unit, symmetric');
     }))
-    .option('--mean <preset|values>', `normalize (x/255 - mean) / std per channel: ${presetNames}, or r,g,b`, keep(IMAGE_OPTION_PARSERS.mean))
-    .option('--std <preset|values>', `with --mean: ${presetNames}, or r,g,b (default: the --mean preset's, else 1)`, keep(IMAGE_OPTION_PARSERS.std))
-    .option('--input-size <n|h,w>', "for a folder of images: resize (shorter side) and centre-crop to this size (default: the model's input size)", keep(parseInputSize));
+    .option('--mean <preset|values>', `normalize (x/255 - mean) / std per channel: ${presetNames}, or r,g,b`, IMAGE_OPTION_PARSERS.mean)
+    .option('--std <preset|values>', `with --mean: ${presetNames}, or r,g,b (default: the --mean preset's, else 1)`, IMAGE_OPTION_PARSERS.std)
+    .option('--input-size <n|h,w>', "for a folder of images: resize (shorter side) and centre-crop to this size (default: the model's input size)", IMAGE_OPTION_PARSERS.inputSize);
 }
 
 /** The pixel scaling for images of `channels` channels; --mean/--std override --scale. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { moveFileAtomic, writeFileAtomic } from '@sparse-ternary/base';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { makeFolders, moveFileAtomic, writeFileAtomic } from '@sparse-ternary/base';
+import { createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
@@ -49,7 +49,7 @@ function targets(remote: RemoteFile, dir: string): string[] {
  * place are kept. A failed or mismatching download leaves nothing behind under the final name.
  */
 export async function downloadFiles(remotes: RemoteFile[], dir: string, options: DownloadOptions = {}): Promise<string[]> {
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const written: string[] = [];
   for (const remote of remotes) {
     const finals = targets(remote, dir);

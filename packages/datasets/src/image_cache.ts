@@ -1,8 +1,8 @@
 // Decoded images kept on disk between runs: one file of raw bytes per (list of image files with
 // their sizes and times, output size, channels), named by the SHA-256 of that key.
-import { writeFileAtomic } from '@sparse-ternary/base';
+import { makeFolders, writeFileAtomic } from '@sparse-ternary/base';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface DecodedImagesCache {
@@ -31,7 +31,7 @@ export function decodedImagesCache(dir: string, files: string[], options: { size
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },
     write: (images) => {
-      mkdirSync(dir, { recursive: true });
+      makeFolders(dir);
       writeFileAtomic(file, images);
     },
   };

@@ -2,8 +2,8 @@
 // a SHA-256 of everything before it. Written to a temporary file, fsynced and renamed over the
 // latest checkpoint, whose previous version is kept as a fallback.
 import { createHash } from 'node:crypto';
-import { writeFileAtomic } from '@sparse-ternary/base';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { makeFolders, writeFileAtomic } from '@sparse-ternary/base';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -118,7 +118,7 @@ export const PREVIOUS = 'previous.ckpt';
  * the previous one and the new file the latest (renames are atomic on one file system).
  */
 export function writeCheckpoint(dir: string, content: CheckpointContent): string {
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const latest = path.join(dir, LATEST);
   writeFileAtomic(latest, encodeCheckpoint(content), { previous: path.join(dir, PREVIOUS) });
   return latest;

@@ -1,13 +1,13 @@
 // Commands on a model without training: eval, import, export and cost.
 import { initEngine, type BackendChoice } from '@sparse-ternary/engine';
-import { writeFileAtomic } from '@sparse-ternary/base';
+import { makeFolders, writeFileAtomic } from '@sparse-ternary/base';
 import { costReport, costReportMarkdown, ZYNQ_7020, type FpgaDevice } from '@sparse-ternary/hw-cost';
 import { importOnnx, saveOnnx, type QonnxQuantOp, type WeightFormat } from '@sparse-ternary/onnx';
 import { accuracy, percent } from '@sparse-ternary/retrain';
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdirSync } from 'node:fs';
+
 import path from 'node:path';
-import { EXIT } from '../errors';
+import { EXIT, UsageError } from '../errors';
 import type { Reporter } from '../progress';
 import { imageSource, pixelScaling, type ImageOptions } from '../image_options';
 import { checkCompatible, loadData, loadModel } from '../sources';
@@ -27,7 +27,7 @@ export async function evalCommand(options: ImageOptions & { model: string; data:
 export async function importCommand(file: string, options: { out: string; backend: string }, reporter: Reporter): Promise<number> {
   await initEngine({ backend: options.backend as BackendChoice });
   const { model, signature } = importOnnx(file);
-  mkdirSync(options.out, { recursive: true });
+  makeFolders(options.out);
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const { weightData, ...rest } = artifacts;
@@ -46,6 +46,7 @@ export async function importCommand(file: string, options: { out: string; backen
 export const EXPORT_FORMATS: Record<string, WeightFormat> = { onnx: 'float', 'onnx-int8': 'int8', qonnx: 'qonnx' };
 
 export async function exportCommand(options: { model: string; format: string; qonnxOp: QonnxQuantOp; out: string; backend: string }, reporter: Reporter): Promise<number> {
+  if (path.resolve(options.out) === path.resolve(options.model)) throw new UsageError(`-o ${options.out} is the model being exported: choose another file`);
   await initEngine({ backend: options.backend as BackendChoice });
   const model = loadModel({ model: options.model });
   const { layers } = saveOnnx(model, options.out, { format: EXPORT_FORMATS[options.format], qonnxQuantOp: options.qonnxOp });

@@ -1,7 +1,7 @@
 // What compress and the stage commands (train, prune, retrain) share: starting a run from its
 // configuration, the pipeline options, and finishing it with exports and reports.
 import { initEngine, type BackendChoice, type EngineInfo } from '@sparse-ternary/engine';
-import { writeFileAtomic } from '@sparse-ternary/base';
+import { makeFolders, writeFileAtomic } from '@sparse-ternary/base';
 import { splitValidation, type Dataset, type LabeledImages, type TensorOptions } from '@sparse-ternary/datasets';
 import { costSummary } from '@sparse-ternary/hw-cost';
 import { saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';
@@ -24,7 +24,7 @@ import {
 } from '@sparse-ternary/retrain';
 import { CLI_VERSION } from '../version';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CompressConfig } from '../compress_config';
 import { EXIT, UsageError } from '../errors';
@@ -67,6 +67,10 @@ export const runConfigFile = (out: string) => path.join(out, 'run.json');
 /** Starts the engine, loads the data and the model, and records the resolved configuration in --out. */
 export async function startRun(config: CompressConfig, ctx: CommandContext): Promise<Run> {
   const started = new Date();
+  const out = path.resolve(config.out);
+  if (EXPORTS.some(({ file }) => path.join(out, file) === path.resolve(config.model))) {
+    throw new UsageError(`--out ${config.out} would overwrite the model being compressed, ${config.model}: choose another --out`);
+  }
   const engine = await initEngine({ backend: config.backend as BackendChoice });
   const loaded = loadModel(config);
   const { data, validation } = withValidation(loadData(config.data, imageSource(config, loaded)), config);
@@ -74,9 +78,8 @@ export async function startRun(config: CompressConfig, ctx: CommandContext): Pro
   checkCompatible(fitted, data, config.model, config.data);
   const tensors = { scale: pixelScaling(config, data.train.imageShape[2]) };
   const { model, layers: restored } = config.restoreBatchNorm ? restoreBatchNormFrom(fitted, data.train, { tensors, seed: config.seed }) : { model: fitted, layers: [] };
-  const out = path.resolve(config.out);
   const checkpointDir = path.join(out, 'checkpoints');
-  mkdirSync(checkpointDir, { recursive: true });
+  makeFolders(checkpointDir);
   writeFileAtomic(runConfigFile(out), `${JSON.stringify(config, null, 2)}\n`);
   if (restored.length) ctx.reporter.info(`BatchNorm restored after ${restored.length} convolutions (the model's export had folded it into them; --no-restore-batch-norm keeps them as they were)`);
   ctx.reporter.info(`${config.method} ${config.model} on ${data.name} (${data.train.count} training, ${data.test.count} test images from ${data.source}); backend ${engine.backend}, ${engine.threads} threads`);
