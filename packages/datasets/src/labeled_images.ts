@@ -16,6 +16,8 @@ export function pairIdx(images: IdxArray, labels: IdxArray, numClasses: number, 
   if (images.dims.length !== 3) throw new DatasetError(`expected images [N, H, W], got dimensions [${images.dims}]`, files.images, 3);
   if (labels.dims.length !== 1) throw new DatasetError(`expected labels [N], got dimensions [${labels.dims}]`, files.labels, 3);
   const [count, height, width] = images.dims;
+  // An empty split would train on nothing and report NaN: refuse it where it is read.
+  if (count === 0) throw new DatasetError('holds no images', files.images, 4);
   if (labels.dims[0] !== count) {
     throw new DatasetError(`${labels.dims[0]} labels for ${count} images in ${files.images}`, files.labels, 4);
   }

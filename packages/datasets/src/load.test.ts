@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatasetError } from './errors';
@@ -63,6 +63,28 @@ describe('loadDataset', () => {
       expect(d.files.map((f) => path.basename(f))).toEqual(['data_batch_1.bin', 'test_batch.bin']);
       expect(d.classes).toEqual(['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']);
       expect(classCounts(d.train.labels)).toEqual(new Array(10).fill(30));
+    });
+
+    test.each([
+      ['nine names', 'airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\n', /batches\.meta\.txt: lists 9 class names; the labels have 10 classes/],
+      ['a repeated name', 'cat\ncat\nbird\ndeer\ndog\nfrog\nhorse\nship\ntruck\nplane\n', /batches\.meta\.txt: names class 'cat' twice/],
+    ])("CIFAR-10's class names file with %s is a DatasetError naming it", (_, names, message) => {
+      const dir = path.join(root, 'cifar10');
+      writeCifar10Folder(dir, 3, 2);
+      writeFileSync(path.join(dir, 'batches.meta.txt'), names);
+      expect(() => loadDataset('cifar10', { path: dir })).toThrow(DatasetError);
+      expect(() => loadDataset('cifar10', { path: dir })).toThrow(message);
+    });
+
+    test('an empty split is a DatasetError naming its file, not a run that trains on nothing', () => {
+      const dir = path.join(root, 'mnist');
+      writeMnistFolder(dir);
+      // The test split as IDX files of zero records: [0, 28, 28] images and [0] labels.
+      const idx = (type: number, dims: number[]) => Buffer.from([0, 0, 8, type, ...dims.flatMap((d) => [(d >>> 24) & 255, (d >>> 16) & 255, (d >>> 8) & 255, d & 255])]);
+      for (const f of readdirSync(dir).filter((f) => f.startsWith('t10k'))) rmSync(path.join(dir, f));
+      writeFileSync(path.join(dir, 't10k-images-idx3-ubyte'), idx(3, [0, 28, 28]));
+      writeFileSync(path.join(dir, 't10k-labels-idx1-ubyte'), idx(1, [0]));
+      expect(() => loadDataset('mnist', { path: dir })).toThrow(/t10k-images-idx3-ubyte \(byte 4\): holds no images/);
     });
   });
 });

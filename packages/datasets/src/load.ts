@@ -42,11 +42,15 @@ function loadCifar(dir: string, layout: CifarLayout, label: 'fine' | 'coarse', r
   return { train: concatImages(trainFiles.map(readOne)), test: readOne(layout.test) };
 }
 
-/** Label names from a text file of one name per line, if the dataset folder has one. */
-function namesFile(dir: string, file: string): string[] | undefined {
+/** Label names from a text file of one name per line, if the dataset folder has one: one distinct name per class. */
+function namesFile(dir: string, file: string, classes: number): string[] | undefined {
   const full = path.join(dir, file);
   if (!existsSync(full)) return undefined;
-  return readFileSync(full, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const names = readFileSync(full, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  if (names.length !== classes) throw new DatasetError(`lists ${names.length} class names; the labels have ${classes} classes`, full);
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated !== undefined) throw new DatasetError(`names class '${repeated}' twice`, full);
+  return names;
 }
 
 /**
@@ -76,7 +80,7 @@ export function loadDataset(name: DatasetName, options: LoadOptions = {}): Datas
   const { train, test } = loadCifar(dir, layout, label, files);
   const classes =
     name === 'cifar10'
-      ? (namesFile(dir, 'batches.meta.txt') ?? spec.classes)
-      : (namesFile(dir, `${label}_label_names.txt`) ?? Array.from({ length: train.numClasses }, (_, i) => `class ${i}`));
+      ? (namesFile(dir, 'batches.meta.txt', train.numClasses) ?? spec.classes)
+      : (namesFile(dir, `${label}_label_names.txt`, train.numClasses) ?? Array.from({ length: train.numClasses }, (_, i) => `class ${i}`));
   return { name, classes, train, test, source: dir, place, files };
 }

@@ -24,3 +24,11 @@ export class TrainingInterrupted extends Error {
     this.name = 'TrainingInterrupted';
   }
 }
+
+/** A model computed a NaN or infinite output: names the first layer whose output was not finite. */
+export class NonFiniteOutputError extends Error {
+  constructor(readonly layer: string) {
+    super(`layer '${layer}' computes non-finite values (NaN or infinity): the model's weights or inputs are broken, so its predictions mean nothing`);
+    this.name = 'NonFiniteOutputError';
+  }
+}

@@ -2,7 +2,7 @@ export { train, type BatchProgress, type EpochProgress, type TrainOptions, type 
 export { accuracy, quantizedAccuracy } from './evaluate';
 export { constantRate, cosineDecay, stepDecay, withWarmup, type LearningRateSchedule } from './learning_rate';
 export { makeOptimizer, type OptimizerName, type SchedulableOptimizer } from './optimizer';
-export { TrainingError, TrainingInterrupted } from './errors';
+export { NonFiniteOutputError, TrainingError, TrainingInterrupted } from './errors';
 export {
   CheckpointError,
   CHECKPOINT_FORMAT_VERSION,
