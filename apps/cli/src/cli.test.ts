@@ -1,6 +1,6 @@
 // The command driven as a real child process: usage errors, missing files, the demo's outputs,
 // the model commands on what it wrote, config files, and Ctrl-C then --resume.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -294,10 +294,28 @@ test('notebook serves the page on 127.0.0.1 until Ctrl-C; a bad port is bad usag
         .finally(() => child.kill('SIGINT'));
     },
   });
-  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}$/);
   expect(page).toContain('<title>sparse-ternary notebook</title>');
   expect(result.code).toBe(0);
   const bad = await runCli(['notebook', '--port', 'x']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/expected a port number/);
+}, 60_000);
+
+test.each(['SIGINT', 'SIGTERM'] as const)('the notebook stopped by %s removes its temporary folder', async (signal) => {
+  const tmp = mkdtempSync(path.join(dir, 'notebook-tmp-'));
+  // Other libraries leave their own files in TMPDIR; the notebook's folder is st-notebook-*.
+  const notebookFolders = () => readdirSync(tmp).filter((f) => f.startsWith('st-notebook-'));
+  let made: string[] = [];
+  const result = await runCli(['--json', 'notebook', '--port', '0'], {
+    env: { TMPDIR: tmp },
+    onStdout: (text, child) => {
+      if (made.length || !text.includes('"notebook"')) return;
+      made = notebookFolders();
+      child.kill(signal);
+    },
+  });
+  expect(made).toHaveLength(1);
+  expect(result.code).toBe(0);
+  expect(notebookFolders()).toEqual([]);
 }, 60_000);

@@ -176,9 +176,10 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number');
       return n;
     }, 8080)
-    .option('--host <address>', 'listen on this address instead of 127.0.0.1 (makes the notebook reachable from elsewhere)')
+    .option('--host <address>', 'listen on this address instead of 127.0.0.1 (makes the notebook reachable from elsewhere: open it by this address, with the token printed)')
+    .option('--data-dir <folder>', 'a folder the data cell may read (repeatable; besides the dataset names, $SPARSE_TERNARY_DATA and the dataset cache)', (v: string, all: string[] = []) => [...all, v])
     .action(async (options) => {
-      const server = await startNotebookServer({ port: options.port, host: options.host, backend: globals().backend as never, clientDir: notebookClientDir() });
+      const server = await startNotebookServer({ port: options.port, host: options.host, dataFolders: options.dataDir, backend: globals().backend as never, clientDir: notebookClientDir() });
       const reporter = makeIt();
       reporter.info(`notebook at ${server.url} (Ctrl-C to stop)`);
       reporter.event('notebook', { url: server.url });
@@ -193,7 +194,9 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     io.stderr.write('\nstopping (after this batch, with a checkpoint, when training); Ctrl-C again to quit now\n');
     controller.abort();
   };
+  // SIGTERM (a service manager, kill) stops the same way: checkpointed runs, temporary folders removed.
   process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -206,5 +209,6 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     return error instanceof UsageError ? EXIT.usage : EXIT.failure;
   } finally {
     process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
   }
 }

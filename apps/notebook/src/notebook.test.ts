@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { withChromium } from '../../../tools/testing/chromium';
 import { fixture } from '../../../tools/testing/fixtures';
 import { CHROMIUM, testWith } from '../../../tools/testing/system_tools';
+import type { AddressInfo } from 'node:net';
 import { startNotebookServer, type NotebookServer } from './index';
 
 const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
@@ -20,6 +21,24 @@ beforeAll(async () => {
   server = await startNotebookServer({ clientDir: path.resolve(__dirname, '../dist/client'), backend: 'ort', maxUploadBytes: UPLOAD_LIMIT });
 });
 afterAll(() => server.close());
+
+/** fetch on a notebook's API, with its token (as a script would send it). */
+const api = (of: NotebookServer, url: string, init: Parameters<typeof fetch>[1] = {}) =>
+  fetch(new URL(url, of.url), { ...init, headers: { ...(init.headers as Record<string, string>), 'x-notebook-token': of.token } });
+
+/** A raw request (fetch would normalize the path and set its own Host), with the headers given. */
+function rawRequest(of: NotebookServer, options: { path: string; method?: string; headers?: Record<string, string> }): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  const { hostname, port } = new URL(of.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ hostname, port, path: options.path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** The part of a browser canvas the test reads (the workspace compiles without the DOM types). */
 interface Canvas {
@@ -49,25 +68,16 @@ async function runCell(page: Page, id: string, fields: Record<string, string> = 
 
 describe('server guards', () => {
   test.each(['/..%2f..%2fpackage.json', '/assets/..%2f..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/../../package.json'])('%s is refused and reads nothing outside the page', async (url) => {
-    // A raw request: fetch would normalize the path before sending it.
-    const raw = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      http
-        .get(`${server.url.replace(/\/$/, '')}${url}`, (res) => {
-          let body = '';
-          res.on('data', (chunk) => (body += chunk));
-          res.on('end', () => resolve({ status: res.statusCode!, body }));
-        })
-        .on('error', reject);
-    });
+    const raw = await rawRequest(server, { path: url });
     expect([403, 404]).toContain(raw.status);
     expect(raw.body).not.toContain('"name"');
   });
 
   test('an upload over the limit is refused with 413, and the server keeps serving', async () => {
-    const response = await fetch(new URL('api/cells/upload?name=big.onnx', server.url), { method: 'POST', body: new Uint8Array(UPLOAD_LIMIT + 1) });
+    const response = await api(server, 'api/cells/upload?name=big.onnx', { method: 'POST', body: new Uint8Array(UPLOAD_LIMIT + 1) });
     expect(response.status).toBe(413);
     expect(((await response.json()) as { error: string }).error).toMatch(/over the limit of 65536/);
-    expect((await fetch(new URL('api/status', server.url))).status).toBe(200);
+    expect((await api(server, 'api/status')).status).toBe(200);
   });
 });
 
@@ -75,7 +85,7 @@ test("an uploaded PyTorch LeNet gets BatchNorm back after its two convolutions, 
   const own = await startNotebookServer({ clientDir: path.resolve(__dirname, '../dist/client'), backend: 'ort' });
   try {
     const post = async (cell: string, body: string | Uint8Array, type = 'application/json') =>
-      (await (await fetch(new URL(`api/cells/${cell}`, own.url), { method: 'POST', body, headers: { 'content-type': type } })).json()) as Record<string, unknown>;
+      (await (await api(own, `api/cells/${cell}`, { method: 'POST', body, headers: { 'content-type': type } })).json()) as Record<string, unknown>;
     await post('data', JSON.stringify({ dataset: 'mnist-10k' }));
     const result = await post('upload?name=lenet.onnx', readFileSync(fixture('models', 'lenet.onnx')), 'application/octet-stream');
     expect(result.restoredBatchNorm).toBe(2);
@@ -123,14 +133,14 @@ testWith(CHROMIUM)('cells 1-7 in the browser: charts draw, pruning grows the zer
     await page.screenshot({ path: path.join(ARTIFACTS, 'notebook.png'), fullPage: true });
 
     const href = await page.getAttribute('#cell-export a[download="model.int8.onnx"]', 'href');
-    const bytes = new Uint8Array(await (await fetch(new URL(href!, server.url))).arrayBuffer());
+    const bytes = new Uint8Array(await (await api(server, href!)).arrayBuffer());
     const session = await ort.InferenceSession.create(bytes);
     const input = new ort.Tensor('float32', new Float32Array(4 * 784).fill(0.5), [4, 1, 28, 28]);
     const out = await session.run({ [session.inputNames[0]]: input });
     expect(out[session.outputNames[0]].dims).toEqual([4, 10]);
-    const report = await (await fetch(new URL('api/export/report.html', server.url))).text();
+    const report = await (await api(server, 'api/export/report.html')).text();
     expect(report).toContain('sparse-ternary');
-    const state = (await (await fetch(new URL('api/state', server.url))).json()) as { results: Record<string, unknown> };
+    const state = (await (await api(server, 'api/state')).json()) as { results: Record<string, unknown> };
     expect(Object.keys(state.results)).toEqual(['data', 'model', 'stage1', 'prune', 'stage3', 'cost', 'export']);
     // The packed model runs in the page (@sparse-ternary/runtime) and agrees with the server's TF.js model on every sample.
     expect(await page.getAttribute('#cell-export .runtime', 'data-agree')).toBe('12');
@@ -148,7 +158,7 @@ testWith(CHROMIUM)('cells 1-7 in the browser: charts draw, pruning grows the zer
     await page.waitForSelector('#cell-stage1[data-state="error"]');
     expect(await page.textContent('#cell-stage1 .error')).toMatch(/^stopped: stage 1 interrupted after batch \d+ of epoch 1; checkpoint in /);
     expect(await page.$eval('#cell-prune', (cell) => cell.classList.contains('stale'))).toBe(true);
-    expect(((await (await fetch(new URL('api/status', server.url))).json()) as { running: boolean }).running).toBe(false);
+    expect(((await (await api(server, 'api/status')).json()) as { running: boolean }).running).toBe(false);
 
     // A saved notebook re-opened in a fresh page shows its cells' parameters and results again.
     const reopened = await context.newPage();
@@ -160,15 +170,80 @@ testWith(CHROMIUM)('cells 1-7 in the browser: charts draw, pruning grows the zer
   });
 }, 600_000); // a few minutes alone; more on a shared machine
 
+describe('who may drive the notebook: its own Host, its token, its own origin', () => {
+  const host = () => new URL(server.url).host;
+  test.each([
+    ['a foreign Host (DNS rebinding)', 403, () => ({ path: '/api/status', headers: { host: 'rebound.example:80', 'x-notebook-token': server.token } }), /Host 'rebound\.example:80' is not this notebook's address/],
+    ['no token', 403, () => ({ path: '/api/status' }), /no valid token: open the notebook at the address it printed/],
+    ['a wrong token', 403, () => ({ path: '/api/status', headers: { 'x-notebook-token': 'f'.repeat(48) } }), /no valid token/],
+    ['the token in a header', 200, () => ({ path: '/api/status', headers: { 'x-notebook-token': server.token } }), /"running":false/],
+    ['the token in the cookie the page got', 200, () => ({ path: '/api/status', headers: { cookie: `st_notebook_token=${server.token}` } }), /"running":false/],
+    ['"localhost" as Host', 200, () => ({ path: '/api/status', headers: { host: `localhost:${new URL(server.url).port}`, 'x-notebook-token': server.token } }), /"running":false/],
+    ['a POST from another origin, token and all', 403, () => ({ path: '/api/stop', method: 'POST', headers: { origin: 'http://127.0.0.1:1', cookie: `st_notebook_token=${server.token}` } }), /requests from http:\/\/127\.0\.0\.1:1 may not drive this notebook/],
+    ['a POST from its own page', 200, () => ({ path: '/api/stop', method: 'POST', headers: { origin: `http://${host()}`, cookie: `st_notebook_token=${server.token}` } }), /"stopped"/],
+  ])('%s: HTTP %i', async (_, status, request, body) => {
+    const response = await rawRequest(server, request());
+    expect(response.status).toBe(status);
+    expect(response.body).toMatch(body);
+  });
+
+  test('the printed address carries the token; opening it gives the page an HttpOnly, SameSite=Strict cookie', async () => {
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/\\?token=${server.token}$`));
+    expect(server.token).toMatch(/^[0-9a-f]{48}$/);
+    const page = await rawRequest(server, { path: `/?token=${server.token}` });
+    expect(page.status).toBe(200);
+    expect(page.headers['set-cookie']).toEqual([`st_notebook_token=${server.token}; HttpOnly; SameSite=Strict; Path=/`]);
+  });
+
+  test('the data cell reads dataset names and the allowed folders only, and says nothing about other paths', async () => {
+    const answers = await Promise.all(
+      ['/etc/passwd', '/nonexistent/mnist', '/etc'].map(async (dataset) => {
+        const response = await api(server, 'api/cells/data', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset }) });
+        return { status: response.status, error: ((await response.json()) as { error: string }).error.replace(dataset, '<path>') };
+      }),
+    );
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
+    expect(answers[0].status).toBe(403);
+    expect(answers[0].error).toMatch(/^'<path>' is neither a dataset name nor inside the folders the notebook may read \(.*\): start it with --data-dir <folder>$/);
+  });
+});
+
+testWith(CHROMIUM)('a page of another origin that the user visits cannot drive the notebook (no-cors requests with the cookie the notebook gave)', async () => {
+  const notebook = await startNotebookServer({ clientDir: path.resolve(__dirname, '../dist/client'), backend: 'ort' });
+  const base = new URL('/', notebook.url).href;
+  const evil = http.createServer((_, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<script>
+      const post = (cell, body) => fetch(${JSON.stringify(base)} + 'api/cells/' + cell, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(body) });
+      post('data', { dataset: 'mnist-10k' }).then(() => post('model', { topology: 'tfc' })).finally(() => (document.title = 'sent'));
+    </script>`);
+  });
+  await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+  try {
+    await withChromium(async (context) => {
+      const page = await context.newPage();
+      await page.goto(notebook.url); // the user opened the notebook: the browser holds its cookie
+      await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
+      await page.waitForFunction('document.title === "sent"');
+    });
+    const state = (await (await api(notebook, 'api/state')).json()) as { results: Record<string, unknown> };
+    expect(state.results).toEqual({});
+  } finally {
+    evil.close();
+    await notebook.close();
+  }
+}, 120_000);
+
 describe('data cell', () => {
   test('reads a folder of images at the size given, and refuses a bad size', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'notebook-images-'));
+    const own = await startNotebookServer({ clientDir: path.resolve(__dirname, '../dist/client'), backend: 'ort', dataFolders: [dir] });
     try {
       for (const [split, c, i] of [['train', 'a', 0], ['train', 'b', 0], ['test', 'a', 0], ['test', 'b', 0]] as const) {
         mkdirSync(path.join(dir, split, c), { recursive: true });
         writeFileSync(path.join(dir, split, c, `${i}.png`), PNG.sync.write(new PNG({ width: 10, height: 8 })));
       }
-      const post = (body: unknown) => fetch(new URL('api/cells/data', server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const post = (body: unknown) => api(own, 'api/cells/data', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const ok = await post({ dataset: dir, size: '6' });
       expect(ok.status).toBe(200);
       const result = (await ok.json()) as { name: string; imageShape: number[]; classes: string[]; train: number };
@@ -179,6 +254,7 @@ describe('data cell', () => {
       const missing = await post({ dataset: dir });
       expect(((await missing.json()) as { error: string }).error).toMatch(/is a folder of images: give the size/);
     } finally {
+      await own.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -12,9 +12,9 @@ export interface CliResult {
 }
 
 /** Runs `sparse-ternary args...`; `onStdout` sees output as it comes (to send signals at the right moment). */
-export function runCli(args: string[], options: { cwd?: string; onStdout?: (text: string, child: ChildProcess) => void } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; onStdout?: (text: string, child: ChildProcess) => void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env, FORCE_COLOR: '0' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {

@@ -29,6 +29,17 @@ type AnyChart = Chart<any, any, any>; // eslint-disable-line @typescript-eslint/
 const charts = new Map<string, AnyChart>();
 const $ = <T extends HTMLElement>(selector: string, root: ParentNode = document) => root.querySelector(selector) as T;
 
+/**
+ * An element with attributes and children; text goes in as text nodes, never as HTML, so values
+ * from the server or from an opened notebook.json cannot inject markup or script.
+ */
+function el(tag: string, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
 async function api(method: string, url: string, body?: unknown, raw?: Blob): Promise<Json> {
   const response = await fetch(url, { method, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)), headers: raw ? { 'content-type': 'application/octet-stream' } : { 'content-type': 'application/json' } });
   const json = await response.json();
@@ -55,9 +66,8 @@ function chart(id: string, parent: HTMLElement, config: Json): AnyChart {
 const pct = (v: number | undefined) => (v === undefined || v === null ? '-' : `${(100 * v).toFixed(2)}%`);
 
 function table(headers: string[], rows: (string | number)[][]): HTMLTableElement {
-  const t = document.createElement('table');
-  t.innerHTML = `<tr>${headers.map((h) => `<th>${h}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}`;
-  return t;
+  const line = (cells: (string | number)[], tag: string) => el('tr', {}, ...cells.map((c) => el(tag, {}, String(c))));
+  return el('table', {}, line(headers, 'th'), ...rows.map((r) => line(r, 'td'))) as HTMLTableElement;
 }
 
 function histogramChart(id: string, parent: HTMLElement, title: string, series: { label: string; h: Json; color: string }[], threshold?: number): void {
@@ -72,7 +82,7 @@ function histogramChart(id: string, parent: HTMLElement, title: string, series: 
 
 /** Live training charts of a stage cell: curves per epoch, per-layer sparsity, histograms. */
 function liveTraining(output: HTMLElement, prefix: string) {
-  output.innerHTML = '<p class="progress">starting</p><div class="charts"></div><div class="histograms"></div>';
+  output.replaceChildren(el('p', { class: 'progress' }, 'starting'), el('div', { class: 'charts' }), el('div', { class: 'histograms' }));
   const grid = $('.charts', output);
   const curves = chart(`${prefix}-curves`, grid, {
     type: 'line',
@@ -134,7 +144,7 @@ const CELLS: CellSpec[] = [
     ],
     run: (params) => api('POST', '/api/cells/data', params),
     render(r, output) {
-      output.innerHTML = `<p>${r.name}: ${r.train} training and ${r.test} test images of ${r.imageShape.join('x')} from ${r.source}</p><div class="samples"></div>`;
+      output.replaceChildren(el('p', {}, `${r.name}: ${r.train} training and ${r.test} test images of ${r.imageShape.join('x')} from ${r.source}`), el('div', { class: 'samples' }));
       const [h, w, c] = r.imageShape;
       for (const pixels of r.samples as number[][]) {
         const canvas = document.createElement('canvas');
@@ -166,7 +176,7 @@ const CELLS: CellSpec[] = [
       return api('POST', '/api/cells/model', { topology: params.topology, width: Number(params.width), seed: Number(params.seed) });
     },
     render(r, output) {
-      output.innerHTML = `<p>${r.name}: input ${r.input.join('x')}, ${r.parameters.toLocaleString()} parameters, test accuracy before training ${pct(r.accuracyBefore)}${r.restoredBatchNorm ? `; BatchNorm restored after ${r.restoredBatchNorm} convolutions` : ''}</p>`;
+      output.replaceChildren(el('p', {}, `${r.name}: input ${r.input.join('x')}, ${r.parameters.toLocaleString()} parameters, test accuracy before training ${pct(r.accuracyBefore)}${r.restoredBatchNorm ? `; BatchNorm restored after ${r.restoredBatchNorm} convolutions` : ''}`));
       output.append(table(['layer', 'type', 'output', 'parameters'], r.layers.map((l: Json) => [l.name, l.type, l.output, l.parameters])));
     },
   },
@@ -197,7 +207,7 @@ const CELLS: CellSpec[] = [
     fields: [],
     run: () => api('POST', '/api/cells/prune'),
     render(r, output) {
-      output.innerHTML = '<div class="charts"></div><div class="histograms"></div>';
+      output.replaceChildren(el('div', { class: 'charts' }), el('div', { class: 'histograms' }));
       chart('prune-bars', $('.charts', output), { type: 'bar', data: { labels: r.layers.map((l: Json) => l.name), datasets: [{ label: 'pruned %', data: r.layers.map((l: Json) => l.sparsity * 100), backgroundColor: '#229954' }] }, options: { scales: { y: { min: 0, max: 100 } } } });
       const box = $('.histograms', output);
       box.dataset.zeroBins = JSON.stringify(r.after.map((h: Json) => h.counts[Math.floor(h.counts.length / 2)]));
@@ -224,7 +234,7 @@ const CELLS: CellSpec[] = [
     fields: [],
     run: () => api('POST', '/api/cells/cost'),
     render(r, output) {
-      output.innerHTML = `<p>sparse ternary kernels are ${r.ratios.binary.toFixed(1)}x smaller than binary and ${r.ratios.ternary.toFixed(1)}x smaller than dense 2-bit ternary</p>`;
+      output.replaceChildren(el('p', {}, `sparse ternary kernels are ${r.ratios.binary.toFixed(1)}x smaller than binary and ${r.ratios.ternary.toFixed(1)}x smaller than dense 2-bit ternary`));
       const m = r.memory;
       chart('cost-bars', output, { type: 'bar', data: { labels: ['float32', 'binary', 'dense ternary', 'sparse ternary'], datasets: [{ label: 'kernel memory (KiB)', data: [m.float32, m.binary, m.ternary, m.sparseTernary].map((b) => b / 8192), backgroundColor: '#7d3c98' }] }, options: { indexAxis: 'y', scales: { x: { type: 'logarithmic' } } } });
       output.append(table(['layer', 'kind', 'MH x MW', 'sparsity', 'sparse ternary (KiB)', 'encoding'], r.layers.map((l: Json) => [l.name, l.kind, `${l.rows} x ${l.cols}`, pct(l.sparsity), (l.memory.sparseTernary.bits / 8192).toFixed(1), l.memory.sparseTernary.encoding])));
@@ -237,7 +247,8 @@ const CELLS: CellSpec[] = [
     fields: [],
     run: () => api('POST', '/api/cells/export'),
     async render(r, output) {
-      output.innerHTML = `<p>${r.files.map((f: string) => `<a download="${f}" href="/api/export/${f}">${f}</a>`).join(' &middot; ')}</p><p class="runtime">running model.stpack in this page</p>`;
+      const links = (r.files as string[]).flatMap((f, i) => [...(i ? [' \u00b7 '] : []), el('a', { download: f, href: `/api/export/${encodeURIComponent(f)}` }, f)]);
+      output.replaceChildren(el('p', {}, ...links), el('p', { class: 'runtime' }, 'running model.stpack in this page'));
       // The packed model, run here by @sparse-ternary/runtime on the data cell's sample images.
       const bytes = new Uint8Array(await (await fetch('/api/export/model.stpack')).arrayBuffer());
       const model = load(bytes);
@@ -263,7 +274,7 @@ const CELLS: CellSpec[] = [
     ],
     async run(params, cell) {
       const output = $('.output', cell);
-      output.innerHTML = '';
+      output.replaceChildren();
       chart('sweep', output, { type: 'scatter', data: { datasets: [{ label: 'test accuracy % vs kernel KiB', data: [], backgroundColor: '#c0392b' }] }, options: { scales: { x: { title: { display: true, text: 'KiB' } }, y: { title: { display: true, text: 'accuracy %' } } } } });
       return api('POST', '/api/cells/sweep', { lambdas: String(params.lambdas).split(',').map(Number), epochs: Number(params.epochs) });
     },
@@ -286,7 +297,7 @@ async function showResult(spec: CellSpec, result: Json): Promise<void> {
   cell.classList.remove('stale');
   results[spec.id] = result;
   const output = $('.output', cell);
-  if (!['stage1', 'stage3', 'sweep'].includes(spec.id)) output.innerHTML = '';
+  if (!['stage1', 'stage3', 'sweep'].includes(spec.id)) output.replaceChildren();
   try {
     await spec.render(result, output);
     cell.dataset.state = 'done';
@@ -298,9 +309,7 @@ async function showResult(spec: CellSpec, result: Json): Promise<void> {
 function showError(id: string, message: string): void {
   const cell = document.getElementById(`cell-${id}`)!;
   cell.dataset.state = 'error';
-  $('.output', cell).insertAdjacentHTML('beforeend', `<p class="error"></p>`);
-  const p = cell.querySelectorAll('.error');
-  p[p.length - 1].textContent = message;
+  $('.output', cell).append(el('p', { class: 'error' }, message));
 }
 
 function build(): void {
@@ -309,14 +318,16 @@ function build(): void {
     const cell = document.createElement('section');
     cell.className = 'cell';
     cell.id = `cell-${spec.id}`;
-    const fields = spec.fields
-      .map((f) =>
-        f.options
-          ? `<label>${f.label}<select name="${f.name}">${f.options.map((o) => `<option${o === f.value ? ' selected' : ''}>${o}</option>`).join('')}</select></label>`
-          : `<label>${f.label}<input name="${f.name}" type="${f.type ?? 'text'}" value="${f.value}" ${f.type === 'file' ? 'accept=".onnx"' : 'step="any"'}></label>`,
-      )
-      .join('');
-    cell.innerHTML = `<h2>${spec.title}</h2><form>${fields}<button type="submit">Run</button></form><div class="output"></div>`;
+    const fields = spec.fields.map((f) => {
+      if (f.options) {
+        const select = el('select', { name: f.name }, ...f.options.map((o) => el('option', o === f.value ? { selected: '' } : {}, o)));
+        return el('label', {}, f.label, select);
+      }
+      const input = el('input', { name: f.name, type: f.type ?? 'text', ...(f.type === 'file' ? { accept: '.onnx' } : { step: 'any' }) }) as HTMLInputElement;
+      input.value = f.value;
+      return el('label', {}, f.label, input);
+    });
+    cell.replaceChildren(el('h2', {}, spec.title), el('form', {}, ...fields, el('button', { type: 'submit' }, 'Run')), el('div', { class: 'output' }));
     $('form', cell).addEventListener('submit', async (event) => {
       event.preventDefault();
       cell.dataset.state = 'running';
@@ -353,6 +364,30 @@ function connect(): void {
   });
 }
 
+/** A saved notebook: per cell, its parameters (plain values) and its last result (an object). */
+interface NotebookFile {
+  params?: Record<string, Record<string, string | number | boolean>>;
+  results?: Record<string, Json>;
+}
+
+/** An opened notebook.json, checked against that shape: only the cells of this page, only plain parameter values. */
+function notebookFile(value: unknown): NotebookFile {
+  const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const ids = CELLS.map((c) => c.id);
+  if (!isObject(value)) throw new Error('expected a JSON object');
+  for (const key of ['params', 'results'] as const) {
+    const section = value[key];
+    if (section === undefined) continue;
+    if (!isObject(section)) throw new Error(`${key} must be an object`);
+    for (const [cell, entry] of Object.entries(section)) {
+      if (!ids.includes(cell)) throw new Error(`${key}: no cell '${cell}'`);
+      if (!isObject(entry)) throw new Error(`${key}.${cell} must be an object`);
+      if (key === 'params' && Object.values(entry).some((v) => !['string', 'number', 'boolean'].includes(typeof v))) throw new Error(`params.${cell} must hold plain values`);
+    }
+  }
+  return value as NotebookFile;
+}
+
 /** Save: the server's state of every cell, as a file. Open: its parameters and results shown again. */
 function persistence(): void {
   $('#save').addEventListener('click', async () => {
@@ -365,7 +400,13 @@ function persistence(): void {
   $<HTMLInputElement>('#open').addEventListener('change', async (event) => {
     const file = (event.target as HTMLInputElement).files?.[0];
     if (!file) return;
-    const state = JSON.parse(await file.text());
+    let state: NotebookFile;
+    try {
+      state = notebookFile(JSON.parse(await file.text()));
+    } catch (error) {
+      $('#status').textContent = `${file.name} is not a saved notebook: ${(error as Error).message}`;
+      return;
+    }
     for (const spec of CELLS) {
       const cell = document.getElementById(`cell-${spec.id}`)!;
       for (const [name, value] of Object.entries((state.params?.[spec.id] ?? {}) as Json)) {

@@ -1,11 +1,13 @@
 // The notebook's HTTP server (Node's http): the built page, a JSON API per cell, an event stream
 // (server-sent events) for live training progress, downloads, and guards: loopback only unless
-// a host is given, uploads over a limit refused with 413, no path outside the page's folder.
+// a host is given, its own Host, token and origin only (access.ts), uploads over a limit refused
+// with 413, no path outside the page's folder.
 import { initEngine, type BackendChoice } from '@sparse-ternary/engine';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { AccessError, checkAccess, newToken, ownHosts } from './access';
 import { CellError, NotebookSession } from './session';
 
 export interface NotebookServerOptions {
@@ -17,10 +19,16 @@ export interface NotebookServerOptions {
   backend?: BackendChoice;
   /** The built page (dist/client). */
   clientDir: string;
+  /** The API's token (default: a random one, in the URL printed at start). */
+  token?: string;
+  /** Folders the data cell may read besides the dataset names, $SPARSE_TERNARY_DATA and the cache. */
+  dataFolders?: string[];
 }
 
 export interface NotebookServer {
+  /** The page's address with its token: what to open. */
   url: string;
+  token: string;
   session: NotebookSession;
   close(): Promise<void>;
 }
@@ -93,7 +101,9 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
   const host = options.host ?? '127.0.0.1';
   const maxUpload = options.maxUploadBytes ?? 64 << 20;
   const engine = await initEngine({ backend: options.backend ?? 'auto' });
-  const session = new NotebookSession(engine);
+  const session = new NotebookSession(engine, { dataFolders: options.dataFolders });
+  const token = options.token ?? newToken();
+  let hosts = new Set<string>();
 
   const routes: Record<string, (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<unknown>> = {
     'POST /api/cells/data': async (req) => session.runData(await jsonBody(req)),
@@ -113,6 +123,8 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://notebook');
     try {
+      const setCookie = checkAccess(req, url, hosts, token);
+      if (setCookie) res.setHeader('set-cookie', setCookie);
       if (req.method === 'GET' && url.pathname === '/api/events') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
         res.write(': connected\n\n');
@@ -134,16 +146,19 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
       res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
       createReadStream(file).pipe(res);
     } catch (error) {
-      const status = error instanceof HttpError || error instanceof CellError ? error.status : 500;
-      sendJson(res, status, { error: (error as Error).message });
+      const status = error instanceof HttpError || error instanceof CellError || error instanceof AccessError ? error.status : 500;
+      // Messages from native code (onnxruntime) can carry terminal colours.
+      sendJson(res, status, { error: (error as Error).message.replace(/\x1b\[[0-9;]*m/g, '') });
       // An unread upload body would keep the connection busy: drop it.
       if (status === 413) req.destroy();
     }
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo;
+  hosts = ownHosts(host, port);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/?token=${token}`,
+    token,
     session,
     close: () =>
       new Promise((resolve) => {

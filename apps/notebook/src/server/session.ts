@@ -30,6 +30,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CELLS, type CellName } from './cells';
+import { allowedDataFolders, mayRead } from './data_folders';
 
 /** A request the notebook cannot honour (bad parameters, a malformed upload, a busy server): HTTP 400/409. */
 export class CellError extends Error {
@@ -95,7 +96,14 @@ export class NotebookSession {
   private job?: AbortController;
   private readonly checkpointDir = mkdtempSync(path.join(os.tmpdir(), 'st-notebook-'));
 
-  constructor(readonly engine: EngineInfo) {}
+  private readonly dataFolders: string[];
+
+  constructor(
+    readonly engine: EngineInfo,
+    options: { dataFolders?: string[] } = {},
+  ) {
+    this.dataFolders = allowedDataFolders(options.dataFolders);
+  }
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -147,6 +155,9 @@ export class NotebookSession {
     this.idle();
     const name = String(body.dataset ?? 'mnist-10k');
     const size = imageSize(body.size);
+    if (!mayRead(name, this.dataFolders)) {
+      throw new CellError(`'${name}' is neither a dataset name nor inside the folders the notebook may read (${this.dataFolders.join(', ')}): start it with --data-dir <folder>`, 403);
+    }
     let data: Dataset;
     try {
       data = loadDatasetFrom(name, { size });
@@ -216,13 +227,13 @@ export class NotebookSession {
   runUpload(bytes: Uint8Array, fileName: string): unknown {
     this.idle();
     this.need(this.data, 'data');
-    let model: tfl.LayersModel;
+    // Whatever fails, the import or a first run of the model in onnxruntime, is this file's error.
     try {
-      model = importOnnx(bytes).model;
+      return this.useModel(importOnnx(bytes).model, fileName, { upload: fileName });
     } catch (error) {
+      if (error instanceof CellError) throw error;
       throw new CellError(`${fileName}: ${(error as Error).message.replace(/^<bytes>: /, '')}`);
     }
-    return this.useModel(model, fileName, { upload: fileName });
   }
 
   private options(params: TrainingParams, signal: AbortSignal, stage: string): CompressOptions {
