@@ -61,6 +61,19 @@ describe('parseIdx', () => {
     expect((error as Error).message).toMatch(/^bad-file\.idx \(byte \d+\): /);
   });
 
+  test('a gzip bomb (a 784-byte image followed by 512 MB of zeros) is refused without inflating it', () => {
+    // Made in 64 MB pieces so that the test itself stays small.
+    const zeros = gzipSync(new Uint8Array(64 << 20), { level: 9 });
+    const head = gzipSync(idx([1, 28, 28], new Array(784).fill(7)));
+    const bomb = Buffer.concat([head, ...new Array(8).fill(zeros)]); // concatenated gzip members: one stream to gunzip
+    expect(bomb.length).toBeLessThan(1 << 20);
+    const before = process.memoryUsage().arrayBuffers;
+    expect(() => parseIdx(bomb, 'bomb.gz')).toThrow(/bomb\.gz \(byte 0\): decompresses to more than the 800 bytes its header declares/);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 << 20);
+    // A header declaring more than the compressed bytes could ever hold: refused before inflating.
+    expect(() => parseIdx(gzipSync(idx([1 << 30], [1, 2, 3])), 'claims.gz')).toThrow(/claims\.gz \(byte \d+\): truncated: its header declares 1073741832 bytes, more than \d+ compressed bytes can hold/);
+  });
+
   test('a truncated gzip of a real file is refused, not half-read', () => {
     const gz = gzipSync(embedded('t10k-labels-idx1-ubyte.gz'));
     expect(() => parseIdx(gz.subarray(0, gz.length - 100), 'cut.gz')).toThrow(DatasetError);
