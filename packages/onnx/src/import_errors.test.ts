@@ -52,6 +52,12 @@ describe('ImportError', () => {
     expect(error.message).toContain("Foo node 'custom' (opset 13): op not supported");
   });
 
+  test('a Pad wider than the image it pads (a tiny model that would cost gigabytes) is an ImportError naming it', () => {
+    const error = importError(() => importOnnx(model((b) => b.op('Pad', ['x', b.constInt64([0, 0, 400, 0, 0, 0, 400, 0])], {}, { name: 'huge_pad' }))));
+    expect(error.problems.map((p) => [p.opType, p.node])).toEqual([['Pad', 'huge_pad']]);
+    expect(error.problems[0].reason).toBe('pads [0,0,400,0,0,0,400,0] are wider than the [3, 3] image they pad');
+  });
+
   test('resizing forms TF.js does not compute exactly are named', () => {
     const scales = (b: GraphBuilder) => b.constFloat([1, 1, 2, 2], [4]);
     const error = importError(() =>
