@@ -9,8 +9,19 @@ type Kernel = (input: Float32Array, output: Float32Array) => void;
 
 interface Step {
   outputSize: number;
+  /** Floats of scratch memory the step holds (a convolution's padded input and accumulator plane). */
+  scratch: number;
+  /** Allocates the scratch memory, once the whole model has been checked and fits the budget. */
+  prepare?: () => void;
   run: Kernel;
 }
+
+export interface LoadOptions {
+  /** The most memory a loaded model may hold (payload and activations); default 256 MiB. */
+  maxMemoryBytes?: number;
+}
+
+const DEFAULT_MAX_MEMORY = 256 << 20;
 
 /** Typed views of the payload, checked against its size. */
 function views(payload: ArrayBuffer) {
@@ -118,6 +129,7 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
         shape: [layer.rows],
         step: {
           outputSize: layer.rows,
+          scratch: 0,
           run: (input, output) => {
             if (!('plus' in r)) {
               for (let o = 0; o < layer.rows; o++) output[o] = r.mul[o] * floatRowSum(r, o, input, 0, undefined, layer.fanIn) + r.add[o];
@@ -154,12 +166,17 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       const r = rows(view, layer, span, what);
       const offsets = layer.ternary ? undefined : view.i32(layer.offsets, layer.fanIn, `${what} offsets`);
       if (offsets?.some((o) => o < 0 || o >= span)) throw new PackedModelError(`${what}: an offset is outside the kernel window`);
-      const padded = new Float32Array(hp * wp * c);
-      const plane = new Float32Array(oh * ow);
+      let padded = new Float32Array(0);
+      let plane = new Float32Array(0);
       return {
         shape: [oh, ow, co],
         step: {
           outputSize: oh * ow * co,
+          scratch: hp * wp * c + oh * ow,
+          prepare: () => {
+            padded = new Float32Array(hp * wp * c);
+            plane = new Float32Array(oh * ow);
+          },
           run: (input, output) => {
             for (let y = 0; y < h; y++) padded.set(input.subarray(y * w * c, (y + 1) * w * c), ((y + top) * wp + left) * c);
             if ('plus' in r) return ternaryConv(r, padded, output, { oh, ow, co, rowStep: sh * wp * c, colStep: sw * c }, plane);
@@ -179,16 +196,21 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       const [oh, ow] = layer.outShape ?? [];
       const [ph, pw] = layer.pool ?? [];
       const [sh, sw] = layer.strides ?? [];
-      const [top, left] = layer.pads ?? [];
+      const [top, left, bottom, right] = layer.pads ?? [];
       positive([h, w, c, oh, ow, ph, pw, sh, sw], `${what} shapes`);
       tensorSize([oh, ow, c], `${what} output`);
       if (shape.join() !== [h, w, c].join() || layer.outShape[2] !== c) throw new PackedModelError(`${what} takes [${layer.inShape}]; the previous layer gives [${shape}]`);
-      if (!(top >= 0 && left >= 0 && top < ph && left < pw)) throw new PackedModelError(`${what} pads [${layer.pads}] are not valid`);
+      if (![top, left, bottom, right].every((p) => Number.isInteger(p) && p >= 0) || top >= ph || bottom >= ph || left >= pw || right >= pw) throw new PackedModelError(`${what} pads [${layer.pads}] are not valid`);
+      // The output and window follow from the input: a forged output shape cannot make the loops run for minutes.
+      if (ph > h + top + bottom || pw > w + left + right || Math.floor((h + top + bottom - ph) / sh) + 1 !== oh || Math.floor((w + left + right - pw) / sw) + 1 !== ow) {
+        throw new PackedModelError(`${what}: output [${layer.outShape}] does not follow from its input [${layer.inShape}], window, strides and pads`);
+      }
       const max = layer.kind === 'max';
       return {
         shape: [oh, ow, c],
         step: {
           outputSize: oh * ow * c,
+          scratch: 0,
           run: (input, output) => {
             for (let y = 0; y < oh; y++) {
               for (let x = 0; x < ow; x++) {
@@ -218,15 +240,16 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       if (layer.channels !== channels) throw new PackedModelError(`${what} has ${layer.channels} channels; its input has ${channels}`);
       const mul = view.f32(layer.mul, channels, `${what} mul`);
       const add = view.f32(layer.add, channels, `${what} add`);
-      return { shape, step: { outputSize: size, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = input[i] * mul[i % channels] + add[i % channels]; } } };
+      return { shape, step: { outputSize: size, scratch: 0, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = input[i] * mul[i % channels] + add[i % channels]; } } };
     }
     case 'relu':
-      return { shape, step: { outputSize: size, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = input[i] > 0 ? input[i] : 0; } } };
+      return { shape, step: { outputSize: size, scratch: 0, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = input[i] > 0 ? input[i] : 0; } } };
     case 'softmax':
       return {
         shape,
         step: {
           outputSize: size,
+          scratch: 0,
           run: (input, output) => {
             let top = -Infinity;
             for (let i = 0; i < size; i++) top = Math.max(top, input[i]);
@@ -254,8 +277,21 @@ export interface SparseTernaryModel {
   info?: Record<string, unknown>;
 }
 
-/** Reads a packed model: PackedModelError for anything corrupt or inconsistent. */
-export function load(bytes: Uint8Array): SparseTernaryModel {
+/**
+ * Reads a packed model: PackedModelError for anything corrupt or inconsistent, or for a model that
+ * would hold more than `maxMemoryBytes` (checked from its sizes before anything is allocated).
+ */
+export function load(bytes: Uint8Array, options: LoadOptions = {}): SparseTernaryModel {
+  try {
+    return loadChecked(bytes, options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY);
+  } catch (error) {
+    // Every check is meant to come first; should an engine limit be hit anyway, it is still this file's error.
+    if (error instanceof RangeError) throw new PackedModelError(`the model's sizes cannot be allocated (${error.message})`);
+    throw error;
+  }
+}
+
+function loadChecked(bytes: Uint8Array, maxMemoryBytes: number): SparseTernaryModel {
   const { header, payload } = decodePacked(bytes);
   if (!Array.isArray(header.inputShape) || !Array.isArray(header.layers) || !header.layers.length) throw new PackedModelError('the header has no input shape or no layers');
   tensorSize(header.inputShape, 'input shape');
@@ -269,7 +305,11 @@ export function load(bytes: Uint8Array): SparseTernaryModel {
   const inputSize = header.inputShape.reduce((a, b) => a * b, 1);
   const outputSize = steps[steps.length - 1].outputSize;
   if (header.outputSize !== outputSize) throw new PackedModelError(`the header says ${header.outputSize} outputs; the layers give ${outputSize}`);
-  const buffers = [new Float32Array(Math.max(inputSize, ...steps.map((s) => s.outputSize))), new Float32Array(Math.max(inputSize, ...steps.map((s) => s.outputSize)))];
+  const largest = steps.reduce((m, s) => Math.max(m, s.outputSize), inputSize);
+  const memory = payload.byteLength + 4 * (2 * largest + steps.reduce((sum, s) => sum + s.scratch, 0));
+  if (memory > maxMemoryBytes) throw new PackedModelError(`the model needs ${(memory / 2 ** 20).toFixed(1)} MiB to run, over the limit of ${(maxMemoryBytes / 2 ** 20).toFixed(1)} MiB (load's maxMemoryBytes)`);
+  steps.forEach((s) => s.prepare?.());
+  const buffers = [new Float32Array(largest), new Float32Array(largest)];
   const runOne = (sample: Float32Array, output: Float32Array) => {
     let current = sample;
     steps.forEach((s, i) => {

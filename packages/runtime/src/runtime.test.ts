@@ -5,7 +5,7 @@ import { buildModel, type TopologyName } from '@sparse-ternary/models';
 import { ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { crc32, InputError, load, pack, PackedModelError, PackError } from './index';
+import { crc32, encodePacked, InputError, load, pack, PackedModelError, PackError, type PackedLayer, type PayloadWriter } from './index';
 
 beforeAll(() => initEngine({ backend: 'ort' }));
 
@@ -84,6 +84,60 @@ describe('bad input', () => {
     expect(() => load(withCrc(v2))).toThrow(/format version 2 is not supported/);
     expect(() => load(new TextEncoder().encode('{"not": "a model"} and more bytes'))).toThrow(/bad magic/);
     expect(() => load(new Uint8Array(3))).toThrow(PackedModelError);
+  });
+
+  const empty = () => ({ bytes: 0, concat: () => new Uint8Array(0) }) as unknown as PayloadWriter;
+  const handMade = (inputShape: number[], layers: PackedLayer[], outputSize: number) => encodePacked({ inputShape, layers, outputSize }, empty());
+
+  test("a pool layer whose output does not follow from its input (a 300-byte file that ran for minutes) is refused", () => {
+    const forged = handMade([2, 2, 1], [{ type: 'pool', kind: 'max', inShape: [2, 2, 1], outShape: [4096, 4096, 1], pool: [2, 2], strides: [1, 1], pads: [0, 0, 0, 0] }], 4096 * 4096);
+    expect(forged.length).toBeLessThan(400);
+    expect(() => load(forged)).toThrow(new PackedModelError('layer 0 (pool): output [4096,4096,1] does not follow from its input [2,2,1], window, strides and pads'));
+    const honest = load(handMade([2, 2, 1], [{ type: 'pool', kind: 'max', inShape: [2, 2, 1], outShape: [1, 1, 1], pool: [2, 2], strides: [1, 1], pads: [0, 0, 0, 0] }], 1));
+    expect(Array.from(honest.predictOne(Float32Array.of(1, 4, 2, 3)))).toEqual([4]);
+  });
+
+  test('a model that would hold more memory than allowed is refused from its sizes, before anything is allocated', () => {
+    const big = handMade([1024, 1024, 1], [{ type: 'relu' }], 1024 * 1024);
+    expect(() => load(big, { maxMemoryBytes: 4 << 20 })).toThrow(new PackedModelError("the model needs 8.0 MiB to run, over the limit of 4.0 MiB (load's maxMemoryBytes)"));
+    expect(load(big).predictOne(new Float32Array(1024 * 1024).fill(-1)).every((v) => v === 0)).toBe(true);
+    // The default limit (256 MiB) refuses a 100-byte file that asks for gigabytes.
+    expect(() => load(handMade([8192, 8192, 2], [{ type: 'relu' }], 8192 * 8192 * 2))).toThrow(/needs 1024\.0 MiB to run, over the limit of 256\.0 MiB/);
+  });
+
+  test("every number of LeNet-5's header (conv, pool, dense) set to 0, -1, 1.5, 2^31 or 1e10 loads as a model or is a PackedModelError", () => {
+    const bytes = pack(ternaryModel('lenet5', 2));
+    const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength)));
+    const payload = bytes.subarray(12 + headerLength, bytes.length - 4);
+    // Paths to every number in the header.
+    const paths: (string | number)[][] = [];
+    const walk = (value: unknown, at: (string | number)[]) => {
+      if (typeof value === 'number') paths.push(at);
+      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...at, Array.isArray(value) ? Number(k) : k]);
+    };
+    walk(header, []);
+    let refused = 0;
+    for (const at of paths) {
+      for (const replacement of [0, -1, 1.5, 2 ** 31, 1e10]) {
+        const edited = structuredClone(header);
+        at.slice(0, -1).reduce((o, k) => o[k], edited)[at[at.length - 1]] = replacement;
+        const json = new TextEncoder().encode(JSON.stringify(edited));
+        const file = new Uint8Array(12 + json.length + payload.length + 4);
+        file.set(bytes.subarray(0, 8));
+        new DataView(file.buffer).setUint32(8, json.length, true);
+        file.set(json, 12);
+        file.set(payload, 12 + json.length);
+        try {
+          load(withCrc(file)).predictOne(new Float32Array(784).fill(0.5));
+        } catch (error) {
+          if (!(error instanceof PackedModelError)) throw new Error(`${at.join('.')} = ${replacement}: ${(error as Error).stack}`);
+          refused++;
+        }
+      }
+    }
+    expect(paths.length).toBeGreaterThan(50);
+    expect(refused).toBeGreaterThan(paths.length);
   });
 
   test('inputs that do not fit are InputErrors', () => {
