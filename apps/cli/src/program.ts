@@ -150,8 +150,13 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     .argument('<name>', 'mnist, fashion-mnist, cifar10 or cifar100')
     .option('--dir <folder>', 'where to write (default: the cache, $XDG_CACHE_HOME/sparse-ternary/datasets/<name>)')
     .option('--mirror <url>', 'fetch the files from this folder URL instead')
+    .option('--timeout <seconds>', 'give a download up after this many seconds without data from the server (default 30)', (v: string) => {
+      const n = Number(v);
+      if (!(n > 0)) throw new InvalidArgumentError('expected a positive number of seconds');
+      return n;
+    })
     .action(async (name: string, options) => {
-      exitCode = await downloadCommand(name, { dir: options.dir ?? path.join(cacheDir(), name), mirror: options.mirror }, makeIt());
+      exitCode = await downloadCommand(name, { dir: options.dir ?? path.join(cacheDir(), name), mirror: options.mirror, stallSeconds: options.timeout }, makeIt());
     });
 
   program

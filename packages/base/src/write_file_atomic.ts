@@ -70,8 +70,8 @@ function running(pid: number): boolean {
   }
 }
 
-/** Deletes the temporary files of `file` that writers killed before their rename left behind (not those of live writers). */
-function removeStaleTemporaries(file: string): void {
+/** Deletes the temporary files of `file` (temporaryFile's names) that writers killed before their rename left behind (not those of live writers). */
+export function removeStaleTemporaries(file: string): void {
   const prefix = `.${path.basename(file)}.`;
   for (const name of readdirSync(path.dirname(file))) {
     const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length, -'.tmp'.length)) : NaN;

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -83,6 +83,31 @@ describe('download', () => {
   test('an HTTP error names the URL and leaves nothing behind', async () => {
     await expect(download('fashion-mnist', dir, { baseUrl: `${server.url}/nowhere` })).rejects.toThrow(/HTTP 404 from http:\/\/127\.0\.0\.1/);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test.each([
+    ['before answering', (res: http.ServerResponse) => void res],
+    ['after half the body', (res: http.ServerResponse) => res.writeHead(200, { 'content-length': 1000 }).write(Buffer.alloc(500))],
+  ])('a server that stalls %s: an error naming the URL after the stall time, and nothing left behind', async (_, stall) => {
+    const open: http.ServerResponse[] = [];
+    const stalling = http.createServer((_req, res) => {
+      open.push(res);
+      stall(res);
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(stalling.address() as AddressInfo).port}`;
+    try {
+      // A partial file of a download killed earlier (by a process no longer running) goes too.
+      writeFileSync(path.join(dir, '.t10k-images-idx3-ubyte.gz.4194305.tmp'), 'partial');
+      await expect(downloadFiles(MNIST_TEST_FILES, dir, { baseUrl: url, stallSeconds: 0.3 })).rejects.toThrow(
+        new RegExp(`t10k-images-idx3-ubyte\\.gz: no data from ${url}/t10k-images-idx3-ubyte\\.gz for 0\\.3 s: the server stalled`),
+      );
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      open.forEach((res) => res.destroy());
+      stalling.closeAllConnections();
+      await new Promise((r) => stalling.close(r));
+    }
   });
 
   test('archives are verified, then their members are extracted atomically', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { makeFolders, moveFileAtomic, writeFileAtomic } from '@sparse-ternary/base';
+import { makeFolders, moveFileAtomic, removeStaleTemporaries, temporaryFile, writeFileAtomic } from '@sparse-ternary/base';
 import { createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -15,26 +15,47 @@ export interface DownloadOptions {
   baseUrl?: string;
   /** Called with each file as it is written. */
   onFile?: (file: string) => void;
+  /** Seconds without a byte from the server before a download is given up (default 30). */
+  stallSeconds?: number;
 }
+
+const DEFAULT_STALL_SECONDS = 30;
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-/** GETs `url` (following up to 5 redirects) into `file`, returning the SHA-256 of the bytes received. */
-async function fetchTo(url: string, file: string, redirects = 5): Promise<string> {
+/**
+ * GETs `url` (following up to 5 redirects) into `file`, returning the SHA-256 of the bytes
+ * received; a server silent for `stallSeconds` (before answering or mid-body) is an error naming
+ * the URL. Errors name the file as `name`.
+ */
+async function fetchTo(url: string, file: string, name: string, stallSeconds: number, redirects = 5): Promise<string> {
   const client = url.startsWith('https:') ? https : http;
-  const response = await new Promise<http.IncomingMessage>((resolve, reject) => client.get(url, resolve).on('error', reject));
+  let stalled: DatasetError | undefined;
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    const request = client.get(url, { timeout: stallSeconds * 1000 }, resolve).on('error', (error) => reject(stalled ?? error));
+    // The socket's idle timer covers the whole exchange, the body included.
+    request.on('timeout', () => {
+      stalled = new DatasetError(`no data from ${url} for ${stallSeconds} s: the server stalled (the download was discarded; --timeout to wait longer)`, name);
+      request.destroy(stalled);
+    });
+  });
   const status = response.statusCode ?? 0;
   if (status >= 300 && status < 400 && response.headers.location && redirects > 0) {
     response.resume();
-    return fetchTo(new URL(response.headers.location, url).toString(), file, redirects - 1);
+    return fetchTo(new URL(response.headers.location, url).toString(), file, name, stallSeconds, redirects - 1);
   }
   if (status !== 200) {
     response.resume();
-    throw new DatasetError(`HTTP ${status} from ${url}`, path.basename(file));
+    throw new DatasetError(`HTTP ${status} from ${url}`, name);
   }
   const hash = createHash('sha256');
   response.on('data', (chunk: Buffer) => hash.update(chunk));
-  await pipeline(response, createWriteStream(file));
+  try {
+    await pipeline(response, createWriteStream(file));
+  } catch (error) {
+    // Destroyed mid-body, the response reports only 'aborted': say why.
+    throw stalled ?? error;
+  }
   return hash.digest('hex');
 }
 
@@ -56,9 +77,11 @@ export async function downloadFiles(remotes: RemoteFile[], dir: string, options:
     if (finals.every((f) => existsSync(f))) continue;
     const name = path.basename(new URL(remote.url).pathname);
     const url = options.baseUrl ? `${options.baseUrl.replace(/\/$/, '')}/${name}` : remote.url;
-    const temp = path.join(dir, `.${name}.download-${process.pid}`);
+    const temp = temporaryFile(path.join(dir, name));
+    // Downloads killed before they finished left their partial files: gone before this one starts.
+    removeStaleTemporaries(path.join(dir, name));
     try {
-      const hash = await fetchTo(url, temp);
+      const hash = await fetchTo(url, temp, name, options.stallSeconds ?? DEFAULT_STALL_SECONDS);
       const bytes = readFileSync(temp);
       const contentMatches = () => remote.contentSha256 !== undefined && sha256(gunzipOrEmpty(bytes)) === remote.contentSha256;
       if (hash !== remote.sha256 && !contentMatches()) {

@@ -6,9 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { EXIT, UsageError } from '../errors';
 import type { Reporter } from '../progress';
 
-export async function downloadCommand(name: string, options: { dir: string; mirror?: string }, reporter: Reporter): Promise<number> {
+export async function downloadCommand(name: string, options: { dir: string; mirror?: string; stallSeconds?: number }, reporter: Reporter): Promise<number> {
   if (!(DATASET_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown dataset '${name}': expected one of ${DATASET_NAMES.join(', ')}`);
-  const files = await download(name as DatasetName, options.dir, { baseUrl: options.mirror, onFile: (file) => reporter.info(`wrote ${file}`) });
+  const files = await download(name as DatasetName, options.dir, { baseUrl: options.mirror, stallSeconds: options.stallSeconds, onFile: (file) => reporter.info(`wrote ${file}`) });
   reporter.info(files.length ? `${name}: ${files.length} files in ${options.dir}` : `${name}: already in ${options.dir}`);
   reporter.event('downloaded', { dataset: name, dir: options.dir, files });
   return EXIT.ok;
