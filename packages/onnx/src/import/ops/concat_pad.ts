@@ -36,7 +36,8 @@ export function convertPad(node: OnnxNode, ctx: ImportContext): void {
   if ([top, left, bottom, right].some((p) => p < 0)) unsupported(`negative pads [${pads}] (cropping) are not supported`);
   // A convolution pads by less than its kernel; a pad wider than the image only costs memory and time (a 259-byte model padding 28x28 by 400 trained for seconds per batch).
   const [height, width] = [shape[2], shape[3]];
-  if (top > height || bottom > height || left > width || right > width) unsupported(`pads [${pads}] are wider than the [${height}, ${width}] image they pad`);
+  const wider = (pad: number, size: number | null) => size !== null && pad > size;
+  if (wider(top, height) || wider(bottom, height) || wider(left, width) || wider(right, width)) unsupported(`pads [${pads}] are wider than the [${height}, ${width}] image they pad`);
   const input = ctx.stored(x, NHWC, () => ctx.layerName(node, '_nhwc'));
   const padding: [[number, number], [number, number]] = [[top, bottom], [left, right]];
   const name = ctx.layerName(node);
