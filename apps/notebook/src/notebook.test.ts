@@ -1,6 +1,7 @@
 // The notebook end to end in headless Chromium (cells 1-7 with a tiny model and budget), and its
 // server's guards: path traversal, upload size, malformed uploads.
 import * as ort from 'onnxruntime-node';
+import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -233,6 +234,38 @@ testWith(CHROMIUM)('a page of another origin that the user visits cannot drive t
     await notebook.close();
   }
 }, 120_000);
+
+test("the cells give back every tensor they made: a second round of stage 1, pruning and stage 3 ends where the first did", async () => {
+  const own = await startNotebookServer({ clientDir: path.resolve(__dirname, '../dist/client'), backend: 'ort' });
+  const { session } = own;
+  /** Runs a background training cell and waits for its end. */
+  const trained = (start: () => unknown) =>
+    new Promise<void>((resolve, reject) => {
+      const stop = session.subscribe((event, data) => {
+        if (event !== 'cell-done' && event !== 'cell-error') return;
+        stop();
+        // The job is released just after its cell-done event.
+        if (event === 'cell-done') setImmediate(resolve);
+        else reject(new Error(JSON.stringify(data)));
+      });
+      start();
+    });
+  const round = async () => {
+    await trained(() => session.runStage1({ epochs: 1, batchSize: 200, learningRate: 3e-3 }));
+    session.runPrune();
+    await trained(() => session.runStage3({ epochs: 1, batchSize: 200, learningRate: 3e-3 }));
+    session.runCost();
+    return tf.memory().numTensors;
+  };
+  try {
+    session.runData({ dataset: 'mnist-10k' });
+    session.runModel({ topology: 'sfc', width: 0.25, seed: 1 });
+    const first = await round();
+    expect(await round()).toBe(first);
+  } finally {
+    await own.close();
+  }
+}, 300_000); // trains four times: room for a machine shared with other work
 
 describe('data cell', () => {
   test('reads a folder of images at the size given, and refuses a bad size', async () => {

@@ -2,6 +2,9 @@
 // copy of a kernel, a gradient or an optimizer moment would grow them), and gives back all it made
 // when it returns.
 import * as tf from '@tensorflow/tfjs-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initEngine } from '@sparse-ternary/engine';
 import type { LabeledImages } from '@sparse-ternary/datasets';
@@ -71,6 +74,18 @@ describe('no tensor outlives its training step', () => {
     const { masks } = quantizationPrune(model, twnQuantizer());
     expectNoGrowth(await trainedMemory(model, { quantizer: twnQuantizer(), masks, clip: 1, stage: 'stage 3' }));
     disposeMasks(masks);
+  }, 60_000);
+
+  test('stage 1 writing a checkpoint after every epoch', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'st-leak-'));
+    try {
+      const model = smallSfc();
+      const before = memory();
+      await train(model, data, { epochs: 3, batchSize: 40, seed: 1, quantizer: twnQuantizer(), stage: 'stage 1', checkpointDir: dir });
+      expect(memory()).toEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   test.each(METHODS)('compress() with the %s method gives back every tensor it made but the masks', async (method) => {

@@ -100,6 +100,8 @@ export interface TrainResult {
 
 async function saveEpoch(dir: string, model: tfl.LayersModel, optimizer: tf.Optimizer, masks: Masks | undefined, state: Record<string, unknown>): Promise<void> {
   const optimizerWeights = await optimizer.getWeights();
+  // getWeights() makes a new tensor of the step count beside the moments' variables: released once stored.
+  const made = optimizerWeights.filter((w) => !(w.tensor instanceof tf.Variable)).map((w) => w.tensor);
   writeCheckpoint(dir, {
     state,
     groups: {
@@ -109,6 +111,7 @@ async function saveEpoch(dir: string, model: tfl.LayersModel, optimizer: tf.Opti
       masks: [...(masks ?? new Map<string, tf.Tensor>()).entries()].map(([name, m]) => storedTensor(name, m)),
     },
   });
+  tf.dispose(made);
 }
 
 /** Restores weights and optimizer state from the stage's checkpoint, checked against this run; its position. */
