@@ -201,6 +201,8 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
       step = state.step;
     }
   }
+  /** A checkpoint's state: where training is (mid-epoch with `batch`) and what it is. */
+  const position = (epoch: number, at: number, batch?: number) => ({ stage, epoch, step: at, ...(batch === undefined ? {} : { batch }), seed: options.seed ?? 0, configuration: options.configuration });
   const started = performance.now();
   const firstStep = step;
   for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
@@ -256,7 +258,7 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
       // A turn of the event loop, so that a signal (Ctrl-C) and timers (progress bars) are handled mid-epoch.
       if (options.signal) await new Promise((resolve) => setImmediate(resolve));
       if (options.signal?.aborted && batch < batchCount) {
-        if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, { stage, epoch, step, batch, seed: options.seed ?? 0, configuration: options.configuration });
+        if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, position(epoch, step, batch));
         throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
       }
     }
@@ -273,7 +275,7 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
       progress.floatAccuracy = accuracy(model, options.test, options.tensors);
     }
     history.push(progress);
-    if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, { stage, epoch, step, seed: options.seed ?? 0, configuration: options.configuration });
+    if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, position(epoch, step));
     await options.onEpochEnd?.(progress);
     if (options.signal?.aborted && epoch < options.epochs - 1) throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
   }
