@@ -275,6 +275,8 @@ test('resume checks what it resumes: a corrupt checkpoint is said, other options
   const other = await runCli([...run, '--seed', '5', '--lr', '5e-4', '-o', out, '--resume']);
   expect(other.code).toBe(1);
   expect(other.stderr).toMatch(/latest\.ckpt: was made by another configuration \(learningRate 0\.003 there, 0\.0005 here; seed 1 there, 5 here\)/);
+  // The run's own configuration stays, so its resume command still works.
+  expect(JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8'))).toMatchObject({ seed: 1, learningRate: 3e-3 });
   const fresh = await runCli([...run, '-o', path.join(dir, 'never-run'), '--resume']);
   expect(fresh.code).toBe(0);
   expect(fresh.stderr).toBe(`warning: --resume: no checkpoint in ${path.join(dir, 'never-run', 'checkpoints')}; starting from scratch\n`);

@@ -5,7 +5,7 @@ import { EXIT } from '../errors';
 import { baselineAccuracy, finishRun, interruptible, pipelineOptions, runConfigFile, startRun, type CommandContext } from './pipeline';
 
 export async function compressCommand(config: CompressConfig, resume: boolean, ctx: CommandContext): Promise<number> {
-  const run = await startRun(config, ctx);
+  const run = await startRun(config, ctx, resume);
   const options = pipelineOptions(run, resume, ctx);
   const accuracyBefore = baselineAccuracy(run, options);
   const result = await interruptible(() => compress(run.model, run.data.train, options), `sparse-ternary compress --config ${runConfigFile(config.out)} --resume`, ctx);

@@ -64,8 +64,11 @@ export interface Run {
 
 export const runConfigFile = (out: string) => path.join(out, 'run.json');
 
-/** Starts the engine, loads the data and the model, and records the resolved configuration in --out. */
-export async function startRun(config: CompressConfig, ctx: CommandContext): Promise<Run> {
+/**
+ * Starts the engine, loads the data and the model, and records the resolved configuration in
+ * --out (a resumed run keeps the one it started with: its checkpoints are checked against it).
+ */
+export async function startRun(config: CompressConfig, ctx: CommandContext, resume = false): Promise<Run> {
   const started = new Date();
   const out = path.resolve(config.out);
   if (EXPORTS.some(({ file }) => path.join(out, file) === path.resolve(config.model))) {
@@ -80,7 +83,7 @@ export async function startRun(config: CompressConfig, ctx: CommandContext): Pro
   const { model, layers: restored } = config.restoreBatchNorm ? restoreBatchNormFrom(fitted, data.train, { tensors, seed: config.seed }) : { model: fitted, layers: [] };
   const checkpointDir = path.join(out, 'checkpoints');
   makeFolders(checkpointDir);
-  writeFileAtomic(runConfigFile(out), `${JSON.stringify(config, null, 2)}\n`);
+  if (!resume || !existsSync(runConfigFile(out))) writeFileAtomic(runConfigFile(out), `${JSON.stringify(config, null, 2)}\n`);
   if (restored.length) ctx.reporter.info(`BatchNorm restored after ${restored.length} convolutions (the model's export had folded it into them; --no-restore-batch-norm keeps them as they were)`);
   ctx.reporter.info(`${config.method} ${config.model} on ${data.name} (${data.train.count} training, ${data.test.count} test images from ${data.source}); backend ${engine.backend}, ${engine.threads} threads`);
   return { config, engine, data, validation, model, tensors, out, checkpointDir, started };

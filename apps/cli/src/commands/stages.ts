@@ -50,7 +50,7 @@ function restoreStage(run: Run, stage: string, producedBy: string) {
 }
 
 export async function trainCommand(config: CompressConfig, resume: boolean, ctx: CommandContext): Promise<number> {
-  const run = await startRun(config, ctx);
+  const run = await startRun(config, ctx, resume);
   const options = pipelineOptions(run, resume, ctx);
   const accuracyBefore = baselineAccuracy(run, options);
   const trained = await interruptible(() => trainFirstStages(run.model, run.data.train, options), `sparse-ternary train --config ${runConfigFile(config.out)} --resume`, ctx);
