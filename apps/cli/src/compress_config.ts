@@ -131,7 +131,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--no-restore-batch-norm', 'keep the convolutions of the model as they are')
     .option('--augment', 'augment the training images: random 4-pixel-padded crops and horizontal flips (for CIFAR)')
     .option('--validation <n>', 'hold out n training images (a seeded split) and report the accuracy on them, to choose hyperparameters without the test set (default 0)', wholeNumber)
-    .option('--seed <n>', `seed of weights, shuffling and augmentation (default ${DEFAULTS.seed})`, number(Number.isInteger, 'an integer'))
+    .option('--seed <n>', `seed of weights, shuffling and augmentation (default ${DEFAULTS.seed})`, integer)
     .option('-o, --out <folder>', `output folder (default ${DEFAULTS.out})`)
     .option('--config <file.json>', 'read these options from a JSON file (flags given here override it)');
 }

@@ -40,7 +40,6 @@ function parseInputSize(value: string): [number, number] {
   }
 }
 
-/** Checks a value with its flag's parser, for values that come from a config file. */
 /** Checks a value and keeps it as written (the string is what configurations record). */
 const keep = (parse: (v: string) => unknown) => (value: string) => {
   parse(value);
