@@ -171,6 +171,30 @@ testWith(CHROMIUM)('cells 1-7 in the browser: charts draw, pruning grows the zer
   });
 }, 600_000); // a few minutes alone; more on a shared machine
 
+testWith(CHROMIUM)('an opened notebook.json shows its values as text, never as markup, and a malformed one is refused', async () => {
+  await withChromium(async (context) => {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('#status:has-text("connected")');
+    const injected = '<img src=x onerror="document.title=\'pwned\'">';
+    const crafted = {
+      params: { data: { dataset: 'mnist-10k' } },
+      results: {
+        data: { name: injected, train: 1, test: 1, imageShape: [1, 1, 1], source: '<b>bold</b>', samples: [], classes: ['<i>x</i>'], counts: [1] },
+        model: { name: 'm', input: [1, 1, 1], parameters: 1, accuracyBefore: 0.5, layers: [{ name: '<script>document.title="pwned"</script>', type: 'Dense', output: '[null,1]', parameters: 1 }] },
+      },
+    };
+    await page.setInputFiles('#open', { name: 'notebook.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(crafted)) });
+    await page.waitForSelector('#cell-model[data-state="done"]');
+    expect(await page.textContent('#cell-data .output p')).toContain(injected);
+    expect(await page.textContent('#cell-model td')).toBe('<script>document.title="pwned"</script>');
+    expect(await page.$$('#cell-data img, #cell-data b, #cell-model script')).toHaveLength(0);
+    expect(await page.title()).not.toBe('pwned');
+    await page.setInputFiles('#open', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ params: { data: { dataset: { nested: 1 } } } })) });
+    await page.waitForSelector('#status:has-text("bad.json is not a saved notebook: params.data must hold plain values")');
+  });
+}, 120_000);
+
 describe('who may drive the notebook: its own Host, its token, its own origin', () => {
   const host = () => new URL(server.url).host;
   test.each([
