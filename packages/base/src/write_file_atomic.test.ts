@@ -42,15 +42,16 @@ describe('writeFileAtomic', () => {
   });
 });
 
-test("the temporary files of killed writers of the same file are removed by the next write, a live writer's are not", () => {
+test("the temporary files killed writers left in the folder are removed by the next write there, a live writer's are not", () => {
   const file = path.join(dir, 'model.onnx');
   // A pid above Linux's largest (2^22) is no running process; our parent is one.
   const killed = path.join(dir, '.model.onnx.4194305.tmp');
+  const killedOther = path.join(dir, '.report.json.4194305.tmp');
   const live = path.join(dir, `.model.onnx.${process.ppid}.tmp`);
-  const other = path.join(dir, '.report.json.4194305.tmp');
-  for (const f of [killed, live, other]) writeFileSync(f, 'partial');
+  const notOurs = path.join(dir, 'notes.tmp');
+  for (const f of [killed, killedOther, live, notOurs]) writeFileSync(f, 'partial');
   writeFileAtomic(file, 'whole');
-  expect(readdirSync(dir).sort()).toEqual([path.basename(live), path.basename(other), 'model.onnx'].sort());
+  expect(readdirSync(dir).sort()).toEqual([path.basename(live), 'model.onnx', 'notes.tmp'].sort());
 });
 
 describe('moveFileAtomic', () => {

@@ -70,12 +70,15 @@ function running(pid: number): boolean {
   }
 }
 
-/** Deletes the temporary files of `file` (temporaryFile's names) that writers killed before their rename left behind (not those of live writers). */
+/**
+ * Deletes the temporary files (temporaryFile's names) in `file`'s folder that writers killed before
+ * their rename left behind: those of processes no longer running, whatever file they were writing.
+ */
 export function removeStaleTemporaries(file: string): void {
-  const prefix = `.${path.basename(file)}.`;
-  for (const name of readdirSync(path.dirname(file))) {
-    const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length, -'.tmp'.length)) : NaN;
-    if (Number.isInteger(pid) && pid > 0 && !running(pid)) rmSync(path.join(path.dirname(file), name), { force: true });
+  const dir = path.dirname(file);
+  for (const name of readdirSync(dir)) {
+    const pid = Number(/^\..+\.(\d+)\.tmp$/.exec(name)?.[1]);
+    if (pid > 0 && !running(pid)) rmSync(path.join(dir, name), { force: true });
   }
 }
 
