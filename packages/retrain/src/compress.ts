@@ -20,6 +20,7 @@ import { weightHistograms, type WeightHistogram } from './histogram';
 import type { LearningRateSchedule } from './learning_rate';
 import type { OptimizerName } from './optimizer';
 import type { RunConfiguration } from './resume_state';
+import { STAGES, type Stage } from './stages';
 import { train, type BatchProgress, type EpochProgress } from './train';
 
 /** The methods compared: the float, binary and dense ternary baselines, this method, and magnitude pruning then ternary retraining. */
@@ -121,7 +122,7 @@ function stageSetup(options: CompressOptions) {
     },
     // QTR belongs to stage 1 of this method only; the other stages and the baselines keep the rest.
     withoutQtr: options.regularizers?.filter((r) => !r.name.startsWith('qtr')),
-    checkpointsFor: (stage: string) => (options.checkpointDir ? path.join(options.checkpointDir, stage.replace(/\s+/g, '-')) : undefined),
+    checkpointsFor: (stage: Stage) => (options.checkpointDir ? path.join(options.checkpointDir, stage.folder) : undefined),
   };
 }
 
@@ -139,26 +140,26 @@ export async function trainFirstStages(model: tfl.LayersModel, data: LabeledImag
   const { method, ternary, prunes, common, withoutQtr, checkpointsFor } = stageSetup(options);
   const stages: StageReport[] = [];
   if (options.epochs.stage0) {
-    const stage0 = 'stage 0';
-    options.onStageStart?.(stage0, options.epochs.stage0);
-    const pretrained = await train(model, data, { ...common, stage: stage0, epochs: options.epochs.stage0, regularizers: withoutQtr, checkpointDir: checkpointsFor(stage0) });
-    stages.push({ stage: stage0, history: pretrained.history });
+    const { stage0 } = STAGES;
+    options.onStageStart?.(stage0.label, options.epochs.stage0);
+    const pretrained = await train(model, data, { ...common, stage: stage0.label, epochs: options.epochs.stage0, regularizers: withoutQtr, checkpointDir: checkpointsFor(stage0) });
+    stages.push({ stage: stage0.label, history: pretrained.history });
   }
   const beforeStage1 = weightHistograms(model, undefined, options.policy);
   const layerCosts = options.hardwareCost ? nonZeroCosts(model, options.hardwareCost) : undefined;
-  const stage1 = 'stage 1';
+  const { stage1 } = STAGES;
   const stage1Epochs = prunes ? options.epochs.stage1 : options.epochs.stage1 + options.epochs.stage3;
-  options.onStageStart?.(stage1, stage1Epochs);
+  options.onStageStart?.(stage1.label, stage1Epochs);
   const first = await train(model, data, {
     ...common,
-    stage: stage1,
+    stage: stage1.label,
     epochs: stage1Epochs,
     quantizer: stageQuantizer(method, ternary),
     regularizers: method === 'sparse-ternary' ? options.regularizers : withoutQtr,
     layerCosts,
     checkpointDir: checkpointsFor(stage1),
   });
-  stages.push({ stage: stage1, history: first.history });
+  stages.push({ stage: stage1.label, history: first.history });
   return { stages, histograms: { beforeStage1, afterStage1: weightHistograms(model, undefined, options.policy) }, ...(layerCosts ? { layerCosts } : {}) };
 }
 
@@ -173,10 +174,10 @@ export function pruneStage(model: tfl.LayersModel, options: CompressOptions): Ma
 /** Stage 3: the survivors retrained as ternary weights with the mask fixed, without QTR. */
 export async function retrainStage(model: tfl.LayersModel, data: LabeledImages, masks: Masks, options: CompressOptions, layerCosts?: Record<string, number>): Promise<StageReport> {
   const { ternary, common, withoutQtr, checkpointsFor } = stageSetup(options);
-  const stage3 = 'stage 3';
-  options.onStageStart?.(stage3, options.epochs.stage3);
-  const third = await train(model, data, { ...common, stage: stage3, epochs: options.epochs.stage3, quantizer: ternary, masks, regularizers: withoutQtr, layerCosts, checkpointDir: checkpointsFor(stage3) });
-  return { stage: stage3, history: third.history };
+  const { stage3 } = STAGES;
+  options.onStageStart?.(stage3.label, options.epochs.stage3);
+  const third = await train(model, data, { ...common, stage: stage3.label, epochs: options.epochs.stage3, quantizer: ternary, masks, regularizers: withoutQtr, layerCosts, checkpointDir: checkpointsFor(stage3) });
+  return { stage: stage3.label, history: third.history };
 }
 
 /** Writes the deployed weights (0 or +-alpha_l per layer) into the model and reports on it. */

@@ -32,6 +32,7 @@ export {
 export { weightHistograms, type WeightHistogram } from './histogram';
 export { restoreBatchNorm, BatchNormError, type RestoreBatchNormOptions, type RestoredBatchNorm } from './restore_batch_norm';
 export { restoreBatchNormFrom, CALIBRATION_IMAGES } from './restore_batch_norm_from';
+export { STAGES, stageOfLabel, type Stage, type StageId } from './stages';
 export { configurationDifferences, resumeState, type ResumeState, type RunConfiguration } from './resume_state';
 export { trainingHead, type Loss, type TrainingHead } from './training_head';
 export { type RunReport, percent } from './report/run_report';

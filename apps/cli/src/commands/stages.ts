@@ -9,10 +9,12 @@ import {
   pruneStage,
   retrainStage,
   setModelWeights,
+  STAGES,
   storedTensor,
   trainFirstStages,
   writeCheckpoint,
   type FirstStagesResult,
+  type Stage,
 } from '@sparse-ternary/retrain';
 import type { Masks } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';
@@ -26,8 +28,7 @@ interface StageOneRecord extends FirstStagesResult {
   accuracyBefore: number;
 }
 
-const stageOneFile = (out: string) => path.join(out, 'stage-1.json');
-const PRUNED = 'stage-2';
+const stageOneFile = (out: string) => path.join(out, `${STAGES.stage1.folder}.json`);
 
 function readJson<T>(file: string, producedBy: string): T {
   try {
@@ -40,9 +41,9 @@ function readJson<T>(file: string, producedBy: string): T {
 /** The configuration the run in `out` was started with. */
 export const readRunConfig = (out: string): CompressConfig => ({ ...readJson<CompressConfig>(runConfigFile(out), 'train'), out });
 
-/** The last checkpoint of a stage folder, written into the model; an error names what is missing. */
-function restoreStage(run: Run, stage: string, producedBy: string) {
-  const dir = path.join(run.checkpointDir, stage);
+/** The last checkpoint of a stage, written into the model; an error names what is missing. */
+function restoreStage(run: Run, stage: Stage, producedBy: string) {
+  const dir = path.join(run.checkpointDir, stage.folder);
   const checkpoint = loadCheckpoint(dir);
   if (!checkpoint) throw new Error(`no checkpoint in ${dir}: run \`sparse-ternary ${producedBy}\` first`);
   setModelWeights(run.model, checkpoint);
@@ -63,11 +64,11 @@ export async function trainCommand(config: CompressConfig, resume: boolean, ctx:
 
 export async function pruneCommand(out: string, ctx: CommandContext): Promise<number> {
   const run = await startRun(readRunConfig(out), ctx);
-  restoreStage(run, 'stage-1', 'train');
+  restoreStage(run, STAGES.stage1, 'train');
   const masks = pruneStage(run.model, pipelineOptions(run, false, ctx));
   if (!masks) throw new Error(`method ${run.config.method} does not prune: use compress`);
-  writeCheckpoint(path.join(run.checkpointDir, PRUNED), {
-    state: { stage: 'stage 2' },
+  writeCheckpoint(path.join(run.checkpointDir, STAGES.prune.folder), {
+    state: { stage: STAGES.prune.label },
     groups: { weights: run.model.weights.map((w) => storedTensor(w.name, w.read())), optimizer: [], masks: [...masks.entries()].map(([name, m]) => storedTensor(name, m)) },
   });
   for (const [name, mask] of masks) {
@@ -83,7 +84,7 @@ export async function pruneCommand(out: string, ctx: CommandContext): Promise<nu
 export async function retrainCommand(out: string, resume: boolean, ctx: CommandContext): Promise<number> {
   const run = await startRun(readRunConfig(out), ctx);
   const stageOne = readJson<StageOneRecord>(stageOneFile(run.out), 'train');
-  const pruned = restoreStage(run, PRUNED, 'prune');
+  const pruned = restoreStage(run, STAGES.prune, 'prune');
   // Masks by position: the saved weights name the kernels as the process that pruned saw them.
   const savedNames = pruned.groups.weights.map((w) => w.name);
   const masks: Masks = new Map(pruned.groups.masks.map((m) => [run.model.weights[savedNames.indexOf(m.name)].name, tf.tensor(m.values, m.shape)]));

@@ -349,8 +349,9 @@ function connect(): void {
   events.onopen = () => (status.textContent = 'connected');
   events.onerror = () => (status.textContent = 'disconnected: retrying');
   const on = (name: string, handle: (data: Json) => void) => events.addEventListener(name, (e) => handle(JSON.parse((e as MessageEvent).data)));
-  on('batch', (p) => live[p.stage === 'stage 3' ? 'stage3' : 'stage1']?.batch(p));
-  on('epoch', (p) => live[p.stage === 'stage 3' ? 'stage3' : 'stage1']?.epoch(p));
+  // The server names the training cell an event belongs to.
+  on('batch', (p) => live[p.cell]?.batch(p));
+  on('epoch', (p) => live[p.cell]?.epoch(p));
   on('cell-done', ({ cell, result }) => showResult(CELLS.find((c) => c.id === cell)!, result));
   on('cell-error', ({ cell, error }) => showError(cell, error));
   on('sweep-point', (p) => {

@@ -1,3 +1,5 @@
-/** The notebook's cells, in page order: running one invalidates those after it. */
-export const CELLS = ['data', 'model', 'stage1', 'prune', 'stage3', 'cost', 'export', 'sweep'] as const;
+import { STAGES } from '@sparse-ternary/retrain';
+
+/** The notebook's cells, in page order: running one invalidates those after it. The pipeline's cells are its stages. */
+export const CELLS = ['data', 'model', STAGES.stage1.id, STAGES.prune.id, STAGES.stage3.id, 'cost', 'export', 'sweep'] as const;
 export type CellName = (typeof CELLS)[number];

@@ -16,6 +16,8 @@ import {
   restoreBatchNormFrom,
   retrainStage,
   runInfo,
+  stageOfLabel,
+  STAGES,
   trainFirstStages,
   weightHistograms,
   type CompressOptions,
@@ -124,12 +126,12 @@ export class NotebookSession {
       delete this.results[later];
     }
     const index = CELLS.indexOf(cell);
-    if (index < CELLS.indexOf('stage1')) this.stageOne = undefined;
-    if (index < CELLS.indexOf('prune') && this.masks) {
+    if (index < CELLS.indexOf(STAGES.stage1.id)) this.stageOne = undefined;
+    if (index < CELLS.indexOf(STAGES.prune.id) && this.masks) {
       disposeMasks(this.masks);
       this.masks = undefined;
     }
-    if (index < CELLS.indexOf('stage3')) {
+    if (index < CELLS.indexOf(STAGES.stage3.id)) {
       this.stageThree = undefined;
       this.report = undefined;
     }
@@ -240,7 +242,7 @@ export class NotebookSession {
     const data = this.data!;
     return {
       method: 'sparse-ternary',
-      epochs: { stage1: stage === 'stage1' ? params.epochs : 0, stage3: stage === 'stage3' ? params.epochs : 0 },
+      epochs: { stage1: stage === STAGES.stage1.id ? params.epochs : 0, stage3: stage === STAGES.stage3.id ? params.epochs : 0 },
       batchSize: params.batchSize,
       learningRate: params.learningRate,
       seed: 1,
@@ -250,8 +252,9 @@ export class NotebookSession {
       test: data.test,
       checkpointDir: this.checkpointDir,
       signal,
-      onBatchEnd: (p) => this.emit('batch', p),
-      onEpochEnd: (p) => this.emit('epoch', { ...p, layerSparsity: this.layerSparsity(params.t), histograms: weightHistograms(this.model!, 33) }),
+      // Progress names its stage's cell, so that the page needs no stage names of its own.
+      onBatchEnd: (p) => this.emit('batch', { ...p, cell: stageOfLabel(p.stage)?.id }),
+      onEpochEnd: (p) => this.emit('epoch', { ...p, cell: stageOfLabel(p.stage)?.id, layerSparsity: this.layerSparsity(params.t), histograms: weightHistograms(this.model!, 33) }),
     };
   }
 
@@ -289,8 +292,8 @@ export class NotebookSession {
 
   runStage1(body: Record<string, unknown>) {
     const params = trainingParams(body);
-    return this.background('stage1', params, async (signal) => {
-      this.stageOne = await trainFirstStages(this.model!, this.data!.train, this.options(params, signal, 'stage1'));
+    return this.background(STAGES.stage1.id, params, async (signal) => {
+      this.stageOne = await trainFirstStages(this.model!, this.data!.train, this.options(params, signal, STAGES.stage1.id));
       const last = this.stageOne.stages.at(-1)!.history.at(-1);
       return { history: this.stageOne.stages.flatMap((s) => s.history), histograms: this.stageOne.histograms, final: last };
     });
@@ -298,9 +301,9 @@ export class NotebookSession {
 
   runPrune(): unknown {
     this.idle();
-    const stageOne = this.need(this.stageOne, 'stage1');
+    const stageOne = this.need(this.stageOne, STAGES.stage1.id);
     const params = (this.params.stage1 ?? {}) as Partial<TrainingParams>;
-    this.invalidateAfter('prune');
+    this.invalidateAfter(STAGES.prune.id);
     // Quantization pruning: the weights that quantize to zero are pinned there (in the model too).
     const pruned = quantizationPrune(this.model!, twnQuantizer(params.t ?? 1.7));
     this.masks = pruned.masks;
@@ -308,14 +311,14 @@ export class NotebookSession {
     const thresholds = pruned.layers.map(({ name, delta }) => ({ name, delta }));
     // Same bins as stage 1's histograms: pruning keeps the largest weights, so the range is unchanged.
     const histograms = weightHistograms(this.model!);
-    return this.record('prune', { t: params.t ?? 1.7 }, { layers, thresholds, before: stageOne.histograms.afterStage1, after: histograms });
+    return this.record(STAGES.prune.id, { t: params.t ?? 1.7 }, { layers, thresholds, before: stageOne.histograms.afterStage1, after: histograms });
   }
 
   runStage3(body: Record<string, unknown>) {
     const params = trainingParams(body);
-    this.need(this.masks, 'prune');
-    return this.background('stage3', params, async (signal) => {
-      const options = this.options({ ...params, t: ((this.params.stage1 ?? {}) as TrainingParams).t ?? params.t }, signal, 'stage3');
+    this.need(this.masks, STAGES.prune.id);
+    return this.background(STAGES.stage3.id, params, async (signal) => {
+      const options = this.options({ ...params, t: ((this.params.stage1 ?? {}) as TrainingParams).t ?? params.t }, signal, STAGES.stage3.id);
       this.stageThree = await retrainStage(this.model!, this.data!.train, this.masks!, options);
       const floatAccuracy = this.stageThree.history.at(-1)?.floatAccuracy;
       this.report = deploy(this.model!, this.masks, options, this.stageOne!, this.stageThree);
@@ -334,7 +337,7 @@ export class NotebookSession {
   exportFile(file: string): { bytes: Uint8Array; type: string } {
     this.idle();
     const formats: Record<string, WeightFormat> = { 'model.onnx': 'float', 'model.int8.onnx': 'int8', 'model.qonnx.onnx': 'qonnx' };
-    const report = this.need(this.report, 'stage3');
+    const report = this.need(this.report, STAGES.stage3.id);
     if (file === 'model.stpack') return { bytes: pack(this.model!), type: 'application/octet-stream' };
     if (file in formats) return { bytes: exportOnnx(this.model!, { format: formats[file], method: report.method, layers: report.layers }).bytes, type: 'application/octet-stream' };
     if (file === 'report.html') {
@@ -358,7 +361,7 @@ export class NotebookSession {
   /** The export cell: the files, and TF.js's classes for the sample images (the page checks its own runtime against them). */
   runExport(): unknown {
     this.idle();
-    const report = this.need(this.report, 'stage3');
+    const report = this.need(this.report, STAGES.stage3.id);
     const data = this.data!;
     const pixels = data.train.imageShape.reduce((a, b) => a * b, 1);
     const samples = Float32Array.from(data.train.images.subarray(0, 12 * pixels), (p) => p / 255);
@@ -377,7 +380,7 @@ export class NotebookSession {
       const points = [];
       for (const lambda of lambdas) {
         this.model!.setWeights(this.loadedWeights);
-        const options = { ...this.options({ ...params, qtrLambda: lambda }, signal, 'stage1'), epochs: { stage1: params.epochs, stage3: params.epochs }, checkpointDir: undefined };
+        const options = { ...this.options({ ...params, qtrLambda: lambda }, signal, STAGES.stage1.id), epochs: { stage1: params.epochs, stage3: params.epochs }, checkpointDir: undefined };
         const trained = await trainFirstStages(this.model!, this.data!.train, options);
         const masks = pruneStage(this.model!, options)!;
         const third = await retrainStage(this.model!, this.data!.train, masks, options);

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { reportMarkdown } from './report_markdown';
 import { percent, type RunReport } from './run_report';
+import { stageOfLabel } from '../stages';
 
 const require_ = createRequire(import.meta.url);
 
@@ -21,7 +22,7 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 /** The data the charts draw. */
 function chartData(r: RunReport) {
   const c = r.compress;
-  const epochs = c.stages.flatMap((s) => s.history.map((e) => ({ label: `${s.stage.replace('stage ', 's')} e${e.epoch + 1}`, ...e })));
+  const epochs = c.stages.flatMap((s) => s.history.map((e) => ({ label: `${stageOfLabel(s.stage)?.short ?? s.stage} e${e.epoch + 1}`, ...e })));
   const memory = c.hardware.memory;
   return {
     curves: {
