@@ -16,6 +16,11 @@ export interface RegularizedWeight {
 export interface Regularizer {
   readonly name: string;
   readonly strength: Schedule;
+  /**
+   * Drives weights into the ternary zero bin (the QTR family): it belongs to the stage that finds
+   * the sparsity and to no other (retraining with a fixed mask, the baselines).
+   */
+  readonly sparsifying: boolean;
   /** The penalty at `step`, strength included. */
   penalty(weights: RegularizedWeight[], step: number): tf.Scalar;
 }

@@ -5,11 +5,12 @@ import { toSchedule, type Schedule } from './schedule';
 const sumOver = (weights: RegularizedWeight[], term: (r: RegularizedWeight) => tf.Tensor): tf.Scalar =>
   weights.length === 0 ? tf.scalar(0) : (tf.addN(weights.map((r) => tf.sum(term(r)))) as tf.Scalar);
 
-function regularizer(name: string, strength: number | Schedule, term: (r: RegularizedWeight) => tf.Tensor): Regularizer {
+function regularizer(name: string, strength: number | Schedule, term: (r: RegularizedWeight) => tf.Tensor, sparsifying = false): Regularizer {
   const schedule = toSchedule(strength);
   return {
     name,
     strength: schedule,
+    sparsifying,
     penalty: (weights, step) => tf.tidy(() => tf.mul(schedule(step), sumOver(weights, term)) as tf.Scalar),
   };
 }
@@ -55,6 +56,7 @@ export const qtrDeadzone = (strength: number | Schedule): Regularizer =>
       }
       return sum;
     }),
+    true,
   );
 
 export interface QtrCostOptions {
@@ -84,7 +86,7 @@ export const qtrCost = (strength: number | Schedule, options: QtrCostOptions = {
       }
       return cost * sum;
     });
-  });
+  }, true);
 };
 
 /** The sum of several regularizers' penalties (0 for none). */

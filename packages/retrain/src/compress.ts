@@ -1,10 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Augmentation, LabeledImages, TensorOptions } from '@sparse-ternary/datasets';
 import {
-  binaryQuantizer,
-  floatQuantizer,
   quantizationPrune,
-  targetSparsityQuantizer,
   ternarizeModel,
   twnQuantizer,
   type LayerPolicy,
@@ -20,12 +17,10 @@ import { weightHistograms, type WeightHistogram } from './histogram';
 import type { LearningRateSchedule } from './learning_rate';
 import type { OptimizerName } from './optimizer';
 import type { RunConfiguration } from './resume_state';
+import { METHOD_PLANS, type Method } from './methods';
 import { STAGES, type Stage } from './stages';
 import { train, type BatchProgress, type EpochProgress } from './train';
 
-/** The methods compared: the float, binary and dense ternary baselines, this method, and magnitude pruning then ternary retraining. */
-export type Method = 'float' | 'binary' | 'twn' | 'sparse-ternary' | 'prune-then-quantize';
-export const METHODS: readonly Method[] = ['float', 'binary', 'twn', 'sparse-ternary', 'prune-then-quantize'];
 
 export interface CompressOptions {
   method?: Method;
@@ -88,22 +83,15 @@ export interface CompressReport {
   layerCosts?: Record<string, number>;
 }
 
-/** What stage 1 trains with: prune-then-quantize trains float first, as Deep Compression does. */
-const stageQuantizer = (method: Method, ternary: Quantizer): Quantizer =>
-  method === 'float' || method === 'prune-then-quantize' ? floatQuantizer() : method === 'binary' ? binaryQuantizer() : ternary;
-
-/** What the deployed network uses. */
-const deployedQuantizer = (method: Method, ternary: Quantizer): Quantizer =>
-  method === 'float' ? floatQuantizer() : method === 'binary' ? binaryQuantizer() : ternary;
-
 /** What the stages share: the method's quantizers, the common training options, and where checkpoints go. */
 function stageSetup(options: CompressOptions) {
   const method = options.method ?? 'sparse-ternary';
   const ternary = options.quantizer ?? twnQuantizer();
+  const plan = METHOD_PLANS[method];
   return {
     method,
+    plan,
     ternary,
-    prunes: method === 'sparse-ternary' || method === 'prune-then-quantize',
     common: {
       batchSize: options.batchSize,
       optimizer: options.optimizer,
@@ -120,8 +108,8 @@ function stageSetup(options: CompressOptions) {
       configuration: options.configuration,
       onWarning: options.onWarning,
     },
-    // QTR belongs to stage 1 of this method only; the other stages and the baselines keep the rest.
-    withoutQtr: options.regularizers?.filter((r) => !r.name.startsWith('qtr')),
+    // Sparsifying regularizers (QTR) belong to the stage that finds the sparsity; the other stages and the baselines keep the rest.
+    withoutQtr: options.regularizers?.filter((r) => !r.sparsifying),
     checkpointsFor: (stage: Stage) => (options.checkpointDir ? path.join(options.checkpointDir, stage.folder) : undefined),
   };
 }
@@ -137,7 +125,7 @@ export interface FirstStagesResult {
  * the regularizers. Baselines that do not prune train here for stage1 + stage3 epochs.
  */
 export async function trainFirstStages(model: tfl.LayersModel, data: LabeledImages, options: CompressOptions): Promise<FirstStagesResult> {
-  const { method, ternary, prunes, common, withoutQtr, checkpointsFor } = stageSetup(options);
+  const { plan, ternary, common, withoutQtr, checkpointsFor } = stageSetup(options);
   const stages: StageReport[] = [];
   if (options.epochs.stage0) {
     const { stage0 } = STAGES;
@@ -148,14 +136,14 @@ export async function trainFirstStages(model: tfl.LayersModel, data: LabeledImag
   const beforeStage1 = weightHistograms(model, undefined, options.policy);
   const layerCosts = options.hardwareCost ? nonZeroCosts(model, options.hardwareCost) : undefined;
   const { stage1 } = STAGES;
-  const stage1Epochs = prunes ? options.epochs.stage1 : options.epochs.stage1 + options.epochs.stage3;
+  const stage1Epochs = plan.pruner ? options.epochs.stage1 : options.epochs.stage1 + options.epochs.stage3;
   options.onStageStart?.(stage1.label, stage1Epochs);
   const first = await train(model, data, {
     ...common,
     stage: stage1.label,
     epochs: stage1Epochs,
-    quantizer: stageQuantizer(method, ternary),
-    regularizers: method === 'sparse-ternary' ? options.regularizers : withoutQtr,
+    quantizer: plan.stage1(ternary),
+    regularizers: plan.sparsifies ? options.regularizers : withoutQtr,
     layerCosts,
     checkpointDir: checkpointsFor(stage1),
   });
@@ -165,25 +153,24 @@ export async function trainFirstStages(model: tfl.LayersModel, data: LabeledImag
 
 /** Stage 2: quantization pruning (or magnitude pruning at pruneSparsity); undefined for the methods that do not prune. */
 export function pruneStage(model: tfl.LayersModel, options: CompressOptions): Masks | undefined {
-  const { method, ternary, prunes } = stageSetup(options);
-  if (!prunes) return undefined;
-  const pruner = method === 'sparse-ternary' ? ternary : targetSparsityQuantizer(options.pruneSparsity ?? 0.9);
-  return quantizationPrune(model, pruner, options.policy).masks;
+  const { plan, ternary } = stageSetup(options);
+  if (!plan.pruner) return undefined;
+  return quantizationPrune(model, plan.pruner(ternary, options.pruneSparsity ?? 0.9), options.policy).masks;
 }
 
 /** Stage 3: the survivors retrained as ternary weights with the mask fixed, without QTR. */
 export async function retrainStage(model: tfl.LayersModel, data: LabeledImages, masks: Masks, options: CompressOptions, layerCosts?: Record<string, number>): Promise<StageReport> {
-  const { ternary, common, withoutQtr, checkpointsFor } = stageSetup(options);
+  const { plan, ternary, common, withoutQtr, checkpointsFor } = stageSetup(options);
   const { stage3 } = STAGES;
   options.onStageStart?.(stage3.label, options.epochs.stage3);
-  const third = await train(model, data, { ...common, stage: stage3.label, epochs: options.epochs.stage3, quantizer: ternary, masks, regularizers: withoutQtr, layerCosts, checkpointDir: checkpointsFor(stage3) });
+  const third = await train(model, data, { ...common, stage: stage3.label, epochs: options.epochs.stage3, quantizer: plan.deployed(ternary), masks, regularizers: withoutQtr, layerCosts, checkpointDir: checkpointsFor(stage3) });
   return { stage: stage3.label, history: third.history };
 }
 
 /** Writes the deployed weights (0 or +-alpha_l per layer) into the model and reports on it. */
 export function deploy(model: tfl.LayersModel, masks: Masks | undefined, options: CompressOptions, trained: FirstStagesResult, stage3?: StageReport): CompressReport {
-  const { method, ternary } = stageSetup(options);
-  const deployed = ternarizeModel(model, deployedQuantizer(method, ternary), masks, options.policy);
+  const { method, plan, ternary } = stageSetup(options);
+  const deployed = ternarizeModel(model, plan.deployed(ternary), masks, options.policy);
   return {
     method,
     stages: [...trained.stages, ...(stage3 ? [stage3] : [])],

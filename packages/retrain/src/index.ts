@@ -22,17 +22,16 @@ export {
   pruneStage,
   retrainStage,
   trainFirstStages,
-  METHODS,
   type CompressOptions,
   type CompressReport,
   type FirstStagesResult,
-  type Method,
   type StageReport,
 } from './compress';
 export { weightHistograms, type WeightHistogram } from './histogram';
 export { restoreBatchNorm, BatchNormError, type RestoreBatchNormOptions, type RestoredBatchNorm } from './restore_batch_norm';
 export { restoreBatchNormFrom, CALIBRATION_IMAGES } from './restore_batch_norm_from';
 export { STAGES, stageOfLabel, type Stage, type StageId } from './stages';
+export { METHOD_PLANS, METHODS, type Method, type MethodPlan } from './methods';
 export { configurationDifferences, resumeState, type ResumeState, type RunConfiguration } from './resume_state';
 export { trainingHead, type Loss, type TrainingHead } from './training_head';
 export { type RunReport, percent } from './report/run_report';

@@ -11,7 +11,8 @@ import type { LabeledImages } from '@sparse-ternary/datasets';
 import { lenet5, sfc } from '@sparse-ternary/models';
 import { binaryQuantizer, disposeMasks, fixedThresholdQuantizer, quantizationPrune, targetSparsityQuantizer, twnQuantizer, type Quantizer } from '@sparse-ternary/quantize-prune';
 import { l1, l2, qtrCost, qtrDeadzone, type Regularizer } from '@sparse-ternary/regularizers';
-import { compress, METHODS } from './compress';
+import { compress } from './compress';
+import { METHODS } from './methods';
 import { mnistSubset } from './testing/mnist_subset';
 import { train, type TrainOptions } from './train';
 
