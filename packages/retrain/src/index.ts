@@ -32,7 +32,7 @@ export { restoreBatchNorm, BatchNormError, type RestoreBatchNormOptions, type Re
 export { restoreBatchNormFrom, CALIBRATION_IMAGES } from './restore_batch_norm_from';
 export { STAGES, stageOfLabel, type Stage, type StageId } from './stages';
 export { METHOD_PLANS, METHODS, type Method, type MethodPlan } from './methods';
-export { configurationDifferences, resumeState, type ResumeState, type RunConfiguration } from './resume_state';
+export { configurationDifferences, RESUME_STATE_VERSION, resumeState, resumeStateAt, type ResumeState, type RunConfiguration } from './resume_state';
 export { trainingHead, type Loss, type TrainingHead } from './training_head';
 export { type RunReport, percent } from './report/run_report';
 export { reportMarkdown } from './report/report_markdown';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { initEngine } from '@sparse-ternary/engine';
 import { sfc } from '@sparse-ternary/models';
 import { CheckpointError, type LoadedCheckpoint } from './checkpoint';
-import { configurationDifferences, resumeState } from './resume_state';
+import { configurationDifferences, RESUME_STATE_VERSION, resumeState, resumeStateAt } from './resume_state';
 import { mnistSubset } from './testing/mnist_subset';
 import { train } from './train';
 
@@ -12,6 +12,11 @@ const checkpoint = (state: Record<string, unknown>): LoadedCheckpoint => ({ file
 const expected = { stage: 'stage 1', epochs: 4, batches: 80, configuration: { seed: 1, learningRate: 3e-3, model: 'lfc' } };
 
 describe('resumeState', () => {
+  test('the state a checkpoint records carries its version; one recorded before versions is version 1', () => {
+    expect(resumeStateAt({ stage: 'stage 1', epoch: 2, step: 240, seed: 3 })).toEqual({ version: RESUME_STATE_VERSION, stage: 'stage 1', epoch: 2, step: 240, seed: 3 });
+    expect(resumeState(checkpoint({ stage: 'stage 1', epoch: 0, step: 80, seed: 3 }), expected)).toMatchObject({ version: 1, seed: 3 });
+  });
+
   test("a checkpoint of this run gives its position: a finished epoch, or a batch within one", () => {
     expect(resumeState(checkpoint({ stage: 'stage 1', epoch: 2, step: 240, configuration: expected.configuration }), expected)).toMatchObject({ epoch: 2, step: 240, batch: undefined });
     expect(resumeState(checkpoint({ stage: 'stage 1', epoch: 1, step: 100, batch: 20 }), expected)).toMatchObject({ epoch: 1, step: 100, batch: 20 });
@@ -33,6 +38,7 @@ describe('resumeState', () => {
     [{ stage: 'stage 1', epoch: 0, step: 0, batch: 80 }, /batch 80 is not one of an epoch's 80/],
     [{ stage: 'stage 1', epoch: 0, step: 0.5 }, /step 0.5 is not a step count/],
     [{ stage: 'stage 1', epoch: '1', step: 0 }, /epoch "1" is not one of/],
+    [{ version: 2, stage: 'stage 1', epoch: 0, step: 0 }, /holds a resume state of version 2; this build resumes version 1: start afresh without --resume/],
   ])('an impossible position %j is a CheckpointError naming the file', (state, message) => {
     expect(() => resumeState(checkpoint(state), expected)).toThrow(CheckpointError);
     expect(() => resumeState(checkpoint(state), expected)).toThrow(message);

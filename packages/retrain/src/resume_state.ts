@@ -3,17 +3,25 @@
 // position (a hand-edited epoch) is refused, not trained on.
 import { CheckpointError, type LoadedCheckpoint } from './checkpoint';
 
+/** The version of the state below; a checkpoint of another is refused, not read as this one. */
+export const RESUME_STATE_VERSION = 1;
+
 /** The configuration a run was made with: the options that change what it trains (JSON values). */
 export type RunConfiguration = Readonly<Record<string, unknown>>;
 
 export interface ResumeState {
+  version: number;
   stage: string;
   /** The epoch checkpointed: finished, or interrupted after `batch` batches. */
   epoch: number;
   step: number;
   batch?: number;
+  seed: number;
   configuration?: RunConfiguration;
 }
+
+/** The state a checkpoint records: where training is (mid-epoch with `batch`) and what it is. */
+export const resumeStateAt = (position: Omit<ResumeState, 'version'>): ResumeState => ({ version: RESUME_STATE_VERSION, ...position });
 
 export interface ResumeExpectations {
   stage: string;
@@ -32,6 +40,9 @@ export function configurationDifferences(made: RunConfiguration, now: RunConfigu
 
 export function resumeState(checkpoint: LoadedCheckpoint, expected: ResumeExpectations): ResumeState {
   const { state, file } = checkpoint;
+  // Checkpoints from before the version was recorded hold version 1's fields.
+  const version = state.version ?? 1;
+  if (version !== RESUME_STATE_VERSION) throw new CheckpointError(`holds a resume state of version ${JSON.stringify(version)}; this build resumes version ${RESUME_STATE_VERSION}: start afresh without --resume`, file);
   if (state.stage !== expected.stage) throw new CheckpointError(`holds ${String(state.stage)}, not ${expected.stage}: resume the stage it belongs to`, file);
   if (expected.configuration && state.configuration !== undefined) {
     const differences = configurationDifferences(state.configuration as RunConfiguration, expected.configuration);
@@ -43,5 +54,5 @@ export function resumeState(checkpoint: LoadedCheckpoint, expected: ResumeExpect
   if (!isCount(state.epoch, expected.epochs)) throw new CheckpointError(`epoch ${JSON.stringify(state.epoch)} is not one of this stage's ${expected.epochs}`, file);
   if (batch !== undefined && !isCount(batch, expected.batches)) throw new CheckpointError(`batch ${JSON.stringify(batch)} is not one of an epoch's ${expected.batches}`, file);
   if (!isCount(state.step, Number.MAX_SAFE_INTEGER)) throw new CheckpointError(`step ${JSON.stringify(state.step)} is not a step count`, file);
-  return { stage: expected.stage, epoch: state.epoch, step: state.step, batch, configuration: state.configuration as RunConfiguration | undefined };
+  return { version, stage: expected.stage, epoch: state.epoch, step: state.step, batch, seed: Number(state.seed ?? 0), configuration: state.configuration as RunConfiguration | undefined };
 }

@@ -11,12 +11,12 @@ import {
   type Quantizer,
 } from '@sparse-ternary/quantize-prune';
 import { totalPenalty, type Regularizer, type RegularizedWeight } from '@sparse-ternary/regularizers';
-import { loadCheckpoint, setModelWeights, storedTensor, writeCheckpoint } from './checkpoint';
 import { TrainingError, TrainingInterrupted } from './errors';
 import { accuracy, quantizedAccuracy } from './evaluate';
 import { constantRate, type LearningRateSchedule } from './learning_rate';
 import { makeOptimizer, type OptimizerName, type SchedulableOptimizer } from './optimizer';
-import { resumeState, type ResumeExpectations, type ResumeState, type RunConfiguration } from './resume_state';
+import { resumeStateAt, type RunConfiguration } from './resume_state';
+import { restoreTraining, saveTraining } from './training_checkpoints';
 import { trainingHead } from './training_head';
 
 export interface BatchProgress {
@@ -98,33 +98,6 @@ export interface TrainResult {
   startEpoch: number;
 }
 
-async function saveEpoch(dir: string, model: tfl.LayersModel, optimizer: tf.Optimizer, masks: Masks | undefined, state: Record<string, unknown>): Promise<void> {
-  const optimizerWeights = await optimizer.getWeights();
-  // getWeights() makes a new tensor of the step count beside the moments' variables: released once stored.
-  const made = optimizerWeights.filter((w) => !(w.tensor instanceof tf.Variable)).map((w) => w.tensor);
-  writeCheckpoint(dir, {
-    state,
-    groups: {
-      weights: model.weights.map((w) => storedTensor(w.name, w.read())),
-      optimizer: optimizerWeights.map((w) => storedTensor(w.name, w.tensor)),
-      // Recorded for inspection and tools; compress recomputes them from stage 1's checkpoint.
-      masks: [...(masks ?? new Map<string, tf.Tensor>()).entries()].map(([name, m]) => storedTensor(name, m)),
-    },
-  });
-  tf.dispose(made);
-}
-
-/** Restores weights and optimizer state from the stage's checkpoint, checked against this run; its position. */
-async function restore(dir: string, expected: ResumeExpectations, model: tfl.LayersModel, optimizer: tf.Optimizer, onWarning?: (message: string) => void): Promise<ResumeState | undefined> {
-  const checkpoint = loadCheckpoint(dir);
-  if (!checkpoint) return undefined;
-  for (const refused of checkpoint.refused) onWarning?.(`${refused.message}; resuming from ${checkpoint.file} instead`);
-  const state = resumeState(checkpoint, expected);
-  setModelWeights(model, checkpoint);
-  await optimizer.setWeights(checkpoint.groups.optimizer.map((t) => ({ name: t.name, tensor: tf.tensor(t.values, t.shape) })));
-  return state;
-}
-
 /** A layer's c_l: its hardware cost when given, else 1. */
 const costOf = (costs: Readonly<Record<string, number>> | undefined, kernel: string) => costs?.[kernel] ?? 1;
 
@@ -194,15 +167,14 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
   // Batches of the first epoch already trained (an interrupted epoch resumes where it stopped).
   let skip = 0;
   if (options.resume && options.checkpointDir) {
-    const state = await restore(options.checkpointDir, { stage, epochs: options.epochs, batches: batchCount, configuration: options.configuration }, model, optimizer, options.onWarning);
+    const state = await restoreTraining(options.checkpointDir, { stage, epochs: options.epochs, batches: batchCount, configuration: options.configuration }, model, optimizer, options.onWarning);
     if (state) {
       startEpoch = state.epoch + (state.batch === undefined ? 1 : 0);
       skip = state.batch ?? 0;
       step = state.step;
     }
   }
-  /** A checkpoint's state: where training is (mid-epoch with `batch`) and what it is. */
-  const position = (epoch: number, at: number, batch?: number) => ({ stage, epoch, step: at, ...(batch === undefined ? {} : { batch }), seed: options.seed ?? 0, configuration: options.configuration });
+  const position = (epoch: number, at: number, batch?: number) => resumeStateAt({ stage, epoch, step: at, ...(batch === undefined ? {} : { batch }), seed: options.seed ?? 0, configuration: options.configuration });
   const started = performance.now();
   const firstStep = step;
   for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
@@ -258,7 +230,7 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
       // A turn of the event loop, so that a signal (Ctrl-C) and timers (progress bars) are handled mid-epoch.
       if (options.signal) await new Promise((resolve) => setImmediate(resolve));
       if (options.signal?.aborted && batch < batchCount) {
-        if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, position(epoch, step, batch));
+        if (options.checkpointDir) await saveTraining(options.checkpointDir, model, optimizer, options.masks, position(epoch, step, batch));
         throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
       }
     }
@@ -275,7 +247,7 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
       progress.floatAccuracy = accuracy(model, options.test, options.tensors);
     }
     history.push(progress);
-    if (options.checkpointDir) await saveEpoch(options.checkpointDir, model, optimizer, options.masks, position(epoch, step));
+    if (options.checkpointDir) await saveTraining(options.checkpointDir, model, optimizer, options.masks, position(epoch, step));
     await options.onEpochEnd?.(progress);
     if (options.signal?.aborted && epoch < options.epochs - 1) throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
   }
