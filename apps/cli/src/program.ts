@@ -34,7 +34,7 @@ Examples:
   sparse-ternary import model.onnx -o tfjs-model
   sparse-ternary data download fashion-mnist --dir ~/.cache/sparse-ternary/datasets/fashion-mnist
   sparse-ternary bench -m lfc --backends ort,cpu
-  sparse-ternary notebook --port 8080                          then open http://127.0.0.1:8080/`;
+  sparse-ternary notebook --port 8080                          then open the address it prints (it carries the token)`;
 
 const positiveInt = (value: string) => {
   const n = Number(value);
