@@ -25,11 +25,14 @@ testWith(TMPFS)('export to a full disk exits 1 naming the file, and the model it
   }),
 60_000);
 
+/** A quarter-width SFC, one epoch per stage: the compress run the tests fill a disk with. */
+const compressInto = (out: string) => runCli(['--quiet', 'compress', '-m', 'sfc', '--width', '0.25', '--stage1-epochs', '1', '--stage3-epochs', '1', '-o', out]);
+
 testWith(TMPFS)('compress whose checkpoints fill the disk exits 1 naming the checkpoint, and leaves no partial checkpoint', () =>
   withTmpfs(256 * 1024, async (dir) => {
     // A stage-1 checkpoint of this SFC (weights and Adam's moments) is about 720 KB.
     const out = path.join(dir, 'out');
-    const { code, stderr } = await runCli(['--quiet', 'compress', '-m', 'sfc', '--width', '0.25', '--stage1-epochs', '1', '--stage3-epochs', '1', '-o', out]);
+    const { code, stderr } = await compressInto(out);
     expect(code).toBe(1);
     expect(stderr).toMatch(new RegExp(`cannot write ${out}/checkpoints/stage-1/latest.ckpt: ENOSPC`));
     expect(filesUnder(out)).toEqual(['run.json']);
@@ -41,7 +44,7 @@ testWith(TMPFS)('compress whose exports fill the disk exits 1 naming the export;
   // The two checkpoints take about 1.67 MB, the three exports 560 KB more.
   withTmpfs(1900 * 1024, async (dir) => {
     const out = path.join(dir, 'out');
-    const { code, stderr } = await runCli(['--quiet', 'compress', '-m', 'sfc', '--width', '0.25', '--stage1-epochs', '1', '--stage3-epochs', '1', '-o', out]);
+    const { code, stderr } = await compressInto(out);
     expect(code).toBe(1);
     expect(stderr).toMatch(new RegExp(`cannot write ${out}/model\\.(int8\\.|qonnx\\.)?onnx: ENOSPC`));
     const files = filesUnder(out);

@@ -6,6 +6,8 @@ export { NonFiniteOutputError, TrainingError, TrainingInterrupted } from './erro
 export {
   CheckpointError,
   CHECKPOINT_FORMAT_VERSION,
+  LATEST,
+  PREVIOUS,
   decodeCheckpoint,
   encodeCheckpoint,
   loadCheckpoint,

@@ -9,8 +9,8 @@ type Kernel = (input: Float32Array, output: Float32Array) => void;
 
 interface Step {
   outputSize: number;
-  /** Floats of scratch memory the step holds (a convolution's padded input and accumulator plane). */
-  scratch: number;
+  /** Floats of scratch memory the step holds (a convolution's padded input and accumulator plane); none when absent. */
+  scratch?: number;
   /** Allocates the scratch memory, once the whole model has been checked and fits the budget. */
   prepare?: () => void;
   run: Kernel;
@@ -54,6 +54,9 @@ const tensorSize = (dims: number[], what: string) => {
   if (size > MAX_ELEMENTS) throw new PackedModelError(`${what} [${dims}] has more than ${MAX_ELEMENTS} elements`);
   return size;
 };
+
+/** Outputs along one axis of a window sliding over `size` inputs padded by `pads` in all: what conv and pool layers must declare. */
+const windowOutputs = (size: number, pads: number, window: number, stride: number) => Math.floor((size + pads - window) / stride) + 1;
 
 /** Checks one output row structure (CSR starts and indices) against the range its indices may take. */
 function rows(view: ReturnType<typeof views>, layer: WeightLayer, limit: number, what: string): Rows {
@@ -129,7 +132,6 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
         shape: [layer.rows],
         step: {
           outputSize: layer.rows,
-          scratch: 0,
           run: (input, output) => {
             if (!('plus' in r)) {
               for (let o = 0; o < layer.rows; o++) output[o] = r.mul[o] * floatRowSum(r, o, input, 0, undefined, layer.fanIn) + r.add[o];
@@ -161,7 +163,7 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       const hp = h + top + bottom;
       const wp = w + left + right;
       tensorSize([hp, wp, c], `${what} padded input`);
-      if (Math.floor((hp - kh) / sh) + 1 !== oh || Math.floor((wp - kw) / sw) + 1 !== ow || co !== layer.rows || layer.fanIn !== kh * kw * c) throw new PackedModelError(`${what}: output [${layer.outShape}] does not follow from its input, kernel, strides and pads`);
+      if (windowOutputs(h, top + bottom, kh, sh) !== oh || windowOutputs(w, left + right, kw, sw) !== ow || co !== layer.rows || layer.fanIn !== kh * kw * c) throw new PackedModelError(`${what}: output [${layer.outShape}] does not follow from its input, kernel, strides and pads`);
       const span = ((kh - 1) * wp + (kw - 1)) * c + c;
       const r = rows(view, layer, span, what);
       const offsets = layer.ternary ? undefined : view.i32(layer.offsets, layer.fanIn, `${what} offsets`);
@@ -202,7 +204,7 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       if (shape.join() !== [h, w, c].join() || layer.outShape[2] !== c) throw new PackedModelError(`${what} takes [${layer.inShape}]; the previous layer gives [${shape}]`);
       if (![top, left, bottom, right].every((p) => Number.isInteger(p) && p >= 0) || top >= ph || bottom >= ph || left >= pw || right >= pw) throw new PackedModelError(`${what} pads [${layer.pads}] are not valid`);
       // The output and window follow from the input: a forged output shape cannot make the loops run for minutes.
-      if (ph > h + top + bottom || pw > w + left + right || Math.floor((h + top + bottom - ph) / sh) + 1 !== oh || Math.floor((w + left + right - pw) / sw) + 1 !== ow) {
+      if (ph > h + top + bottom || pw > w + left + right || windowOutputs(h, top + bottom, ph, sh) !== oh || windowOutputs(w, left + right, pw, sw) !== ow) {
         throw new PackedModelError(`${what}: output [${layer.outShape}] does not follow from its input [${layer.inShape}], window, strides and pads`);
       }
       const max = layer.kind === 'max';
@@ -210,7 +212,6 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
         shape: [oh, ow, c],
         step: {
           outputSize: oh * ow * c,
-          scratch: 0,
           run: (input, output) => {
             for (let y = 0; y < oh; y++) {
               for (let x = 0; x < ow; x++) {
@@ -240,16 +241,15 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       if (layer.channels !== channels) throw new PackedModelError(`${what} has ${layer.channels} channels; its input has ${channels}`);
       const mul = view.f32(layer.mul, channels, `${what} mul`);
       const add = view.f32(layer.add, channels, `${what} add`);
-      return { shape, step: { outputSize: size, scratch: 0, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = input[i] * mul[i % channels] + add[i % channels]; } } };
+      return { shape, step: { outputSize: size, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = input[i] * mul[i % channels] + add[i % channels]; } } };
     }
     case 'relu':
-      return { shape, step: { outputSize: size, scratch: 0, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = input[i] > 0 ? input[i] : 0; } } };
+      return { shape, step: { outputSize: size, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = input[i] > 0 ? input[i] : 0; } } };
     case 'softmax':
       return {
         shape,
         step: {
           outputSize: size,
-          scratch: 0,
           run: (input, output) => {
             let top = -Infinity;
             for (let i = 0; i < size; i++) top = Math.max(top, input[i]);
@@ -306,7 +306,7 @@ function loadChecked(bytes: Uint8Array, maxMemoryBytes: number): SparseTernaryMo
   const outputSize = steps[steps.length - 1].outputSize;
   if (header.outputSize !== outputSize) throw new PackedModelError(`the header says ${header.outputSize} outputs; the layers give ${outputSize}`);
   const largest = steps.reduce((m, s) => Math.max(m, s.outputSize), inputSize);
-  const memory = payload.byteLength + 4 * (2 * largest + steps.reduce((sum, s) => sum + s.scratch, 0));
+  const memory = payload.byteLength + 4 * (2 * largest + steps.reduce((sum, s) => sum + (s.scratch ?? 0), 0));
   if (memory > maxMemoryBytes) throw new PackedModelError(`the model needs ${(memory / 2 ** 20).toFixed(1)} MiB to run, over the limit of ${(maxMemoryBytes / 2 ** 20).toFixed(1)} MiB (load's maxMemoryBytes)`);
   steps.forEach((s) => s.prepare?.());
   const buffers = [new Float32Array(largest), new Float32Array(largest)];

@@ -11,6 +11,8 @@ import {
   accuracy,
   deadLayers,
   deadLayersWarning,
+  LATEST,
+  PREVIOUS,
   percent,
   reportHtml,
   reportMarkdown,
@@ -109,7 +111,7 @@ function trainingConfiguration({ out, backend, ...training }: CompressConfig): R
 
 /** Whether any stage of the run has a checkpoint to resume. */
 const hasCheckpoints = (dir: string): boolean =>
-  existsSync(dir) && readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((f) => /(^|\/)(latest|previous)\.ckpt$/.test(f));
+  existsSync(dir) && readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((f) => [LATEST, PREVIOUS].includes(path.basename(f)));
 
 /** The pipeline's options for a run, reporting progress to the command's reporter. */
 export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext): CompressOptions {
