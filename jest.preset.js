@@ -12,6 +12,8 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@sparse-ternary/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
+    // Subpath entries (@sparse-ternary/runtime/pack) are src/entries/<name>.ts.
+    '^@sparse-ternary/([a-z-]+)/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/entries/$2.ts'),
   },
   testMatch: ['<rootDir>/src/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],

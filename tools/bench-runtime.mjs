@@ -11,7 +11,8 @@ import { initEngine } from '@sparse-ternary/engine';
 import { seededRandom } from '@sparse-ternary/base';
 import { buildModel } from '@sparse-ternary/models';
 import { exportOnnx } from '@sparse-ternary/onnx';
-import { load, pack } from '@sparse-ternary/runtime';
+import { load } from '@sparse-ternary/runtime';
+import { pack } from '@sparse-ternary/runtime/pack';
 
 const { values: args } = parseArgs({
   options: { nets: { type: 'string', default: 'lfc,cnv' }, sparsities: { type: 'string', default: '0.9,0.95,0.98' }, runs: { type: 'string', default: '30' } },

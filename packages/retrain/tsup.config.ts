@@ -1,4 +1,4 @@
 import { packageBuild } from '../../tsup.base';
 
 // import.meta.url shimmed in the CJS build: the run report finds package files (versions, Chart.js) with it.
-export default packageBuild({ shims: true });
+export default packageBuild({ shims: true, entry: { index: 'src/index.ts', report: 'src/entries/report.ts', stages: 'src/entries/stages.ts' } });

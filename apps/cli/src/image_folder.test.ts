@@ -92,7 +92,7 @@ test('a model of 10 classes on data of 3: a clear error, and with --replace-head
 }, 300_000);
 
 test.each([
-  [['--mean', '0.5,0.5'], /--mean has 2 values; the images have 1 channel/],
+  [['--mean', '0.5,0.5'], /error: mean has 2 values; the images have 1 channel/],
   [['--std', 'imagenet,2'], /option '--std <preset\|values>' argument 'imagenet,2' is invalid/],
   [['--input-size', '0'], /option '--input-size <n\|h,w>' argument '0' is invalid/],
   [['--input-size', '32'], /model .*lenet\.onnx takes 28x28x1 images; data .* has 32x32x1/],

@@ -1,3 +1,3 @@
 export { run, type Io } from './program';
-export { DEFAULTS, type CompressConfig } from './compress_config';
+export { CONFIG_SCHEMA_URL, configSchema } from './run_flags';
 export { EXIT, UsageError } from './errors';

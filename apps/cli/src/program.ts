@@ -1,18 +1,18 @@
 // The sparse-ternary command line: commands, flags, help, exit codes (0 ok, 1 failure, 2 bad
 // usage, 130 interrupted) and Ctrl-C handling.
 import { cacheDir } from '@sparse-ternary/datasets';
-import { BACKEND_CHOICES } from '@sparse-ternary/engine';
+import { BACKEND_CHOICES, type BackendChoice } from '@sparse-ternary/engine';
+import { OptionError, RUN_OPTIONS } from '@sparse-ternary/retrain';
 import { clientDir as notebookClientDir, startNotebookServer } from '@sparse-ternary/notebook';
 import { QONNX_QUANT_OPS } from '@sparse-ternary/onnx';
 import path from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { addTrainingOptions, resolveConfig } from './compress_config';
+import { Command, CommanderError, Option } from 'commander';
 import { compressCommand } from './commands/compress';
 import { pruneCommand, retrainCommand, trainCommand } from './commands/stages';
 import { benchCommand, downloadCommand } from './commands/data_bench';
 import { costCommand, evalCommand, EXPORT_FORMATS, exportCommand, importCommand } from './commands/model_commands';
 import { EXIT, UsageError } from './errors';
-import { addImageOptions } from './image_options';
+import { addRunOptions, commanderOptions, flagsOverDefaults, resolveConfig, valueParser } from './run_flags';
 import { makeReporter, reporterMode, type Reporter } from './progress';
 import { CLI_VERSION } from './version';
 
@@ -36,23 +36,15 @@ Examples:
   sparse-ternary bench -m lfc --backends ort,cpu
   sparse-ternary notebook --port 8080                          then open the address it prints (it carries the token)`;
 
-const positiveInt = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-};
-const positive = (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
-  return n;
-};
+const positiveInt = valueParser({ type: 'integer', exclusiveMinimum: 0 });
+const positive = valueParser({ type: 'number', exclusiveMinimum: 0 });
 
 export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode: number = EXIT.ok;
   const controller = new AbortController();
   let reporter: Reporter | undefined;
   const program = new Command('sparse-ternary');
-  const globals = () => program.opts() as { backend?: string; json?: boolean; quiet?: boolean; verbose?: boolean };
+  const globals = () => program.opts() as { backend?: BackendChoice; json?: boolean; quiet?: boolean; verbose?: boolean };
   const makeIt = () => (reporter = makeReporter(reporterMode(globals(), io.stdout), io.stdout));
   const backend = () => globals().backend ?? 'auto';
   const context = (args: string[]) => ({ reporter: makeIt(), signal: controller.signal, commandLine: `sparse-ternary ${args.join(' ')}`.trim(), stderr: io.stderr });
@@ -60,7 +52,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   program
     .description('Compress neural networks into sparse ternary networks (weights in {-a, 0, +a}, most of them zero).')
     .version(CLI_VERSION)
-    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES as unknown as string[]))
+    .addOption(commanderOptions(RUN_OPTIONS.backend)[0])
     .option('--json', 'machine-readable JSON events on stdout, one per line')
     .option('-q, --quiet', 'no progress output')
     .option('--verbose', 'stack traces with errors')
@@ -69,44 +61,43 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText('after', EXAMPLES);
 
-  addTrainingOptions(program.command('compress', { isDefault: true }).description('the three-stage pipeline: train with QTR, prune what quantizes to zero, retrain; exports, reports and checkpoints in --out'))
-    .option('--resume', 'continue from the checkpoints in --out')
+  /** A command that trains: every run option, a config file under them, and resuming. */
+  const trainingCommand = (name: string, description: string, options?: { isDefault: boolean }) =>
+    addRunOptions(program.command(name, options).description(description))
+      .option('--config <file.json>', 'read the options from a JSON file (a run.json, or any subset; flags given here override it)')
+      .option('--resume', 'continue from the checkpoints in --out');
+
+  trainingCommand('compress', 'the three-stage pipeline: train with QTR, prune what quantizes to zero, retrain; exports, reports and checkpoints in --out', { isDefault: true })
     .addHelpText('after', EXAMPLES)
     .action(async (_options, command: Command) => {
       const config = resolveConfig(command, globals().backend);
       exitCode = await compressCommand(config, Boolean(command.opts().resume), context(argv));
     });
 
-  addTrainingOptions(program.command('train').description('stage 1 alone (and stage 0 if asked): writes checkpoints and stage-1.json in --out; then prune, then retrain'))
-    .option('--resume', 'continue from the checkpoints in --out')
+  trainingCommand('train', 'stage 1 alone (and stage 0 if asked): writes checkpoints and stage-1.json in --out; then prune, then retrain')
     .action(async (_options, command: Command) => {
       const config = resolveConfig(command, globals().backend);
       exitCode = await trainCommand(config, Boolean(command.opts().resume), context(argv));
     });
 
-  program
-    .command('prune')
-    .description('stage 2 alone: prunes what quantizes to zero in the stage-1 weights of --out')
-    .option('-o, --out <folder>', 'the run folder', 'out')
-    .action(async (options) => {
-      exitCode = await pruneCommand(options.out, context(argv));
+  addRunOptions(program.command('prune'), ['out'])
+    .description('stage 2 alone: prunes what quantizes to zero in the stage-1 weights of the run in --out')
+    .action(async (_options, command: Command) => {
+      exitCode = await pruneCommand(flagsOverDefaults(command).out, context(argv));
     });
 
-  program
-    .command('retrain')
-    .description('stage 3 alone: retrains the pruned weights of --out with the mask fixed, then exports and reports like compress')
-    .option('-o, --out <folder>', 'the run folder', 'out')
+  addRunOptions(program.command('retrain'), ['out'])
+    .description('stage 3 alone: retrains the pruned weights of the run in --out with the mask fixed, then exports and reports like compress')
     .option('--resume', 'continue from the stage-3 checkpoints')
-    .action(async (options) => {
-      exitCode = await retrainCommand(options.out, Boolean(options.resume), context(argv));
+    .action(async (options, command: Command) => {
+      exitCode = await retrainCommand(flagsOverDefaults(command).out, Boolean(options.resume), context(argv));
     });
 
-  addImageOptions(program.command('eval'))
+  addRunOptions(program.command('eval'), ['data', 'inputSize', 'scale', 'mean', 'std'])
+    .addOption(commanderOptions(RUN_OPTIONS.model)[0].makeOptionMandatory())
     .description("test accuracy of a model (a topology or an .onnx file) on a dataset's test split")
-    .requiredOption('-m, --model <name|file.onnx>', 'the model')
-    .option('-d, --data <name|folder>', 'the dataset: a name, a folder of its files or a folder of images', 'mnist-10k')
-    .action(async (options) => {
-      exitCode = await evalCommand({ ...options, backend: backend() }, makeIt());
+    .action(async (_options, command: Command) => {
+      exitCode = await evalCommand({ ...flagsOverDefaults(command), backend: backend() }, makeIt());
     });
 
   program
@@ -121,7 +112,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   program
     .command('export')
     .description('export a model (an .onnx file, e.g. out/model.onnx, or a topology) to ONNX, int8 ONNX or QONNX')
-    .requiredOption('-m, --model <name|file.onnx>', 'the model')
+    .addOption(commanderOptions(RUN_OPTIONS.model)[0].makeOptionMandatory())
     .addOption(new Option('--format <format>', 'onnx (float), onnx-int8 (int8 + DequantizeLinear) or qonnx (FINN)').choices(Object.keys(EXPORT_FORMATS)).default('onnx'))
     .addOption(new Option('--qonnx-op <op>', "qonnx: the ternary kernels' op, Quant (what FINN reads) or IntQuant (the current QONNX spec's name)").choices(QONNX_QUANT_OPS).default('Quant'))
     .requiredOption('-o, --out <file.onnx>', 'the file to write')
@@ -129,17 +120,15 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       exitCode = await exportCommand({ ...options, backend: backend() }, makeIt());
     });
 
-  program
-    .command('cost')
+  addRunOptions(program.command('cost'), ['model'])
     .description('hardware cost report: memory per representation, operations, FPGA estimate')
-    .option('-m, --model <name|file.onnx>', 'the model', 'lfc')
     .option('--luts <n>', 'custom device LUTs (default: Zynq-7020)', positiveInt)
     .option('--bram <n>', 'custom device BRAM36 blocks', positiveInt)
     .option('--clock <MHz>', 'custom device clock', positive)
     .option('--activation-bits <n>', 'activation bits of the FPGA estimate', positiveInt, 2)
     .option('--md <file>', 'also write the report to this Markdown file')
-    .action(async (options) => {
-      exitCode = await costCommand({ ...options, backend: backend() }, makeIt(), io.stdout, Boolean(globals().json));
+    .action(async (options, command: Command) => {
+      exitCode = await costCommand({ ...options, model: flagsOverDefaults(command).model, backend: backend() }, makeIt(), io.stdout, Boolean(globals().json));
     });
 
   program
@@ -150,37 +139,27 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     .argument('<name>', 'mnist, fashion-mnist, cifar10 or cifar100')
     .option('--dir <folder>', 'where to write (default: the cache, $XDG_CACHE_HOME/sparse-ternary/datasets/<name>)')
     .option('--mirror <url>', 'fetch the files from this folder URL instead')
-    .option('--timeout <seconds>', 'give a download up after this many seconds without data from the server (default 30)', (v: string) => {
-      const n = Number(v);
-      if (!(n > 0)) throw new InvalidArgumentError('expected a positive number of seconds');
-      return n;
-    })
+    .option('--timeout <seconds>', 'give a download up after this many seconds without data from the server (default 30)', positive)
     .action(async (name: string, options) => {
       exitCode = await downloadCommand(name, { dir: options.dir ?? path.join(cacheDir(), name), mirror: options.mirror, stallSeconds: options.timeout }, makeIt());
     });
 
-  program
-    .command('bench')
-    .description('training throughput of a topology on each backend')
-    .option('-m, --model <name>', 'the topology', 'lfc')
+  addRunOptions(program.command('bench'), ['model', 'batchSize'])
+    .description('training throughput of a model (a topology or an .onnx file) on each backend')
     .option('--backends <list>', 'comma-separated backends', 'ort,cpu')
     .option('--steps <n>', 'timed steps per backend', positiveInt, 5)
-    .option('-b, --batch-size <n>', 'batch size', positiveInt, 100)
-    .action(async (options) => {
+    .action(async (options, command: Command) => {
+      const { model, batchSize } = flagsOverDefaults(command);
       const backends = String(options.backends).split(',');
       const unknown = backends.filter((b) => !(BACKEND_CHOICES as readonly string[]).includes(b));
       if (unknown.length) throw new UsageError(`--backends: unknown ${unknown.join(', ')} (expected ${BACKEND_CHOICES.join(', ')})`);
-      exitCode = await benchCommand({ ...options, backends }, makeIt(), io.stdout, Boolean(globals().json));
+      exitCode = await benchCommand({ model, batchSize, steps: options.steps, backends }, makeIt(), io.stdout, Boolean(globals().json));
     });
 
   program
     .command('notebook')
     .description('the web notebook: compress step by step in the browser with live charts (serves on 127.0.0.1 unless --host is given)')
-    .option('--port <n>', 'port (0: any free one)', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number');
-      return n;
-    }, 8080)
+    .option('--port <n>', 'port (0: any free one)', valueParser({ type: 'integer', minimum: 0, maximum: 65535 }), 8080)
     .option('--host <address>', 'listen on this address instead of 127.0.0.1 (makes the notebook reachable from elsewhere: open it by this address, with the token printed)')
     .option('--data-dir <folder>', 'a folder the data cell may read (repeatable; besides the dataset names, $SPARSE_TERNARY_DATA and the dataset cache)', (v: string, all: string[] = []) => [...all, v])
     .action(async (options) => {
@@ -211,7 +190,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`error: ${message}\n`);
     if (globals().verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    return error instanceof UsageError ? EXIT.usage : EXIT.failure;
+    return error instanceof UsageError || error instanceof OptionError ? EXIT.usage : EXIT.failure;
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);

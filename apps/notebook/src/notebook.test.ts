@@ -12,7 +12,7 @@ import { withChromium } from '../../../tools/testing/chromium';
 import { fixture } from '../../../tools/testing/fixtures';
 import { CHROMIUM, testWith } from '../../../tools/testing/system_tools';
 import type { AddressInfo } from 'node:net';
-import { startNotebookServer, type NotebookServer } from './index';
+import { checkResult, startNotebookServer, type CellName, type NotebookServer } from './index';
 
 const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
 const UPLOAD_LIMIT = 64 * 1024;
@@ -87,7 +87,7 @@ test("an uploaded PyTorch LeNet gets BatchNorm back after its two convolutions, 
   try {
     const post = async (cell: string, body: string | Uint8Array, type = 'application/json') =>
       (await (await api(own, `api/cells/${cell}`, { method: 'POST', body, headers: { 'content-type': type } })).json()) as Record<string, unknown>;
-    await post('data', JSON.stringify({ dataset: 'mnist-10k' }));
+    await post('data', JSON.stringify({ data: 'mnist-10k' }));
     const result = await post('upload?name=lenet.onnx', readFileSync(fixture('models', 'lenet.onnx')), 'application/octet-stream');
     expect(result.restoredBatchNorm).toBe(2);
     const layers = (result.layers as { type: string }[]).map((l) => l.type);
@@ -116,9 +116,9 @@ testWith(CHROMIUM)('cells 1-7 in the browser: charts draw, pruning grows the zer
 
     await runCell(page, 'model', { width: '0.25' });
     expect(await page.$$eval('#cell-model tr', (rows) => rows.length)).toBeGreaterThan(4);
-    await runCell(page, 'stage1', { epochs: '2' });
+    await runCell(page, 'stage1', { stage1Epochs: '2' });
     await runCell(page, 'prune');
-    await runCell(page, 'stage3', { epochs: '1' });
+    await runCell(page, 'stage3', { stage3Epochs: '1' });
     await runCell(page, 'cost');
     await runCell(page, 'export');
 
@@ -146,13 +146,14 @@ testWith(CHROMIUM)('cells 1-7 in the browser: charts draw, pruning grows the zer
     // The packed model runs in the page (@sparse-ternary/runtime) and agrees with the server's TF.js model on every sample.
     expect(await page.getAttribute('#cell-export .runtime', 'data-agree')).toBe('12');
 
-    // The sweep: one whole compression per strength, accuracy against memory.
-    await runCell(page, 'sweep', { lambdas: '0, 0.0001', epochs: '1' });
+    // The sweep: one whole compression per value of an option (the stage cells' epochs), accuracy against memory.
+    await page.selectOption('#cell-sweep [name="option"]', 'targetSparsity');
+    await runCell(page, 'sweep', { values: '0.8, 0.95' });
     expect(await page.$$eval('#cell-sweep tr', (rows) => rows.length)).toBe(1 + 2);
     expect((await paintedCharts(page, '#cell-sweep'))[0]).toBeGreaterThan(300);
 
     // Stop: a long stage 1 stops after its current batch with the error in the cell; the server is idle again.
-    await page.fill('#cell-stage1 [name="epochs"]', '50');
+    await page.fill('#cell-stage1 [name="stage1Epochs"]', '50');
     await page.click('#cell-stage1 button[type="submit"]');
     await page.waitForSelector('#cell-stage1 .progress:has-text("batch")');
     await page.click('#stop');
@@ -178,10 +179,11 @@ testWith(CHROMIUM)('an opened notebook.json shows its values as text, never as m
     await page.waitForSelector('#status:has-text("connected")');
     const injected = '<img src=x onerror="document.title=\'pwned\'">';
     const crafted = {
-      params: { data: { dataset: 'mnist-10k' } },
+      version: 1,
+      params: { data: { data: 'mnist-10k' } },
       results: {
-        data: { name: injected, train: 1, test: 1, imageShape: [1, 1, 1], source: '<b>bold</b>', samples: [], classes: ['<i>x</i>'], counts: [1] },
-        model: { name: 'm', input: [1, 1, 1], parameters: 1, accuracyBefore: 0.5, layers: [{ name: '<script>document.title="pwned"</script>', type: 'Dense', output: '[null,1]', parameters: 1 }] },
+        data: { name: injected, train: 1, test: 1, validation: 0, imageShape: [1, 1, 1], source: '<b>bold</b>', samples: [], sampleLabels: [], classes: ['<i>x</i>'], counts: [1] },
+        model: { name: 'm', input: [1, 1, 1], parameters: 1, accuracyBefore: 0.5, restoredBatchNorm: 0, layers: [{ name: '<script>document.title="pwned"</script>', type: 'Dense', output: '[null,1]', parameters: 1 }] },
       },
     };
     await page.setInputFiles('#open', { name: 'notebook.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(crafted)) });
@@ -190,8 +192,12 @@ testWith(CHROMIUM)('an opened notebook.json shows its values as text, never as m
     expect(await page.textContent('#cell-model td')).toBe('<script>document.title="pwned"</script>');
     expect(await page.$$('#cell-data img, #cell-data b, #cell-model script')).toHaveLength(0);
     expect(await page.title()).not.toBe('pwned');
-    await page.setInputFiles('#open', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ params: { data: { dataset: { nested: 1 } } } })) });
-    await page.waitForSelector('#status:has-text("bad.json is not a saved notebook: params.data must hold plain values")');
+    await page.setInputFiles('#open', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ version: 1, params: { data: { data: { nested: 1 } } } })) });
+    await page.waitForSelector('#status:has-text("bad.json is not a saved notebook: notebook.params.data.data: expected a string, number or boolean, got object")');
+    // A result that is not its cell's shape is refused too, naming where.
+    const wrong = { version: 1, results: { model: { ...crafted.results.model, parameters: 'many' } } };
+    await page.setInputFiles('#open', { name: 'wrong.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(wrong)) });
+    await page.waitForSelector('#status:has-text("wrong.json is not a saved notebook: results.model.parameters: expected a number")');
   });
 }, 120_000);
 
@@ -223,7 +229,7 @@ describe('who may drive the notebook: its own Host, its token, its own origin', 
   test('the data cell reads dataset names and the allowed folders only, and says nothing about other paths', async () => {
     const answers = await Promise.all(
       ['/etc/passwd', '/nonexistent/mnist', '/etc'].map(async (dataset) => {
-        const response = await api(server, 'api/cells/data', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset }) });
+        const response = await api(server, 'api/cells/data', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: dataset }) });
         return { status: response.status, error: ((await response.json()) as { error: string }).error.replace(dataset, '<path>') };
       }),
     );
@@ -240,7 +246,7 @@ testWith(CHROMIUM)('a page of another origin that the user visits cannot drive t
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(`<script>
       const post = (cell, body) => fetch(${JSON.stringify(base)} + 'api/cells/' + cell, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(body) });
-      post('data', { dataset: 'mnist-10k' }).then(() => post('model', { topology: 'tfc' })).finally(() => (document.title = 'sent'));
+      post('data', { data: 'mnist-10k' }).then(() => post('model', { model: 'tfc' })).finally(() => (document.title = 'sent'));
     </script>`);
   });
   await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
@@ -275,17 +281,19 @@ test("the cells give back every tensor they made: a second round of stage 1, pru
       start();
     });
   const round = async () => {
-    await trained(() => session.runStage1({ epochs: 1, batchSize: 200, learningRate: 3e-3 }));
+    await trained(() => session.runStage1({ stage1Epochs: 1, batchSize: 200, learningRate: 3e-3 }));
     session.runPrune();
-    await trained(() => session.runStage3({ epochs: 1, batchSize: 200, learningRate: 3e-3 }));
+    await trained(() => session.runStage3({ stage3Epochs: 1 }));
     session.runCost();
     return tf.memory().numTensors;
   };
   try {
-    session.runData({ dataset: 'mnist-10k' });
-    session.runModel({ topology: 'sfc', width: 0.25, seed: 1 });
+    session.runData({ data: 'mnist-10k' });
+    session.runModel({ model: 'sfc', width: 0.25, seed: 1 });
     const first = await round();
     expect(await round()).toBe(first);
+    // What the server sent is what the page checks against: every result fits its cell's declared shape.
+    for (const [cell, result] of Object.entries(session.results)) expect(checkResult(cell as CellName, result)).toBeDefined();
   } finally {
     await own.close();
   }
@@ -301,14 +309,14 @@ describe('data cell', () => {
         writeFileSync(path.join(dir, split, c, `${i}.png`), PNG.sync.write(new PNG({ width: 10, height: 8 })));
       }
       const post = (body: unknown) => api(own, 'api/cells/data', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const ok = await post({ dataset: dir, size: '6' });
+      const ok = await post({ data: dir, inputSize: '6' });
       expect(ok.status).toBe(200);
       const result = (await ok.json()) as { name: string; imageShape: number[]; classes: string[]; train: number };
       expect(result).toMatchObject({ name: 'image-folder', imageShape: [6, 6, 3], classes: ['a', 'b'], train: 2 });
-      const bad = await post({ dataset: dir, size: '6,x' });
+      const bad = await post({ data: dir, inputSize: '6,x' });
       expect(bad.status).toBe(400);
-      expect(((await bad.json()) as { error: string }).error).toMatch(/size: expected n or height,width/);
-      const missing = await post({ dataset: dir });
+      expect(((await bad.json()) as { error: string }).error).toMatch(/inputSize = "6,x": expected n or height,width/);
+      const missing = await post({ data: dir, inputSize: '' });
       expect(((await missing.json()) as { error: string }).error).toMatch(/is a folder of images: give the size/);
     } finally {
       await own.close();

@@ -14,6 +14,7 @@ export { download, downloadFiles, type DownloadOptions } from './download';
 export {
   batches,
   channelStats,
+  gather,
   splitValidation,
   toTensors,
   type Augmentation,

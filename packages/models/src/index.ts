@@ -1,4 +1,4 @@
 export { buildModel, cnv, lenet5, lfc, sfc, tfc, vgg7, TOPOLOGIES, type TopologyName } from './topologies';
 export { type TopologyOptions } from './topology_options';
-export { replaceHead, outputClasses, HeadError } from './replace_head';
+export { headFor, replaceHead, outputClasses, HeadError } from './replace_head';
 export { copyLayer } from './layer_copy';

@@ -48,3 +48,7 @@ export function replaceHead(model: tfl.LayersModel, numClasses: number, options:
   if (out.shape[out.shape.length - 1] !== numClasses) throw new HeadError(`the layers after '${head.name}' give ${out.shape[out.shape.length - 1]} outputs, not ${numClasses}`);
   return tfl.model({ inputs: model.inputs, outputs: out, name: model.name });
 }
+
+/** The model itself when it predicts numClasses already, else the model with a new head for them. */
+export const headFor = (model: tfl.LayersModel, numClasses: number, options: { seed?: number } = {}): tfl.LayersModel =>
+  outputClasses(model) === numClasses ? model : replaceHead(model, numClasses, options);

@@ -52,7 +52,7 @@ export const vgg7 = (options: TopologyOptions = {}): tfl.Sequential =>
 export const TOPOLOGIES = { tfc, sfc, lfc, cnv, lenet5, vgg7 } as const;
 export type TopologyName = keyof typeof TOPOLOGIES;
 
-/** Builds a topology by name (the CLI's `--model`). */
+/** Builds a topology by name (the CLI's model option). */
 export function buildModel(name: TopologyName, options: TopologyOptions = {}): tfl.Sequential {
   const build = TOPOLOGIES[name];
   if (!build) throw new Error(`unknown model '${name}': expected one of ${Object.keys(TOPOLOGIES).join(', ')}`);

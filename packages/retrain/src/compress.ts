@@ -8,6 +8,7 @@ import {
   type LayerStats,
   type Masks,
   type Quantizer,
+  type SparsityReport,
 } from '@sparse-ternary/quantize-prune';
 import { costReport, nonZeroCosts, type CostMeasure, type CostReport } from '@sparse-ternary/hw-cost';
 import type { Regularizer } from '@sparse-ternary/regularizers';
@@ -151,11 +152,11 @@ export async function trainFirstStages(model: tfl.LayersModel, data: LabeledImag
   return { stages, histograms: { beforeStage1, afterStage1: weightHistograms(model, undefined, options.policy) }, ...(layerCosts ? { layerCosts } : {}) };
 }
 
-/** Stage 2: quantization pruning (or magnitude pruning at pruneSparsity); undefined for the methods that do not prune. */
-export function pruneStage(model: tfl.LayersModel, options: CompressOptions): Masks | undefined {
+/** Stage 2: quantization pruning (or magnitude pruning at pruneSparsity), the masks and each layer's statistics; undefined for the methods that do not prune. */
+export function pruneStage(model: tfl.LayersModel, options: CompressOptions): ({ masks: Masks } & SparsityReport) | undefined {
   const { plan, ternary } = stageSetup(options);
   if (!plan.pruner) return undefined;
-  return quantizationPrune(model, plan.pruner(ternary, options.pruneSparsity ?? 0.9), options.policy).masks;
+  return quantizationPrune(model, plan.pruner(ternary, options.pruneSparsity ?? 0.9), options.policy);
 }
 
 /** Stage 3: the survivors retrained as ternary weights with the mask fixed, without QTR. */
@@ -191,7 +192,7 @@ export function deploy(model: tfl.LayersModel, masks: Masks | undefined, options
  */
 export async function compress(model: tfl.LayersModel, data: LabeledImages, options: CompressOptions): Promise<{ masks?: Masks; report: CompressReport }> {
   const trained = await trainFirstStages(model, data, options);
-  const masks = pruneStage(model, options);
+  const masks = pruneStage(model, options)?.masks;
   const stage3 = masks ? await retrainStage(model, data, masks, options, trained.layerCosts) : undefined;
   return { masks, report: deploy(model, masks, options, trained, stage3) };
 }

@@ -1,7 +1,7 @@
 export { train, type BatchProgress, type EpochProgress, type TrainOptions, type TrainResult } from './train';
 export { accuracy, quantizedAccuracy } from './evaluate';
 export { constantRate, cosineDecay, stepDecay, withWarmup, type LearningRateSchedule } from './learning_rate';
-export { makeOptimizer, type OptimizerName, type SchedulableOptimizer } from './optimizer';
+export { makeOptimizer, OPTIMIZERS, type OptimizerName, type SchedulableOptimizer } from './optimizer';
 export { NonFiniteOutputError, TrainingError, TrainingInterrupted } from './errors';
 export {
   CheckpointError,
@@ -39,5 +39,7 @@ export { trainingHead, type Loss, type TrainingHead } from './training_head';
 export { type RunReport, percent } from './report/run_report';
 export { reportMarkdown } from './report/report_markdown';
 export { deadLayers, deadLayersWarning } from './report/dead_layers';
-export { reportHtml } from './report/report_html';
 export { runInfo, packageVersions, type RunInfo } from './report/run_info';
+export { configFromJson, configJsonSchema, defaultsOf, longFlag, OptionError, parseValue, type ConfigOf, type OptionGroup, type OptionSpec, type OptionTable, type OptionType, type ValueSpec } from './options/option_table';
+export { compressOptionsOf, DEFAULT_CONFIG, mergeConfig, RUN_OPTIONS, trainingConfiguration, type RunConfig, type RunContext, type RunOptionName } from './options/run_options';
+export { channelValues, MEAN_STD_PRESETS, pixelScaling, type PixelOptions } from './options/mean_std';

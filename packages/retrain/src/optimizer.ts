@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adam } from '@sparse-ternary/engine';
 
-export type OptimizerName = 'sgd' | 'momentum' | 'adam';
+/** Adam (the engine's fused one), SGD, and SGD with momentum. */
+export const OPTIMIZERS = ['adam', 'sgd', 'momentum'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /** An optimizer whose learning rate a schedule sets before every step. */
 export interface SchedulableOptimizer extends tf.Optimizer {

@@ -5,7 +5,8 @@ import { buildModel, type TopologyName } from '@sparse-ternary/models';
 import { ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { crc32, encodePacked, InputError, load, pack, PackedModelError, PackError, type PackedLayer, type PayloadWriter } from './index';
+import { crc32, encodePacked, InputError, load, PackedModelError, PackError, type PackedLayer, type PayloadWriter } from './index';
+import { pack } from './pack';
 
 beforeAll(() => initEngine({ backend: 'ort' }));
 

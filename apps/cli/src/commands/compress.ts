@@ -1,10 +1,9 @@
 // compress: the three stages end to end, then exports, reports and checkpoints in --out.
-import { compress } from '@sparse-ternary/retrain';
-import type { CompressConfig } from '../compress_config';
+import { compress, type RunConfig } from '@sparse-ternary/retrain';
 import { EXIT } from '../errors';
 import { baselineAccuracy, finishRun, interruptible, pipelineOptions, runConfigFile, startRun, type CommandContext } from './pipeline';
 
-export async function compressCommand(config: CompressConfig, resume: boolean, ctx: CommandContext): Promise<number> {
+export async function compressCommand(config: RunConfig, resume: boolean, ctx: CommandContext): Promise<number> {
   const run = await startRun(config, ctx, resume);
   const options = pipelineOptions(run, resume, ctx);
   const accuracyBefore = baselineAccuracy(run, options);

@@ -1,10 +1,11 @@
 // data download, and bench: training throughput of a topology on the available backends.
 import { DATASET_NAMES, download, type DatasetName } from '@sparse-ternary/datasets';
 import { adam, initEngine, type BackendChoice } from '@sparse-ternary/engine';
-import { buildModel, type TopologyName } from '@sparse-ternary/models';
+import { outputClasses } from '@sparse-ternary/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { EXIT, UsageError } from '../errors';
 import type { Reporter } from '../progress';
+import { loadModel } from '../sources';
 
 export async function downloadCommand(name: string, options: { dir: string; mirror?: string; stallSeconds?: number }, reporter: Reporter): Promise<number> {
   if (!(DATASET_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown dataset '${name}': expected one of ${DATASET_NAMES.join(', ')}`);
@@ -14,16 +15,17 @@ export async function downloadCommand(name: string, options: { dir: string; mirr
   return EXIT.ok;
 }
 
-/** Samples per second of `steps` training steps of a topology, per backend, after one warm-up step. */
+/** Samples per second of `steps` training steps of a model (a topology or an .onnx file), per backend, after one warm-up step. */
 export async function benchCommand(options: { model: string; backends: string[]; steps: number; batchSize: number }, reporter: Reporter, stdout: NodeJS.WritableStream, json: boolean): Promise<number> {
   const rows: { backend: string; samplesPerSecond: number }[] = [];
   for (const backend of options.backends) {
     const engine = await initEngine({ backend: backend as BackendChoice });
-    const model = buildModel(options.model as TopologyName, { seed: 1 });
+    const model = loadModel({ model: options.model, seed: 1 });
     model.compile({ optimizer: adam(1e-3), loss: 'categoricalCrossentropy' });
     const [h, w, c] = model.inputs[0].shape.slice(1) as number[];
     const x = tf.randomUniform([options.batchSize, h, w, c], 0, 1, 'float32', 1);
-    const y = tf.oneHot(tf.tensor1d(Array.from({ length: options.batchSize }, (_, i) => i % 10), 'int32'), 10);
+    const classes = outputClasses(model) ?? 10;
+    const y = tf.oneHot(tf.tensor1d(Array.from({ length: options.batchSize }, (_, i) => i % classes), 'int32'), classes);
     await model.trainOnBatch(x, y);
     const start = performance.now();
     for (let i = 0; i < options.steps; i++) await model.trainOnBatch(x, y);

@@ -3,17 +3,16 @@ import { initEngine, type BackendChoice } from '@sparse-ternary/engine';
 import { makeFolders, writeFileAtomic } from '@sparse-ternary/base';
 import { costReport, costReportMarkdown, ZYNQ_7020, type FpgaDevice } from '@sparse-ternary/hw-cost';
 import { importOnnx, saveOnnx, type QonnxQuantOp, type WeightFormat } from '@sparse-ternary/onnx';
-import { accuracy, percent } from '@sparse-ternary/retrain';
+import { accuracy, percent, pixelScaling, type RunConfig } from '@sparse-ternary/retrain';
 import * as tf from '@tensorflow/tfjs-core';
 
 import path from 'node:path';
 import { EXIT, UsageError } from '../errors';
 import type { Reporter } from '../progress';
-import { imageSource, pixelScaling, type ImageOptions } from '../image_options';
-import { checkCompatible, loadData, loadModel } from '../sources';
+import { checkCompatible, imageSource, loadData, loadModel } from '../sources';
 
-export async function evalCommand(options: ImageOptions & { model: string; data: string; backend: string }, reporter: Reporter): Promise<number> {
-  await initEngine({ backend: options.backend as BackendChoice });
+export async function evalCommand(options: RunConfig, reporter: Reporter): Promise<number> {
+  await initEngine({ backend: options.backend });
   const model = loadModel({ model: options.model });
   const data = loadData(options.data, imageSource(options, model));
   checkCompatible(model, data, options.model, options.data);
@@ -24,8 +23,8 @@ export async function evalCommand(options: ImageOptions & { model: string; data:
 }
 
 /** import: an ONNX model as a TF.js layers model folder (model.json + weights.bin), loadable with tf.loadLayersModel. */
-export async function importCommand(file: string, options: { out: string; backend: string }, reporter: Reporter): Promise<number> {
-  await initEngine({ backend: options.backend as BackendChoice });
+export async function importCommand(file: string, options: { out: string; backend: BackendChoice }, reporter: Reporter): Promise<number> {
+  await initEngine({ backend: options.backend });
   const { model, signature } = importOnnx(file);
   makeFolders(options.out);
   await model.save(
@@ -45,9 +44,9 @@ export async function importCommand(file: string, options: { out: string; backen
 
 export const EXPORT_FORMATS: Record<string, WeightFormat> = { onnx: 'float', 'onnx-int8': 'int8', qonnx: 'qonnx' };
 
-export async function exportCommand(options: { model: string; format: string; qonnxOp: QonnxQuantOp; out: string; backend: string }, reporter: Reporter): Promise<number> {
+export async function exportCommand(options: { model: string; format: string; qonnxOp: QonnxQuantOp; out: string; backend: BackendChoice }, reporter: Reporter): Promise<number> {
   if (path.resolve(options.out) === path.resolve(options.model)) throw new UsageError(`-o ${options.out} is the model being exported: choose another file`);
-  await initEngine({ backend: options.backend as BackendChoice });
+  await initEngine({ backend: options.backend });
   const model = loadModel({ model: options.model });
   const { layers } = saveOnnx(model, options.out, { format: EXPORT_FORMATS[options.format], qonnxQuantOp: options.qonnxOp });
   const levels = layers.map((l) => `${l.layer}: ${l.levels}, ${percent(l.sparsity, 1)} zero`).join('; ');
@@ -58,7 +57,7 @@ export async function exportCommand(options: { model: string; format: string; qo
 
 export interface CostOptions {
   model: string;
-  backend: string;
+  backend: BackendChoice;
   luts?: number;
   bram?: number;
   clock?: number;
@@ -67,7 +66,7 @@ export interface CostOptions {
 }
 
 export async function costCommand(options: CostOptions, reporter: Reporter, stdout: NodeJS.WritableStream, json: boolean): Promise<number> {
-  await initEngine({ backend: options.backend as BackendChoice });
+  await initEngine({ backend: options.backend });
   const model = loadModel({ model: options.model });
   const custom = options.luts !== undefined || options.bram !== undefined || options.clock !== undefined;
   const device: FpgaDevice = custom

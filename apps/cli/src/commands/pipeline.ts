@@ -1,38 +1,37 @@
 // What compress and the stage commands (train, prune, retrain) share: starting a run from its
 // configuration, the pipeline options, and finishing it with exports and reports.
-import { initEngine, type BackendChoice, type EngineInfo } from '@sparse-ternary/engine';
+import { initEngine, type EngineInfo } from '@sparse-ternary/engine';
 import { makeFolders, writeFileAtomic } from '@sparse-ternary/base';
 import { splitValidation, type Dataset, type LabeledImages, type TensorOptions } from '@sparse-ternary/datasets';
 import { costSummary } from '@sparse-ternary/hw-cost';
 import { saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';
-import { targetSparsityQuantizer, twnQuantizer } from '@sparse-ternary/quantize-prune';
-import { l2, qtrCost, qtrDeadzone, type Regularizer } from '@sparse-ternary/regularizers';
 import {
   accuracy,
+  compressOptionsOf,
   deadLayers,
   deadLayersWarning,
   LATEST,
   PREVIOUS,
   percent,
-  reportHtml,
+  pixelScaling,
   reportMarkdown,
   restoreBatchNormFrom,
   runInfo,
   TrainingInterrupted,
   type CompressOptions,
   type CompressReport,
-  type RunConfiguration,
+  type RunConfig,
   type RunReport,
 } from '@sparse-ternary/retrain';
+import { reportHtml } from '@sparse-ternary/retrain/report';
 import { CLI_VERSION } from '../version';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { CompressConfig } from '../compress_config';
 import { EXIT, UsageError } from '../errors';
 import type { Reporter } from '../progress';
-import { imageSource, pixelScaling } from '../image_options';
-import { checkCompatible, fitHead, loadData, loadModel } from '../sources';
+import { flagOf, runConfigJson } from '../run_flags';
+import { checkCompatible, fitHead, imageSource, loadData, loadModel } from '../sources';
 
 export interface CommandContext {
   reporter: Reporter;
@@ -50,7 +49,7 @@ export const EXPORTS: { file: string; format: WeightFormat }[] = [
 ];
 
 export interface Run {
-  config: CompressConfig;
+  config: RunConfig;
   engine: EngineInfo;
   /** The dataset, its training split without the validation images. */
   data: Dataset;
@@ -70,13 +69,13 @@ export const runConfigFile = (out: string) => path.join(out, 'run.json');
  * Starts the engine, loads the data and the model, and records the resolved configuration in
  * --out (a resumed run keeps the one it started with: its checkpoints are checked against it).
  */
-export async function startRun(config: CompressConfig, ctx: CommandContext, resume = false): Promise<Run> {
+export async function startRun(config: RunConfig, ctx: CommandContext, resume = false): Promise<Run> {
   const started = new Date();
   const out = path.resolve(config.out);
   if (EXPORTS.some(({ file }) => path.join(out, file) === path.resolve(config.model))) {
-    throw new UsageError(`--out ${config.out} would overwrite the model being compressed, ${config.model}: choose another --out`);
+    throw new UsageError(`${flagOf('out')} ${config.out} would overwrite the model being compressed, ${config.model}: choose another ${flagOf('out')}`);
   }
-  const engine = await initEngine({ backend: config.backend as BackendChoice });
+  const engine = await initEngine({ backend: config.backend });
   const loaded = loadModel(config);
   const { data, validation } = withValidation(loadData(config.data, imageSource(config, loaded)), config);
   const fitted = fitHead(loaded, data, config);
@@ -85,28 +84,18 @@ export async function startRun(config: CompressConfig, ctx: CommandContext, resu
   const { model, layers: restored } = config.restoreBatchNorm ? restoreBatchNormFrom(fitted, data.train, { tensors, seed: config.seed }) : { model: fitted, layers: [] };
   const checkpointDir = path.join(out, 'checkpoints');
   makeFolders(checkpointDir);
-  if (!resume || !existsSync(runConfigFile(out))) writeFileAtomic(runConfigFile(out), `${JSON.stringify(config, null, 2)}\n`);
-  if (restored.length) ctx.reporter.info(`BatchNorm restored after ${restored.length} convolutions (the model's export had folded it into them; --no-restore-batch-norm keeps them as they were)`);
+  if (!resume || !existsSync(runConfigFile(out))) writeFileAtomic(runConfigFile(out), runConfigJson(config));
+  if (restored.length) ctx.reporter.info(`BatchNorm restored after ${restored.length} convolutions (the model's export had folded it into them; --no-${flagOf('restoreBatchNorm').slice(2)} keeps them as they were)`);
   ctx.reporter.info(`${config.method} ${config.model} on ${data.name} (${data.train.count} training, ${data.test.count} test images from ${data.source}); backend ${engine.backend}, ${engine.threads} threads`);
   return { config, engine, data, validation, model, tensors, out, checkpointDir, started };
 }
 
 /** Holds out config.validation training images, split with the run's seed so every stage command sees the same split. */
-function withValidation(data: Dataset, config: CompressConfig): { data: Dataset; validation?: LabeledImages } {
+function withValidation(data: Dataset, config: RunConfig): { data: Dataset; validation?: LabeledImages } {
   if (!config.validation) return { data };
-  if (config.validation >= data.train.count) throw new UsageError(`--validation ${config.validation}: ${data.name} has only ${data.train.count} training images`);
+  if (config.validation >= data.train.count) throw new UsageError(`${flagOf('validation')} ${config.validation}: ${data.name} has only ${data.train.count} training images`);
   const { train, validation } = splitValidation(data.train, config.validation, config.seed);
   return { data: { ...data, train }, validation };
-}
-
-function regularizersOf(config: CompressConfig): Regularizer[] {
-  const qtr = config.qtr === 'cost' ? [qtrCost(config.qtrLambda)] : config.qtr === 'deadzone' ? [qtrDeadzone(config.qtrLambda)] : [];
-  return [...(config.l2 > 0 ? [l2(config.l2)] : []), ...qtr];
-}
-
-/** The options that change what a run trains: all but where it writes and which backend computes. */
-function trainingConfiguration({ out, backend, ...training }: CompressConfig): RunConfiguration {
-  return training;
 }
 
 /** Whether any stage of the run has a checkpoint to resume. */
@@ -117,30 +106,17 @@ const hasCheckpoints = (dir: string): boolean =>
 export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext): CompressOptions {
   const { config } = run;
   if (resume && !hasCheckpoints(run.checkpointDir)) ctx.stderr.write(`warning: --resume: no checkpoint in ${run.checkpointDir}; starting from scratch\n`);
-  return {
-    method: config.method,
-    epochs: { stage0: config.stage0Epochs, stage1: config.stage1Epochs, stage3: config.stage3Epochs },
-    batchSize: config.batchSize,
-    optimizer: config.optimizer,
-    learningRate: config.learningRate,
-    seed: config.seed,
-    tensors: run.tensors,
-    augment: config.augment ? { pad: 4, flip: true } : undefined,
-    // TWN is defined by its threshold factor; the other methods take the target sparsity when set.
-    quantizer: config.targetSparsity && config.method !== 'twn' ? targetSparsityQuantizer(config.targetSparsity) : twnQuantizer(config.t),
-    regularizers: regularizersOf(config),
-    pruneSparsity: config.pruneSparsity,
-    hardwareCost: config.hardwareCost === 'none' ? undefined : config.hardwareCost,
+  return compressOptionsOf(config, {
     test: run.data.test,
+    tensors: run.tensors,
     checkpointDir: run.checkpointDir,
     resume,
     signal: ctx.signal,
-    configuration: trainingConfiguration(config),
     onWarning: (message) => ctx.stderr.write(`warning: ${message}\n`),
     onStageStart: (stage, epochs) => ctx.reporter.stage(stage, epochs),
     onBatchEnd: (p) => ctx.reporter.batch(p),
     onEpochEnd: (p) => ctx.reporter.epoch(p),
-  };
+  });
 }
 
 /** Test accuracy of the model as loaded, before any stage: the baseline the report compares with. */

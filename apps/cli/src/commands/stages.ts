@@ -5,6 +5,7 @@ import { writeFileAtomic } from '@sparse-ternary/base';
 import {
   deploy,
   loadCheckpoint,
+  mergeConfig,
   percent,
   pruneStage,
   retrainStage,
@@ -14,14 +15,15 @@ import {
   trainFirstStages,
   writeCheckpoint,
   type FirstStagesResult,
+  type RunConfig,
   type Stage,
 } from '@sparse-ternary/retrain';
 import type { Masks } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CompressConfig } from '../compress_config';
 import { EXIT } from '../errors';
+import { readConfigFile } from '../run_flags';
 import { baselineAccuracy, finishRun, interruptible, pipelineOptions, runConfigFile, startRun, type CommandContext, type Run } from './pipeline';
 
 interface StageOneRecord extends FirstStagesResult {
@@ -38,8 +40,12 @@ function readJson<T>(file: string, producedBy: string): T {
   }
 }
 
-/** The configuration the run in `out` was started with. */
-export const readRunConfig = (out: string): CompressConfig => ({ ...readJson<CompressConfig>(runConfigFile(out), 'train'), out });
+/** The configuration the run in `out` was started with, checked like a config file. */
+export function readRunConfig(out: string): RunConfig {
+  const file = runConfigFile(out);
+  if (!existsSync(file)) throw new Error(`cannot read ${file} (ENOENT): run \`sparse-ternary train\` first`);
+  return mergeConfig(readConfigFile(file), { out });
+}
 
 /** The last checkpoint of a stage, written into the model; an error names what is missing. */
 function restoreStage(run: Run, stage: Stage, producedBy: string) {
@@ -50,7 +56,7 @@ function restoreStage(run: Run, stage: Stage, producedBy: string) {
   return checkpoint;
 }
 
-export async function trainCommand(config: CompressConfig, resume: boolean, ctx: CommandContext): Promise<number> {
+export async function trainCommand(config: RunConfig, resume: boolean, ctx: CommandContext): Promise<number> {
   const run = await startRun(config, ctx, resume);
   const options = pipelineOptions(run, resume, ctx);
   const accuracyBefore = baselineAccuracy(run, options);
@@ -65,8 +71,9 @@ export async function trainCommand(config: CompressConfig, resume: boolean, ctx:
 export async function pruneCommand(out: string, ctx: CommandContext): Promise<number> {
   const run = await startRun(readRunConfig(out), ctx);
   restoreStage(run, STAGES.stage1, 'train');
-  const masks = pruneStage(run.model, pipelineOptions(run, false, ctx));
-  if (!masks) throw new Error(`method ${run.config.method} does not prune: use compress`);
+  const pruned = pruneStage(run.model, pipelineOptions(run, false, ctx));
+  if (!pruned) throw new Error(`method ${run.config.method} does not prune: use compress`);
+  const { masks } = pruned;
   writeCheckpoint(path.join(run.checkpointDir, STAGES.prune.folder), {
     state: { stage: STAGES.prune.label },
     groups: { weights: run.model.weights.map((w) => storedTensor(w.name, w.read())), optimizer: [], masks: [...masks.entries()].map(([name, m]) => storedTensor(name, m)) },

@@ -8,7 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { AccessError, checkAccess, newToken, ownHosts } from './access';
-import { CellError, NotebookSession } from './session';
+import { CellError } from './cell_error';
+import { NotebookSession } from './session';
 
 export interface NotebookServerOptions {
   port?: number;
@@ -110,13 +111,14 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
     'POST /api/cells/model': async (req) => session.runModel(await jsonBody(req)),
     'POST /api/cells/upload': async (req, _res, url) => session.runUpload(await readBody(req, maxUpload), url.searchParams.get('name') ?? 'upload.onnx'),
     'POST /api/cells/stage1': async (req) => session.runStage1(await jsonBody(req)),
-    'POST /api/cells/prune': async () => session.runPrune(),
+    'POST /api/cells/prune': async (req) => session.runPrune(await jsonBody(req)),
     'POST /api/cells/stage3': async (req) => session.runStage3(await jsonBody(req)),
     'POST /api/cells/cost': async () => session.runCost(),
     'POST /api/cells/export': async () => session.runExport(),
     'POST /api/cells/sweep': async (req) => session.runSweep(await jsonBody(req)),
     'POST /api/stop': async () => ({ stopped: session.stop() }),
     'GET /api/state': async () => session.state(),
+    'GET /api/fields': async () => session.fields(),
     'GET /api/status': async () => ({ running: session.running, backend: engine.backend }),
   };
 

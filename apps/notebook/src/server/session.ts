@@ -1,20 +1,26 @@
-// One notebook's state on the server: the cells' parameters and results, the data and model
-// they built, and the training job running (at most one). Running a cell invalidates the cells
-// after it. Progress goes to the subscribers (the page's event stream).
-import { DatasetError, loadDatasetFrom, parseImageSize, type Dataset } from '@sparse-ternary/datasets';
-import { costReport, costSummary, type CostReport } from '@sparse-ternary/hw-cost';
-import { TOPOLOGIES, buildModel, type TopologyName } from '@sparse-ternary/models';
+// One notebook's state on the server: the run's configuration the cells set (the same options
+// as the CLI's, with its defaults), the data and model they built, and the training job running
+// (at most one). Running a cell invalidates the cells after it. Progress goes to the subscribers
+// (the page's event stream), in the shapes of protocol/messages.ts.
+import { DatasetError, gather, loadDatasetFrom, parseImageSize, splitValidation, toTensors, type Dataset, type LabeledImages, type TensorOptions } from '@sparse-ternary/datasets';
+import { costReport, type CostReport } from '@sparse-ternary/hw-cost';
+import { TOPOLOGIES, buildModel, headFor, outputClasses, type TopologyName } from '@sparse-ternary/models';
 import { exportOnnx, importOnnx, type WeightFormat } from '@sparse-ternary/onnx';
-import { pack } from '@sparse-ternary/runtime';
-import { countNonZeros, disposeMasks, quantizationPrune, quantizedLayers, twnQuantizer, type Masks } from '@sparse-ternary/quantize-prune';
-import { qtrCost } from '@sparse-ternary/regularizers';
+import { pack } from '@sparse-ternary/runtime/pack';
+import { countNonZeros, disposeMasks, quantizedLayers, type Masks } from '@sparse-ternary/quantize-prune';
 import {
   accuracy,
+  compress,
+  compressOptionsOf,
   deploy,
+  mergeConfig,
+  OptionError,
+  parseValue,
+  pixelScaling,
   pruneStage,
-  reportHtml,
   restoreBatchNormFrom,
   retrainStage,
+  RUN_OPTIONS,
   runInfo,
   stageOfLabel,
   STAGES,
@@ -23,69 +29,54 @@ import {
   type CompressOptions,
   type CompressReport,
   type FirstStagesResult,
+  type RunConfig,
+  type RunOptionName,
   type StageReport,
 } from '@sparse-ternary/retrain';
+import { reportHtml } from '@sparse-ternary/retrain/report';
 import type { EngineInfo } from '@sparse-ternary/engine';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CELLS, type CellName } from './cells';
+import { CELLS, type CellName } from '../protocol/cells';
+import type { CellResults, Events, EventName } from '../protocol/messages';
+import { CellError } from './cell_error';
+import { cellFields, cellParams, sweepOptions } from './cell_fields';
 import { allowedDataFolders, mayRead } from './data_folders';
 
-/** A request the notebook cannot honour (bad parameters, a malformed upload, a busy server): HTTP 400/409. */
-export class CellError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
-export interface TrainingParams {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** stage 1: TWN threshold factor and qtr-cost strength. */
-  t: number;
-  qtrLambda: number;
-}
+export type Listener = <E extends EventName>(event: E, data: Events[E]) => void;
 
-export type Listener = (event: string, data: unknown) => void;
-
-/** A folder of images' size: '', 'n' or 'h,w' (a string from the page) or [h, w]. */
-function imageSize(value: unknown): [number, number] | undefined {
-  if (value === undefined || value === '') return undefined;
-  try {
-    return parseImageSize(Array.isArray(value) ? value.join(',') : String(value));
-  } catch (error) {
-    throw new CellError(`size: ${(error as Error).message}`);
-  }
-}
-
-const number = (value: unknown, what: string, check: (v: number) => boolean): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || !check(n)) throw new CellError(`${what} = ${JSON.stringify(value)} is not valid`);
-  return n;
+/** The cell a stage's progress shows in: stage 0 trains in the stage-1 cell. */
+const cellOfStage = (label: string): CellName => {
+  const id = stageOfLabel(label)?.id;
+  return id === STAGES.stage3.id ? STAGES.stage3.id : STAGES.stage1.id;
 };
 
-export function trainingParams(body: Record<string, unknown>): TrainingParams {
-  return {
-    epochs: number(body.epochs ?? 1, 'epochs', (v) => Number.isInteger(v) && v >= 0 && v <= 1000),
-    batchSize: number(body.batchSize ?? 100, 'batchSize', (v) => Number.isInteger(v) && v > 0),
-    learningRate: number(body.learningRate ?? 3e-3, 'learningRate', (v) => v > 0),
-    t: number(body.t ?? 1.7, 't', (v) => v > 0),
-    qtrLambda: number(body.qtrLambda ?? 2e-5, 'qtrLambda', (v) => v >= 0),
-  };
+/** Runs a step whose bad input (an option, a dataset) is the cell's 400. */
+function asCellError<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof OptionError || error instanceof DatasetError) throw new CellError(error.message);
+    throw error;
+  }
 }
 
+const EXPORT_FORMATS: Record<string, WeightFormat> = { 'model.onnx': 'float', 'model.int8.onnx': 'int8', 'model.qonnx.onnx': 'qonnx' };
+const SAMPLES = 12;
+
 export class NotebookSession {
-  readonly params: Partial<Record<CellName, unknown>> = {};
-  readonly results: Partial<Record<CellName, unknown>> = {};
+  /** The run's options as the cells set them; the CLI's defaults until then. */
+  private config: RunConfig = mergeConfig();
+  readonly params: Partial<Record<CellName, Partial<RunConfig> | Record<string, unknown>>> = {};
+  readonly results: Partial<CellResults> = {};
   private readonly listeners = new Set<Listener>();
   private data?: Dataset;
+  private validation?: LabeledImages;
+  private tensors: TensorOptions = { scale: 'unit' };
   private model?: tfl.LayersModel;
   private modelName = '';
   private stageOne?: FirstStagesResult;
@@ -112,12 +103,24 @@ export class NotebookSession {
     return () => this.listeners.delete(listener);
   }
 
-  private emit(event: string, data: unknown): void {
+  private emit<E extends EventName>(event: E, data: Events[E]): void {
     for (const listener of this.listeners) listener(event, data);
   }
 
   get running(): boolean {
     return this.job !== undefined;
+  }
+
+  /** The cells' fields, from the run options' declaration, with this session's values. */
+  fields() {
+    const fields = cellFields();
+    for (const list of Object.values(fields)) {
+      for (const field of list) {
+        const value = this.config[field.name as RunOptionName];
+        if (field.name in this.config) field.value = value ?? '';
+      }
+    }
+    return fields;
   }
 
   /** Forgets the cells after `cell` (their results no longer follow from what is above them). */
@@ -138,7 +141,7 @@ export class NotebookSession {
     this.emit('invalidated', { after: cell });
   }
 
-  private record(cell: CellName, params: unknown, result: unknown): unknown {
+  private record<C extends CellName>(cell: C, params: Partial<RunConfig> | Record<string, unknown>, result: CellResults[C]): CellResults[C] {
     this.params[cell] = params;
     this.results[cell] = result;
     return result;
@@ -153,116 +156,119 @@ export class NotebookSession {
     if (this.job) throw new CellError('a training cell is running: stop it or wait', 409);
   }
 
-  runData(body: Record<string, unknown>): unknown {
+  /** The configuration with a cell's parameters (not kept until the cell has run). */
+  private withParams(cell: CellName, body: Record<string, unknown>): { params: Partial<RunConfig>; config: RunConfig } {
+    const params = cellParams(cell, body);
+    return { params, config: { ...this.config, ...params } };
+  }
+
+  runData(body: Record<string, unknown>): CellResults['data'] {
     this.idle();
-    const name = String(body.dataset ?? 'mnist-10k');
-    const size = imageSize(body.size);
-    if (!mayRead(name, this.dataFolders)) {
-      throw new CellError(`'${name}' is neither a dataset name nor inside the folders the notebook may read (${this.dataFolders.join(', ')}): start it with --data-dir <folder>`, 403);
+    const { params, config } = this.withParams('data', body);
+    if (!mayRead(config.data, this.dataFolders)) {
+      throw new CellError(`'${config.data}' is neither a dataset name nor inside the folders the notebook may read (${this.dataFolders.join(', ')}): start it with --data-dir <folder>`, 403);
     }
-    let data: Dataset;
-    try {
-      data = loadDatasetFrom(name, { size });
-    } catch (error) {
-      if (error instanceof DatasetError) throw new CellError(error.message);
-      throw error;
-    }
+    const size = config.inputSize ? parseImageSize(config.inputSize) : undefined;
+    const loaded = asCellError(() => loadDatasetFrom(config.data, { size }));
+    if (config.validation >= loaded.train.count) throw new CellError(`validation = ${config.validation}: ${loaded.name} has only ${loaded.train.count} training images`);
+    const split = config.validation ? splitValidation(loaded.train, config.validation, config.seed) : undefined;
+    const data = split ? { ...loaded, train: split.train } : loaded;
+    this.tensors = { scale: asCellError(() => pixelScaling(config, data.train.imageShape[2])) };
+    this.config = config;
     this.data = data;
+    this.validation = split?.validation;
     this.invalidateAfter('data');
     const pixels = data.train.imageShape.reduce((a, b) => a * b, 1);
     const counts = new Array<number>(data.classes.length).fill(0);
     for (const label of data.train.labels) counts[label]++;
-    const samples = Array.from({ length: 12 }, (_, i) => Array.from(data.train.images.subarray(i * pixels, (i + 1) * pixels)));
-    return this.record('data', { dataset: name, ...(size ? { size } : {}) }, {
+    return this.record('data', params, {
       name: data.name,
       source: data.source,
       train: data.train.count,
       test: data.test.count,
+      validation: this.validation?.count ?? 0,
       imageShape: data.train.imageShape,
       classes: data.classes,
       counts,
-      samples,
-      sampleLabels: Array.from(data.train.labels.subarray(0, 12)),
+      samples: Array.from({ length: SAMPLES }, (_, i) => Array.from(data.train.images.subarray(i * pixels, (i + 1) * pixels))),
+      sampleLabels: Array.from(data.train.labels.subarray(0, SAMPLES)),
     });
   }
 
-  private modelResult(): unknown {
+  private modelResult(accuracyBefore: number, restoredBatchNorm: number): CellResults['model'] {
     const model = this.model!;
     return {
       name: this.modelName,
       input: model.inputs[0].shape.slice(1),
       parameters: model.countParams(),
       layers: model.layers.map((l) => ({ name: l.name, type: l.getClassName(), output: JSON.stringify(l.outputShape), parameters: l.countParams() })),
+      accuracyBefore,
+      restoredBatchNorm,
     };
   }
 
-  private useModel(model: tfl.LayersModel, name: string, params: unknown): unknown {
+  /** A model for the data: a new head if asked for, BatchNorm given back unless asked not to (as the CLI does). */
+  private useModel(loaded: tfl.LayersModel, name: string, config: RunConfig, params: Partial<RunConfig> | Record<string, unknown>): CellResults['model'] {
     const data = this.need(this.data, 'data');
-    const expected = model.inputs[0].shape.slice(1).join('x');
-    if (expected !== data.train.imageShape.join('x')) {
-      model.dispose();
-      throw new CellError(`model ${name} takes ${expected} images; the data has ${data.train.imageShape.join('x')}`);
-    }
-    // An imported model whose export folded BatchNorm into its convolutions gets it back, as the CLI does.
-    const restored = restoreBatchNormFrom(model, data.train, { tensors: { scale: 'unit' }, seed: 1 });
+    const expected = loaded.inputs[0].shape.slice(1).join('x');
+    const classes = outputClasses(loaded);
+    const fail = (message: string): never => {
+      loaded.dispose();
+      throw new CellError(message);
+    };
+    if (expected !== data.train.imageShape.join('x')) fail(`model ${name} takes ${expected} images; the data has ${data.train.imageShape.join('x')}`);
+    if (classes !== data.classes.length && !config.replaceHead) fail(`model ${name} predicts ${classes} classes; the data has ${data.classes.length}: tick "replace head" to train a new final layer for them`);
+    const fitted = headFor(loaded, data.classes.length, { seed: config.seed });
+    const restored = config.restoreBatchNorm ? restoreBatchNormFrom(fitted, data.train, { tensors: this.tensors, seed: config.seed }) : { model: fitted, layers: [] };
     this.model?.dispose();
     tf.dispose(this.loadedWeights);
+    this.config = config;
     this.model = restored.model;
     this.loadedWeights = restored.model.getWeights().map((w) => w.clone());
     this.modelName = name;
     this.invalidateAfter('model');
-    this.accuracyBefore = accuracy(restored.model, data.test, { scale: 'unit' });
-    return this.record('model', params, { ...(this.modelResult() as object), accuracyBefore: this.accuracyBefore, restoredBatchNorm: restored.layers.length });
+    this.accuracyBefore = accuracy(restored.model, data.test, this.tensors);
+    return this.record('model', params, this.modelResult(this.accuracyBefore, restored.layers.length));
   }
 
-  runModel(body: Record<string, unknown>): unknown {
+  runModel(body: Record<string, unknown>): CellResults['model'] {
     this.idle();
-    const name = String(body.topology ?? 'sfc');
-    if (!(name in TOPOLOGIES)) throw new CellError(`unknown topology '${name}': ${Object.keys(TOPOLOGIES).join(', ')}`);
-    const width = number(body.width ?? 1, 'width', (v) => v > 0 && v <= 4);
-    const seed = number(body.seed ?? 1, 'seed', Number.isInteger);
+    const { params, config } = this.withParams('model', body);
+    if (!(config.model in TOPOLOGIES)) throw new CellError(`unknown topology '${config.model}': ${Object.keys(TOPOLOGIES).join(', ')} (or upload an .onnx file)`);
     this.need(this.data, 'data');
-    return this.useModel(buildModel(name as TopologyName, { widthMultiplier: width, seed }), name, { topology: name, width, seed });
+    return this.useModel(buildModel(config.model as TopologyName, { widthMultiplier: config.width, seed: config.seed }), config.model, config, params);
   }
 
   /** An uploaded .onnx file; a malformed one is the import error, and the session keeps its model. */
-  runUpload(bytes: Uint8Array, fileName: string): unknown {
+  runUpload(bytes: Uint8Array, fileName: string): CellResults['model'] {
     this.idle();
     this.need(this.data, 'data');
     // Whatever fails, the import or a first run of the model in onnxruntime, is this file's error.
     try {
-      return this.useModel(importOnnx(bytes).model, fileName, { upload: fileName });
+      return this.useModel(importOnnx(bytes).model, fileName, this.config, { upload: fileName });
     } catch (error) {
       if (error instanceof CellError) throw error;
       throw new CellError(`${fileName}: ${(error as Error).message.replace(/^<bytes>: /, '')}`);
     }
   }
 
-  private options(params: TrainingParams, signal: AbortSignal, stage: string): CompressOptions {
-    const data = this.data!;
-    return {
-      method: 'sparse-ternary',
-      epochs: { stage1: stage === STAGES.stage1.id ? params.epochs : 0, stage3: stage === STAGES.stage3.id ? params.epochs : 0 },
-      batchSize: params.batchSize,
-      learningRate: params.learningRate,
-      seed: 1,
-      tensors: { scale: 'unit' },
-      quantizer: twnQuantizer(params.t),
-      regularizers: [qtrCost(params.qtrLambda)],
-      test: data.test,
-      checkpointDir: this.checkpointDir,
+  /** compress()'s options for the session's configuration, its progress sent as events naming their cell. */
+  private options(config: RunConfig, signal?: AbortSignal, checkpointDir: string | undefined = this.checkpointDir): CompressOptions {
+    const options: CompressOptions = compressOptionsOf(config, {
+      test: this.data!.test,
+      tensors: this.tensors,
+      checkpointDir,
       signal,
-      // Progress names its stage's cell, so that the page needs no stage names of its own.
-      onBatchEnd: (p) => this.emit('batch', { ...p, cell: stageOfLabel(p.stage)?.id }),
-      onEpochEnd: (p) => this.emit('epoch', { ...p, cell: stageOfLabel(p.stage)?.id, layerSparsity: this.layerSparsity(params.t), histograms: weightHistograms(this.model!, 33) }),
-    };
+      onBatchEnd: (p) => this.emit('batch', { ...p, cell: cellOfStage(p.stage) }),
+      onEpochEnd: (p) => this.emit('epoch', { ...p, cell: cellOfStage(p.stage), layerSparsity: this.layerSparsity(options), histograms: weightHistograms(this.model!, 33) }),
+    });
+    return options;
   }
 
-  /** Per layer, the fraction of weights the TWN quantizer (threshold t) sends to zero, masked ones included. */
-  private layerSparsity(t: number): { name: string; sparsity: number }[] {
-    const quantizer = twnQuantizer(t);
+  /** Per layer, the fraction of weights the run's quantizer sends to zero, masked ones included. */
+  private layerSparsity(options: CompressOptions): { name: string; sparsity: number }[] {
     return quantizedLayers(this.model!).map(({ name, kernel }) => {
-      const { q } = quantizer.quantize(kernel.read(), this.masks?.get(name));
+      const { q } = options.quantizer!.quantize(kernel.read(), this.masks?.get(name));
       const { nonZeros, size } = countNonZeros(q);
       q.dispose();
       return { name, sparsity: 1 - nonZeros / size };
@@ -270,7 +276,7 @@ export class NotebookSession {
   }
 
   /** Runs a training cell in the background; its end (or error, or stop) is an event. */
-  private background(cell: CellName, params: TrainingParams, work: (signal: AbortSignal) => Promise<unknown>, cleanup?: () => void): { started: true } {
+  private background<C extends CellName>(cell: C, params: Record<string, unknown>, work: (signal: AbortSignal) => Promise<CellResults[C]>, cleanup?: () => void): { started: true } {
     this.idle();
     this.need(this.model, 'model');
     this.invalidateAfter(cell);
@@ -291,60 +297,76 @@ export class NotebookSession {
   }
 
   runStage1(body: Record<string, unknown>) {
-    const params = trainingParams(body);
+    this.idle();
+    const { params, config } = this.withParams(STAGES.stage1.id, body);
+    this.config = config;
     return this.background(STAGES.stage1.id, params, async (signal) => {
-      this.stageOne = await trainFirstStages(this.model!, this.data!.train, this.options(params, signal, STAGES.stage1.id));
-      const last = this.stageOne.stages.at(-1)!.history.at(-1);
-      return { history: this.stageOne.stages.flatMap((s) => s.history), histograms: this.stageOne.histograms, final: last };
+      this.stageOne = await trainFirstStages(this.model!, this.data!.train, this.options(config, signal));
+      return { history: this.stageOne.stages.flatMap((s) => s.history), histograms: this.stageOne.histograms, final: this.stageOne.stages.at(-1)!.history.at(-1) };
     });
   }
 
-  runPrune(): unknown {
+  runPrune(body: Record<string, unknown> = {}): CellResults['prune'] {
     this.idle();
     const stageOne = this.need(this.stageOne, STAGES.stage1.id);
-    const params = (this.params.stage1 ?? {}) as Partial<TrainingParams>;
+    const { params, config } = this.withParams(STAGES.prune.id, body);
+    this.config = config;
     this.invalidateAfter(STAGES.prune.id);
     // Quantization pruning: the weights that quantize to zero are pinned there (in the model too).
-    const pruned = quantizationPrune(this.model!, twnQuantizer(params.t ?? 1.7));
+    const pruned = pruneStage(this.model!, this.options(config))!;
     this.masks = pruned.masks;
-    const layers = pruned.layers.map(({ name, sparsity, size }) => ({ name, sparsity, size }));
-    const thresholds = pruned.layers.map(({ name, delta }) => ({ name, delta }));
     // Same bins as stage 1's histograms: pruning keeps the largest weights, so the range is unchanged.
-    const histograms = weightHistograms(this.model!);
-    return this.record(STAGES.prune.id, { t: params.t ?? 1.7 }, { layers, thresholds, before: stageOne.histograms.afterStage1, after: histograms });
+    return this.record(STAGES.prune.id, params, {
+      layers: pruned.layers.map(({ name, sparsity, size }) => ({ name, sparsity, size })),
+      thresholds: pruned.layers.map(({ name, delta }) => ({ name, delta })),
+      before: stageOne.histograms.afterStage1,
+      after: weightHistograms(this.model!),
+    });
   }
 
   runStage3(body: Record<string, unknown>) {
-    const params = trainingParams(body);
+    this.idle();
     this.need(this.masks, STAGES.prune.id);
+    const { params, config } = this.withParams(STAGES.stage3.id, body);
+    this.config = config;
     return this.background(STAGES.stage3.id, params, async (signal) => {
-      const options = this.options({ ...params, t: ((this.params.stage1 ?? {}) as TrainingParams).t ?? params.t }, signal, STAGES.stage3.id);
-      this.stageThree = await retrainStage(this.model!, this.data!.train, this.masks!, options);
-      const floatAccuracy = this.stageThree.history.at(-1)?.floatAccuracy;
+      const options = this.options(config, signal);
+      this.stageThree = await retrainStage(this.model!, this.data!.train, this.masks!, options, this.stageOne!.layerCosts);
       this.report = deploy(this.model!, this.masks, options, this.stageOne!, this.stageThree);
-      return { history: this.stageThree.history, accuracy: this.report.accuracy, floatAccuracy, sparsity: this.report.sparsity, layers: this.report.layers };
+      return {
+        history: this.stageThree.history,
+        accuracy: this.report.accuracy,
+        floatAccuracy: this.stageThree.history.at(-1)?.floatAccuracy,
+        ...(this.validation ? { validationAccuracy: accuracy(this.model!, this.validation, this.tensors) } : {}),
+        sparsity: this.report.sparsity,
+        layers: this.report.layers,
+      };
     });
   }
 
-  runCost(): unknown {
+  runCost(): CellResults['cost'] {
     this.idle();
     const model = this.need(this.model, 'model');
     const report: CostReport = this.report?.hardware ?? costReport(model);
-    return this.record('cost', {}, { summary: costSummary(report), layers: report.layers.map(({ name, kind, rows, cols, positions, sparsity, levels, memory }) => ({ name, kind, rows, cols, positions, sparsity, levels, memory })), memory: report.memory, ratios: report.ratios, fpga: Object.fromEntries(Object.entries(report.fpga).map(([k, e]) => [k, { framesPerSecond: e.framesPerSecond, luts: e.luts, bram36: e.bram36, fits: e.fits }])) });
+    return this.record('cost', {}, {
+      layers: report.layers.map(({ name, kind, rows, cols, sparsity, memory }) => ({ name, kind, rows, cols, sparsity, memory: { sparseTernary: { bits: memory.sparseTernary.bits, encoding: memory.sparseTernary.encoding } } })),
+      memory: report.memory,
+      ratios: report.ratios,
+      fpga: Object.fromEntries(Object.entries(report.fpga).map(([k, e]) => [k, { framesPerSecond: e.framesPerSecond, luts: e.luts, bram36: e.bram36, fits: e.fits }])),
+    });
   }
 
   /** An export of the deployed model, or the same report.html the CLI writes. */
   exportFile(file: string): { bytes: Uint8Array; type: string } {
     this.idle();
-    const formats: Record<string, WeightFormat> = { 'model.onnx': 'float', 'model.int8.onnx': 'int8', 'model.qonnx.onnx': 'qonnx' };
     const report = this.need(this.report, STAGES.stage3.id);
     if (file === 'model.stpack') return { bytes: pack(this.model!), type: 'application/octet-stream' };
-    if (file in formats) return { bytes: exportOnnx(this.model!, { format: formats[file], method: report.method, layers: report.layers }).bytes, type: 'application/octet-stream' };
+    if (file in EXPORT_FORMATS) return { bytes: exportOnnx(this.model!, { format: EXPORT_FORMATS[file], method: report.method, layers: report.layers }).bytes, type: 'application/octet-stream' };
     if (file === 'report.html') {
       const data = this.data!;
       const html = reportHtml({
         command: 'sparse-ternary notebook',
-        config: { model: this.modelName, method: report.method, data: data.name, stage1: this.params.stage1, stage3: this.params.stage3 },
+        config: { ...this.config, model: this.modelName },
         info: runInfo(this.engine),
         started: new Date().toISOString(),
         seconds: 0,
@@ -358,39 +380,39 @@ export class NotebookSession {
     throw new CellError(`no export named ${file}`, 404);
   }
 
-  /** The export cell: the files, and TF.js's classes for the sample images (the page checks its own runtime against them). */
-  runExport(): unknown {
+  /** The export cell: the files, and the sample images as the model takes them with TF.js's classes for them (the page checks its own runtime against them). */
+  runExport(): CellResults['export'] {
     this.idle();
     const report = this.need(this.report, STAGES.stage3.id);
-    const data = this.data!;
-    const pixels = data.train.imageShape.reduce((a, b) => a * b, 1);
-    const samples = Float32Array.from(data.train.images.subarray(0, 12 * pixels), (p) => p / 255);
-    const classes = tf.tidy(() => Array.from(tf.argMax(this.model!.predict(tf.tensor(samples, [12, ...data.train.imageShape])) as tf.Tensor, 1).dataSync()));
-    return this.record('export', {}, { files: ['model.onnx', 'model.int8.onnx', 'model.qonnx.onnx', 'model.stpack', 'report.html'], sparsity: report.sparsity, sampleClasses: classes });
+    const samples = gather(this.data!.train, Array.from({ length: SAMPLES }, (_, i) => i));
+    const { input, classes } = tf.tidy(() => {
+      const { x } = toTensors(samples, this.tensors);
+      return { input: Array.from(x.dataSync()), classes: Array.from(tf.argMax(this.model!.predict(x) as tf.Tensor, 1).dataSync()) };
+    });
+    return this.record('export', {}, { files: [...Object.keys(EXPORT_FORMATS), 'model.stpack', 'report.html'], sparsity: report.sparsity, sampleInput: input, sampleClasses: classes });
   }
 
-  /** Several QTR strengths, each a whole compression from the model's initial weights: accuracy against memory. */
+  /** One option at several values, each a whole compression from the model's initial weights: accuracy against memory. */
   runSweep(body: Record<string, unknown>) {
-    const lambdas = Array.isArray(body.lambdas) ? body.lambdas.map((v) => number(v, 'lambda', (x) => x >= 0)) : [0, 2e-5, 1e-4];
-    if (!lambdas.length || lambdas.length > 12) throw new CellError('lambdas: give 1 to 12 strengths');
-    const params = trainingParams(body);
+    this.idle();
+    const option = String(body.option) as RunOptionName;
+    if (!sweepOptions().includes(option)) throw new CellError(`option = ${JSON.stringify(body.option)}: a sweep varies one of ${sweepOptions().join(', ')}`);
+    const given = typeof body.values === 'string' ? body.values.split(',') : body.values;
+    if (!Array.isArray(given) || !given.length || given.length > 12) throw new CellError('values: give 1 to 12 values');
+    const values = given.map((v) => asCellError(() => parseValue(RUN_OPTIONS[option], typeof v === 'string' ? v.trim() : v)) as number);
     // The sweep leaves the model as it found it (a compressed model stays exportable).
     const current = this.need(this.model, 'model').getWeights().map((w) => w.clone());
-    return this.background('sweep', params, async (signal) => {
+    return this.background('sweep', { option, values: values.join(', ') }, async (signal) => {
       const points = [];
-      for (const lambda of lambdas) {
+      for (const value of values) {
         this.model!.setWeights(this.loadedWeights);
-        const options = { ...this.options({ ...params, qtrLambda: lambda }, signal, STAGES.stage1.id), epochs: { stage1: params.epochs, stage3: params.epochs }, checkpointDir: undefined };
-        const trained = await trainFirstStages(this.model!, this.data!.train, options);
-        const masks = pruneStage(this.model!, options)!;
-        const third = await retrainStage(this.model!, this.data!.train, masks, options);
-        const report = deploy(this.model!, masks, options, trained, third);
-        disposeMasks(masks);
-        const point = { lambda, accuracy: report.accuracy, sparsity: report.sparsity, kiB: report.hardware.memory.deployed / 8 / 1024 };
+        const { masks, report } = await compress(this.model!, this.data!.train, this.options({ ...this.config, [option]: value }, signal, undefined));
+        if (masks) disposeMasks(masks);
+        const point = { value, accuracy: report.accuracy, sparsity: report.sparsity, kiB: report.hardware.memory.deployed / 8 / 1024 };
         points.push(point);
         this.emit('sweep-point', point);
       }
-      return { points };
+      return { option, points };
     }, () => {
       this.model!.setWeights(current);
       tf.dispose(current);
@@ -405,7 +427,7 @@ export class NotebookSession {
 
   /** The page's state: every cell's parameters and results (the weights stay on the server). */
   state() {
-    return { version: 1, params: this.params, results: this.results };
+    return { version: 1 as const, params: this.params, results: this.results };
   }
 
   dispose(): void {
