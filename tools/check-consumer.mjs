@@ -6,7 +6,8 @@
 //    Bundler with skipLibCheck off (so no published .d.ts reaches into another package's dist/);
 //  - that every example runs, and the onnx example's compress gives the same accuracy and
 //    sparsity on both TF.js versions;
-//  - that the CLI's bin runs from the tarball (npx sparse-ternary --version).
+//  - that the CLI's bin runs from the tarball (npx sparse-ternary --version);
+//  - that @sparse-ternary/runtime installs alone (no other package) and loads.
 // Needs the builds (npm run build) and the npm registry (or its cache) for TF.js.
 //   node tools/check-consumer.mjs [--tfjs 4.20.0,4.22.0] [--keep]
 import { execFileSync } from 'node:child_process';
@@ -126,6 +127,16 @@ try {
     }
     console.log(`tfjs ${version}: ${copies.length} tfjs-core (${copies.join('; ')}); ${examples.length} README examples; compress ${results.get(version) ?? '(no result)'}`);
   }
+  // The runtime alone, as a web or edge app installs it: nothing else comes with it, and it loads.
+  const alone = path.join(work, 'app-runtime-alone');
+  mkdirSync(alone);
+  writeFileSync(path.join(alone, 'package.json'), JSON.stringify({ name: 'consumer-runtime', private: true, type: 'module' }));
+  npm(['install', files.find((f) => path.basename(f).startsWith('sparse-ternary-runtime-'))], alone);
+  const installed = readdirSync(path.join(alone, 'node_modules'), { recursive: true }).filter((p) => String(p).endsWith('package.json') && String(p).split(path.sep).length <= 3);
+  if (installed.join() !== path.join('@sparse-ternary', 'runtime', 'package.json')) problems.push(`the runtime alone installs more than itself: ${installed.join(', ')}`);
+  const loads = run(process.execPath, ['--input-type=module', '-e', "const r = await import('@sparse-ternary/runtime'); console.log(typeof r.load)"], alone).trim();
+  if (loads !== 'function') problems.push(`the runtime alone does not load: ${loads}`);
+  console.log(`runtime alone: installs ${installed.length} package, loads`);
   if (new Set(results.values()).size > 1) problems.push(`compress differs between TF.js versions: ${[...results].map(([v, r]) => `${v} ${r}`).join(' / ')}`);
 } finally {
   if (args.keep) console.log(`kept ${work}`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Checks that every workspace package is publishable alone: `npm pack` ships only its build
-// output, bins, README, LICENSE and package.json; its metadata is in place (repository folder,
+// output, bins, README, LICENSE, package.json and JSON Schemas (the CLI's config.schema.json); its metadata is in place (repository folder,
 // public access, homepage, bugs, executable bins, the one version its workspace dependencies
 // share); every package its source imports is declared in its own package.json; no source file
 // reaches into another package by a relative path; the dependency graph has no cycles; and no file
@@ -31,7 +31,7 @@ for (const dir of workspaces) {
 
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   for (const { path: file } of packed[0].files) {
-    if (!/^(dist\/|bin\/|README\.md$|LICENSE$|package\.json$)/.test(file)) problems.push(`${name}: npm pack would ship ${file}`);
+    if (!/^(dist\/|bin\/|README\.md$|LICENSE$|package\.json$|[\w-]+\.schema\.json$)/.test(file)) problems.push(`${name}: npm pack would ship ${file}`);
   }
   const folder = path.relative(root, dir);
   if (manifest.repository?.directory !== folder) problems.push(`${name}: repository.directory is not '${folder}'`);
