@@ -17,6 +17,10 @@ export const configSchema = () => configJsonSchema(RUN_OPTIONS, CONFIG_SCHEMA_UR
 /** The long flag of an option, for messages. */
 export const flagOf = (name: RunOptionName): string => longFlag(RUN_OPTIONS[name]);
 
+/** The flag that turns a switch off: --no-restore-batch-norm. */
+const negation = (spec: OptionSpec): string => `--no-${longFlag(spec).slice(2)}`;
+export const negationOf = (name: RunOptionName): string => negation(RUN_OPTIONS[name]);
+
 /** What the help adds to an option's text: its choices, its default, the methods it is for. */
 const helpNote = (spec: OptionSpec): string => {
   const parts = [
@@ -44,7 +48,7 @@ export const valueParser = (spec: ValueSpec) => (value: string) => {
 export function commanderOptions(spec: OptionSpec): Option[] {
   const option = new Option(spec.flag, `${spec.help}${helpNote(spec)}`);
   if (spec.type !== 'boolean') option.argParser(valueParser(spec));
-  return spec.negation ? [option, new Option(`--no-${longFlag(spec).slice(2)}`, spec.negation)] : [option];
+  return spec.negation ? [option, new Option(negation(spec), spec.negation)] : [option];
 }
 
 /** Adds the named options (default: every one but the backend, a global flag) to a command. */

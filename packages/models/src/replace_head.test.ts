@@ -1,7 +1,7 @@
 import { initEngine } from '@sparse-ternary/engine';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { HeadError, outputClasses, replaceHead } from './replace_head';
+import { HeadError, headFor, outputClasses, replaceHead } from './replace_head';
 import { buildModel } from './topologies';
 
 beforeAll(() => initEngine({ backend: 'cpu' }));
@@ -67,4 +67,13 @@ describe('replaceHead', () => {
     expect(() => replaceHead(normalized, 3)).toThrow(/the last weight layer 'bn' is a BatchNormalization/);
     expect(() => replaceHead(joined, 0)).toThrow(/positive integer/);
   });
+});
+
+test('headFor keeps a model that predicts the classes already and replaces the head of one that does not', () => {
+  const model = buildModel('tfc', { seed: 1 });
+  expect(headFor(model, 10)).toBe(model);
+  const three = headFor(model, 3, { seed: 2 });
+  expect(three).not.toBe(model);
+  expect(outputClasses(three)).toBe(3);
+  three.dispose(); // the body is shared with model
 });

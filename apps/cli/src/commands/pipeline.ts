@@ -30,7 +30,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, UsageError } from '../errors';
 import type { Reporter } from '../progress';
-import { flagOf, runConfigJson } from '../run_flags';
+import { flagOf, negationOf, runConfigJson } from '../run_flags';
 import { checkCompatible, fitHead, imageSource, loadData, loadModel } from '../sources';
 
 export interface CommandContext {
@@ -85,7 +85,7 @@ export async function startRun(config: RunConfig, ctx: CommandContext, resume = 
   const checkpointDir = path.join(out, 'checkpoints');
   makeFolders(checkpointDir);
   if (!resume || !existsSync(runConfigFile(out))) writeFileAtomic(runConfigFile(out), runConfigJson(config));
-  if (restored.length) ctx.reporter.info(`BatchNorm restored after ${restored.length} convolutions (the model's export had folded it into them; --no-${flagOf('restoreBatchNorm').slice(2)} keeps them as they were)`);
+  if (restored.length) ctx.reporter.info(`BatchNorm restored after ${restored.length} convolutions (the model's export had folded it into them; ${negationOf('restoreBatchNorm')} keeps them as they were)`);
   ctx.reporter.info(`${config.method} ${config.model} on ${data.name} (${data.train.count} training, ${data.test.count} test images from ${data.source}); backend ${engine.backend}, ${engine.threads} threads`);
   return { config, engine, data, validation, model, tensors, out, checkpointDir, started };
 }
