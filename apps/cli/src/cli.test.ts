@@ -58,6 +58,7 @@ describe('usage', () => {
   test.each([
     [['-m', '/nonexistent/model.onnx'], /\/nonexistent\/model\.onnx: cannot read the file \(ENOENT\)/],
     [['eval', '-m', '/nonexistent/model.onnx'], /\/nonexistent\/model\.onnx/],
+    [['eval', '-m', '/nonexistent/model.stpack'], /cannot read \/nonexistent\/model\.stpack \(ENOENT\)/],
     [['-d', './no-such-folder'], /data folder \.\/no-such-folder does not exist/],
     [['--config', '/nonexistent/run.json'], /cannot read config file \/nonexistent\/run\.json \(ENOENT\)/],
   ])('a missing file %j exits 1 naming it, without a stack unless --verbose', async (args, message) => {
@@ -82,7 +83,7 @@ describe('compress, then the model commands on its outputs', () => {
   }, 300_000); // trains: room for a machine shared with other work
 
   test('writes every listed file', () => {
-    for (const file of ['report.md', 'report.html', 'report.json', 'model.onnx', 'model.int8.onnx', 'model.qonnx.onnx', 'run.json', 'checkpoints/stage-1/latest.ckpt', 'checkpoints/stage-3/latest.ckpt']) {
+    for (const file of ['report.md', 'report.html', 'report.json', 'model.onnx', 'model.int8.onnx', 'model.qonnx.onnx', 'model.stpack', 'run.json', 'checkpoints/stage-1/latest.ckpt', 'checkpoints/stage-3/latest.ckpt']) {
       expect(existsSync(path.join(out, file))).toBe(true);
     }
   });
@@ -147,6 +148,20 @@ describe('compress, then the model commands on its outputs', () => {
     expect(JSON.parse(stdout).accuracy).toBeCloseTo(report.compress.accuracy, 10);
   });
 
+  test('eval of model.stpack runs it with @sparse-ternary/runtime: the reported accuracy, within one test image', async () => {
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report.outputs.map((o: { file: string }) => o.file)).toContain('model.stpack');
+    const { code, stdout } = await runCli(['--json', 'eval', '-m', path.join(out, 'model.stpack'), '-d', 'mnist-10k']);
+    expect(code).toBe(0);
+    expect(Math.abs(JSON.parse(stdout).accuracy - report.compress.accuracy)).toBeLessThanOrEqual(1 / 2000);
+    // a corrupt one is an error naming the file
+    const corrupt = path.join(dir, 'corrupt.stpack');
+    writeFileSync(corrupt, readFileSync(path.join(out, 'model.stpack')).subarray(0, 100));
+    const bad = await runCli(['eval', '-m', corrupt, '-d', 'mnist-10k']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${corrupt}: `);
+  });
+
   test('export to QONNX, cost and import work on it', async () => {
     const qonnx = path.join(dir, 'model.finn.onnx');
     expect((await runCli(['export', '-m', path.join(out, 'model.onnx'), '--format', 'qonnx', '-o', qonnx])).code).toBe(0);
@@ -188,12 +203,13 @@ describe('compress, then the model commands on its outputs', () => {
 test('a config file supplies the options and flags override it', async () => {
   const out = path.join(dir, 'configured');
   const config = path.join(dir, 'run.json');
-  writeFileSync(config, JSON.stringify({ model: 'sfc', width: 0.25, stage1Epochs: 1, stage3Epochs: 0, seed: 3, qtr: 'deadzone', qtrLambda: 1e-4 }));
+  writeFileSync(config, JSON.stringify({ model: 'sfc', width: 0.25, stage1Epochs: 1, stage3Epochs: 0, seed: 3, qtr: 'deadzone', qtrLambda: 1e-4, pack: false }));
   const { code, stderr } = await runCli(['--quiet', '--config', config, '--seed', '5', '-o', out]);
   expect(stderr).toBe('');
   expect(code).toBe(0);
   const resolved = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8'));
   expect(resolved).toMatchObject({ model: 'sfc', width: 0.25, stage1Epochs: 1, stage3Epochs: 0, seed: 5, qtr: 'deadzone', qtrLambda: 1e-4, learningRate: 3e-3 });
+  expect(existsSync(path.join(out, 'model.stpack'))).toBe(false);
   // run.json names its schema for editors, and is itself a config file.
   expect(resolved.$schema).toBe(CONFIG_SCHEMA_URL);
   writeFileSync(config, JSON.stringify({ epochs: 3 }));

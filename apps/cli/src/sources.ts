@@ -4,7 +4,8 @@ import { isDatasetName, isImageFolder, loadDatasetFrom, parseImageSize, type Dat
 import { HeadError, TOPOLOGIES, buildModel, headFor, outputClasses, type TopologyName } from '@sparse-ternary/models';
 import { importOnnx } from '@sparse-ternary/onnx';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { existsSync, statSync } from 'node:fs';
+import { load, PackedModelError, type SparseTernaryModel } from '@sparse-ternary/runtime';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UsageError } from './errors';
 import { flagOf } from './run_flags';
 
@@ -18,6 +19,23 @@ export interface ModelSpec {
 }
 
 export const isOnnxPath = (model: string) => model.toLowerCase().endsWith('.onnx');
+export const isPackedPath = (model: string) => model.toLowerCase().endsWith('.stpack');
+
+/** A packed model (model.stpack) for @sparse-ternary/runtime; an unreadable file is an error naming it. */
+export function loadPacked(file: string): SparseTernaryModel {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new Error(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    return load(bytes);
+  } catch (error) {
+    if (error instanceof PackedModelError) throw new Error(`${file}: ${error.message}`);
+    throw error;
+  }
+}
 
 /** Builds the topology (seeded) or imports the ONNX file; a bad name is a UsageError, a bad file an ImportError. */
 export function loadModel(spec: ModelSpec): tfl.LayersModel {
@@ -59,9 +77,9 @@ export function fitHead(model: tfl.LayersModel, data: Dataset, options: { replac
   }
 }
 
-/** How a folder of images is read for `model`: at the inputSize option's size or the model's, with the model's channels where it takes 1 or 3. */
-export function imageSource(options: { inputSize?: string }, model: tfl.LayersModel): SourceOptions {
-  const [, height, width, channels] = model.inputs[0].shape;
+/** How a folder of images is read for a model taking `inputShape` [h, w, c]: at the inputSize option's size or the model's, with the model's channels where it takes 1 or 3. */
+export function imageSource(options: { inputSize?: string }, inputShape: (number | null)[]): SourceOptions {
+  const [height, width, channels] = inputShape;
   const size = options.inputSize ? parseImageSize(options.inputSize) : height && width ? ([height, width] as [number, number]) : undefined;
   return { size, channels: channels === 1 || channels === 3 ? channels : undefined };
 }

@@ -132,5 +132,6 @@ export function decodePacked(bytes: Uint8Array): DecodedPacked {
   if (header?.version !== FORMAT_VERSION) throw new PackedModelError(`format version ${header?.version} is not supported (this runtime reads version ${FORMAT_VERSION})`);
   const payloadLength = bytes.length - 4 - headerEnd;
   if (header.payloadBytes !== payloadLength || payloadLength % 4 !== 0) throw new PackedModelError(`payload is ${payloadLength} bytes, the header says ${header.payloadBytes}`);
-  return { header, payload: bytes.slice(headerEnd, headerEnd + payloadLength).buffer };
+  // A copy of its own: a Node Buffer's slice() is a view into a larger (pooled) ArrayBuffer.
+  return { header, payload: new Uint8Array(bytes.subarray(headerEnd, headerEnd + payloadLength)).buffer };
 }

@@ -1,13 +1,19 @@
 // Loading (with every index checked against the shapes it reads, so inference never reads out of
 // bounds) and inference: inner loops only add and subtract inputs, one multiply per output.
 import { PackedModelError, InputError } from './errors';
-import { decodePacked, type ArrayRef, type PackedLayer, type WeightLayer } from './format';
+import { decodePacked, type ArrayRef, type PackedHeader, type PackedLayer, type WeightLayer } from './format';
+import { softmax } from './softmax';
+import { Arena } from './wasm/arena';
+import { denseBatchPlan, type BatchRunner } from './wasm/dense_batch_plan';
+import { BATCH } from './wasm/dense_index';
+import { hasWasmSimd } from './wasm/wasm_binary';
+import { samplePlan, type OperationTime, type PlannedLayer, type SampleRunner } from './wasm/wasm_plan';
 
 const MAX_ELEMENTS = 1 << 27;
 
 type Kernel = (input: Float32Array, output: Float32Array) => void;
 
-interface Step {
+export interface Step {
   outputSize: number;
   /** Floats of scratch memory the step holds (a convolution's padded input and accumulator plane); none when absent. */
   scratch?: number;
@@ -19,6 +25,11 @@ interface Step {
 export interface LoadOptions {
   /** The most memory a loaded model may hold (payload and activations); default 256 MiB. */
   maxMemoryBytes?: number;
+  /**
+   * 'wasm': the WebAssembly SIMD kernels (an error where the engine has no WebAssembly SIMD);
+   * 'scalar': the TypeScript reference; 'auto' (default): wasm where available.
+   */
+  kernels?: 'auto' | 'wasm' | 'scalar';
 }
 
 const DEFAULT_MAX_MEMORY = 256 << 20;
@@ -81,7 +92,7 @@ interface IndexList {
   start: Int32Array;
   index: Int32Array;
 }
-type Rows = { mul: Float32Array; add: Float32Array } & ({ plus: IndexList; minus: IndexList } | { weights: Float32Array });
+export type Rows = { mul: Float32Array; add: Float32Array } & ({ plus: IndexList; minus: IndexList } | { weights: Float32Array });
 
 type FloatRows = Extract<Rows, { weights: Float32Array }>;
 
@@ -119,7 +130,7 @@ function ternaryConv(r: Extract<Rows, { plus: IndexList }>, padded: Float32Array
   }
 }
 
-function step(layer: PackedLayer, index: number, shape: number[], view: ReturnType<typeof views>): { step: Step; shape: number[] } {
+function step(layer: PackedLayer, index: number, shape: number[], view: ReturnType<typeof views>): { step: Step; shape: number[]; rows?: Rows } {
   const what = `layer ${index} (${layer?.type})`;
   const size = shape.reduce((a, b) => a * b, 1);
   switch (layer?.type) {
@@ -129,6 +140,7 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       if (layer.inputs !== size || layer.fanIn !== size) throw new PackedModelError(`${what} reads ${layer.inputs} inputs; the previous layer gives ${size}`);
       const r = rows(view, layer, size, what);
       return {
+        rows: r,
         shape: [layer.rows],
         step: {
           outputSize: layer.rows,
@@ -171,6 +183,7 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       let padded = new Float32Array(0);
       let plane = new Float32Array(0);
       return {
+        rows: r,
         shape: [oh, ow, co],
         step: {
           outputSize: oh * ow * co,
@@ -246,19 +259,7 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
     case 'relu':
       return { shape, step: { outputSize: size, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = input[i] > 0 ? input[i] : 0; } } };
     case 'softmax':
-      return {
-        shape,
-        step: {
-          outputSize: size,
-          run: (input, output) => {
-            let top = -Infinity;
-            for (let i = 0; i < size; i++) top = Math.max(top, input[i]);
-            let total = 0;
-            for (let i = 0; i < size; i++) total += output[i] = Math.exp(input[i] - top);
-            for (let i = 0; i < size; i++) output[i] /= total;
-          },
-        },
-      };
+      return { shape, step: { outputSize: size, run: (input, output) => softmax(input.subarray(0, size), output) } };
     default:
       throw new PackedModelError(`${what}: unknown layer type`);
   }
@@ -268,13 +269,17 @@ export interface SparseTernaryModel {
   /** Per sample, channels-last. */
   inputShape: number[];
   outputSize: number;
-  /** Bytes held by the loaded model (its payload). */
+  /** Bytes held by the loaded model: its payload and, with the WebAssembly kernels, their memory (tables and activations). */
   bytes: number;
   /** One sample: a new output array. */
   predictOne(sample: Float32Array): Float32Array;
   /** `count` samples, one after the other in `input`: their outputs, one after the other. */
   predict(input: Float32Array, count: number): Float32Array;
   info?: Record<string, unknown>;
+  /** The kernels it runs: 'wasm' (WebAssembly SIMD) or 'scalar' (the TypeScript reference). */
+  kernels: 'wasm' | 'scalar';
+  /** Where one sample's time goes: each operation's median time over `repeat` runs of `sample` (default 20). */
+  profile(sample: Float32Array, repeat?: number): OperationTime[];
 }
 
 /**
@@ -283,7 +288,7 @@ export interface SparseTernaryModel {
  */
 export function load(bytes: Uint8Array, options: LoadOptions = {}): SparseTernaryModel {
   try {
-    return loadChecked(bytes, options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY);
+    return loadChecked(bytes, options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY, options.kernels ?? 'auto');
   } catch (error) {
     // Every check is meant to come first; should an engine limit be hit anyway, it is still this file's error.
     if (error instanceof RangeError) throw new PackedModelError(`the model's sizes cannot be allocated (${error.message})`);
@@ -291,33 +296,52 @@ export function load(bytes: Uint8Array, options: LoadOptions = {}): SparseTernar
   }
 }
 
-function loadChecked(bytes: Uint8Array, maxMemoryBytes: number): SparseTernaryModel {
+function loadChecked(bytes: Uint8Array, maxMemoryBytes: number, kernels: 'auto' | 'wasm' | 'scalar'): SparseTernaryModel {
   const { header, payload } = decodePacked(bytes);
   if (!Array.isArray(header.inputShape) || !Array.isArray(header.layers) || !header.layers.length) throw new PackedModelError('the header has no input shape or no layers');
   tensorSize(header.inputShape, 'input shape');
-  const view = views(payload);
-  let shape = [...header.inputShape];
-  const steps = header.layers.map((layer, i) => {
-    const next = step(layer, i, shape, view);
-    shape = next.shape;
-    return next.step;
-  });
+  const planned = plannedLayers(header, views(payload));
+  const steps = planned.map((p) => p.step);
   const inputSize = header.inputShape.reduce((a, b) => a * b, 1);
   const outputSize = steps[steps.length - 1].outputSize;
   if (header.outputSize !== outputSize) throw new PackedModelError(`the header says ${header.outputSize} outputs; the layers give ${outputSize}`);
   const largest = steps.reduce((m, s) => Math.max(m, s.outputSize), inputSize);
   const memory = payload.byteLength + 4 * (2 * largest + steps.reduce((sum, s) => sum + (s.scratch ?? 0), 0));
-  if (memory > maxMemoryBytes) throw new PackedModelError(`the model needs ${(memory / 2 ** 20).toFixed(1)} MiB to run, over the limit of ${(maxMemoryBytes / 2 ** 20).toFixed(1)} MiB (load's maxMemoryBytes)`);
-  steps.forEach((s) => s.prepare?.());
-  const buffers = [new Float32Array(largest), new Float32Array(largest)];
-  const runOne = (sample: Float32Array, output: Float32Array) => {
-    let current = sample;
-    steps.forEach((s, i) => {
-      const target = i === steps.length - 1 ? output : buffers[i % 2].subarray(0, s.outputSize);
-      s.run(current, target);
-      current = target;
-    });
+  const limit = (needed: number, what: string) => new PackedModelError(`the model needs ${(needed / 2 ** 20).toFixed(1)} MiB to run${what}, over the limit of ${(maxMemoryBytes / 2 ** 20).toFixed(1)} MiB (load's maxMemoryBytes)`);
+  if (kernels === 'wasm' && !hasWasmSimd()) throw new InputError("kernels 'wasm': this engine has no WebAssembly SIMD");
+  const accelerated = kernels !== 'scalar' && hasWasmSimd() ? wasmRunners(header, payload, planned, maxMemoryBytes) : undefined;
+  if (kernels === 'wasm' && accelerated && 'needed' in accelerated) throw limit(accelerated.needed, ' with the WebAssembly kernels');
+  const wasm = accelerated && !('needed' in accelerated) ? accelerated : undefined;
+  if (!wasm && memory > maxMemoryBytes) throw limit(memory, '');
+  if (!wasm) steps.forEach((s) => s.prepare?.());
+  const buffers = wasm ? [] : [new Float32Array(largest), new Float32Array(largest)];
+  const scalar: SampleRunner = {
+    run(sample, output) {
+      let current = sample;
+      steps.forEach((s, i) => {
+        const target = i === steps.length - 1 ? output : buffers[i % 2].subarray(0, s.outputSize);
+        s.run(current, target);
+        current = target;
+      });
+    },
+    profile(sample, output, repeat) {
+      const times = steps.map(() => [] as number[]);
+      for (let r = 0; r < repeat; r++) {
+        let current = sample;
+        steps.forEach((s, i) => {
+          const target = i === steps.length - 1 ? output : buffers[i % 2].subarray(0, s.outputSize);
+          const start = performance.now();
+          s.run(current, target);
+          times[i].push(performance.now() - start);
+          current = target;
+        });
+      }
+      return steps.map((_, i) => ({ operation: `layer ${i} ${header.layers[i].type}`, ms: times[i].sort((a, b) => a - b)[Math.floor(repeat / 2)] }));
+    },
   };
+  const one = wasm?.one ?? scalar;
+  const runOne = one.run;
+  const runBatch = wasm?.batch;
   const checked = (input: Float32Array, count: number) => {
     if (!(input instanceof Float32Array)) throw new InputError('input must be a Float32Array');
     if (!Number.isInteger(count) || count < 1 || input.length !== count * inputSize) {
@@ -327,19 +351,60 @@ function loadChecked(bytes: Uint8Array, maxMemoryBytes: number): SparseTernaryMo
   return {
     inputShape: header.inputShape,
     outputSize,
-    bytes: payload.byteLength,
+    bytes: wasm?.bytes ?? payload.byteLength,
     info: header.info,
+    kernels: wasm ? 'wasm' : 'scalar',
     predictOne(sample) {
       checked(sample, 1);
       const output = new Float32Array(outputSize);
       runOne(sample, output);
       return output;
     },
+    profile(sample, repeat = 20) {
+      checked(sample, 1);
+      if (!Number.isInteger(repeat) || repeat < 1) throw new InputError(`repeat must be a positive integer, got ${repeat}`);
+      return one.profile(sample, new Float32Array(outputSize), repeat);
+    },
     predict(input, count) {
       checked(input, count);
       const output = new Float32Array(count * outputSize);
-      for (let n = 0; n < count; n++) runOne(input.subarray(n * inputSize, (n + 1) * inputSize), output.subarray(n * outputSize, (n + 1) * outputSize));
+      let n = 0;
+      // Dense models: 16 samples per pass of the weights.
+      for (; runBatch && count - n > 1; n += BATCH) {
+        const chunk = Math.min(BATCH, count - n);
+        runBatch(input.subarray(n * inputSize, (n + chunk) * inputSize), output.subarray(n * outputSize, (n + chunk) * outputSize), chunk);
+      }
+      for (; n < count; n++) runOne(input.subarray(n * inputSize, (n + 1) * inputSize), output.subarray(n * outputSize, (n + 1) * outputSize));
       return output;
     },
   };
+}
+
+/** Every layer checked and turned into its reference step (over the payload `view` reads). */
+function plannedLayers(header: PackedHeader, view: ReturnType<typeof views>): PlannedLayer[] {
+  let shape = [...header.inputShape];
+  return header.layers.map((layer, i) => {
+    const inShape = shape;
+    const next = step(layer, i, shape, view);
+    shape = next.shape;
+    return { layer, inShape, step: next.step, rows: next.rows };
+  });
+}
+
+/**
+ * The WebAssembly runners: one memory holding the payload (index arrays rewritten in place for the
+ * kernels) and the activations; the reference steps of the layers the kernels do not run read the
+ * payload there too, so the weights are held once. Or the bytes it would need, over the limit.
+ */
+function wasmRunners(header: PackedHeader, payload: ArrayBuffer, planned: PlannedLayer[], maxBytes: number): { one: SampleRunner; batch?: BatchRunner; bytes: number } | { needed: number } {
+  const arena = new Arena(payload);
+  const one = samplePlan(planned, header.inputShape, arena);
+  const batch = denseBatchPlan(planned, header.inputShape.reduce((a, b) => a * b, 1), arena);
+  const needed = arena.bytes + one.slack * 4;
+  if (needed > maxBytes) return { needed };
+  const kernels = arena.allocate(one.slack);
+  // The reference steps over the memory, built (and checked) before the kernels' rewrites.
+  const steps = plannedLayers(header, views(kernels.memory.buffer)).map((p) => p.step);
+  arena.finish(kernels);
+  return { one: one.bind(kernels, steps), batch: batch?.(kernels), bytes: kernels.memory.buffer.byteLength };
 }

@@ -118,8 +118,8 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       const { layer: rows, zeros: z } = weightRows(payload, w.kernel.values, w.kernel.shape[1], (j) => j, w.bias?.values);
       weights += w.kernel.values.length;
       zeros += z;
+      fold(rows, rows.rows); // before the layer is copied into the list
       layers.push({ type: 'dense', inputs: shape[0], ...rows });
-      fold(rows, rows.rows);
       shape = [rows.rows];
     } else if (weightLayer?.kind === 'conv' && type === 'Conv2D') {
       if ((config.dataFormat ?? 'channelsLast') !== 'channelsLast' || pair(config.dilationRate ?? 1).some((d) => d !== 1)) throw new PackError('only channels-last, undilated convolutions are packed', layer.name);
@@ -135,8 +135,8 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       weights += w_.kernel.values.length;
       zeros += z;
       const out: [number, number, number] = [Math.floor((h + top + bottom - kh) / strides[0]) + 1, Math.floor((wp - kw) / strides[1]) + 1, filters];
-      layers.push({ type: 'conv', inShape: [h, w, c], outShape: out, kernel: [kh, kw], strides, pads: [top, left, bottom, right], ...rows });
       fold(rows, filters);
+      layers.push({ type: 'conv', inShape: [h, w, c], outShape: out, kernel: [kh, kw], strides, pads: [top, left, bottom, right], ...rows });
       shape = out;
     } else if (weightLayer) {
       const what = { depthwise: 'depthwise convolutions', transposedConv: 'transposed convolutions', conv: 'grouped convolutions', dense: '' }[weightLayer.kind];
@@ -155,8 +155,11 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       if (previousLayer?.foldedBatchNorm) return; // folded into the weight layer before it
       const { mul, add } = batchNormAffine(layer);
       layers.push({ type: 'affine', channels: mul.length, mul: payload.add(mul), add: payload.add(add) });
-    } else if (type === 'Flatten') {
-      shape = [shape.reduce((a, b) => a * b, 1)]; // channels-last data flattens in place
+    } else if (type === 'Flatten' || (type === 'Reshape' && (config.targetShape as number[]).length === 1)) {
+      // Channels-last data flattens in place (an imported model's Flatten is a Reshape to one axis).
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (type === 'Reshape' && (config.targetShape as number[])[0] !== size && (config.targetShape as number[])[0] !== -1) throw new PackError(`a Reshape of ${size} values to [${config.targetShape}]`, layer.name);
+      shape = [size];
     } else if (type === 'Dropout') {
       // the identity at inference
     } else if (type !== 'Activation' && type !== 'ReLU' && type !== 'Softmax') {

@@ -1,4 +1,5 @@
 // Commands on a model without training: eval, import, export and cost.
+import type { Dataset } from '@sparse-ternary/datasets';
 import { initEngine, type BackendChoice } from '@sparse-ternary/engine';
 import { makeFolders, writeFileAtomic } from '@sparse-ternary/base';
 import { costReport, costReportMarkdown, ZYNQ_7020, type FpgaDevice } from '@sparse-ternary/hw-cost';
@@ -9,17 +10,34 @@ import * as tf from '@tensorflow/tfjs-core';
 import path from 'node:path';
 import { EXIT, UsageError } from '../errors';
 import type { Reporter } from '../progress';
-import { checkCompatible, imageSource, loadData, loadModel } from '../sources';
+import { packedAccuracy } from '../packed_accuracy';
+import { checkCompatible, imageSource, isPackedPath, loadData, loadModel, loadPacked } from '../sources';
 
 export async function evalCommand(options: RunConfig, reporter: Reporter): Promise<number> {
   await initEngine({ backend: options.backend });
-  const model = loadModel({ model: options.model });
-  const data = loadData(options.data, imageSource(options, model));
-  checkCompatible(model, data, options.model, options.data);
-  const value = accuracy(model, data.test, { scale: pixelScaling(options, data.test.imageShape[2]) });
-  reporter.info(`${options.model} on ${data.name} (${data.test.count} test images): accuracy ${percent(value)}`);
-  reporter.event('accuracy', { model: options.model, data: data.name, images: data.test.count, accuracy: value });
+  const value = isPackedPath(options.model) ? evalPacked(options) : evalLayers(options);
+  const data = value.data;
+  reporter.info(`${options.model} on ${data.name} (${data.test.count} test images): accuracy ${percent(value.accuracy)}`);
+  reporter.event('accuracy', { model: options.model, data: data.name, images: data.test.count, accuracy: value.accuracy });
   return EXIT.ok;
+}
+
+/** A topology or an .onnx file, run by TF.js. */
+function evalLayers(options: RunConfig): { data: Dataset; accuracy: number } {
+  const model = loadModel({ model: options.model });
+  const data = loadData(options.data, imageSource(options, model.inputs[0].shape.slice(1)));
+  checkCompatible(model, data, options.model, options.data);
+  return { data, accuracy: accuracy(model, data.test, { scale: pixelScaling(options, data.test.imageShape[2]) }) };
+}
+
+/** A model.stpack, run by @sparse-ternary/runtime. */
+function evalPacked(options: RunConfig): { data: Dataset; accuracy: number } {
+  const model = loadPacked(options.model);
+  const data = loadData(options.data, imageSource(options, model.inputShape));
+  if (model.inputShape.join('x') !== data.test.imageShape.join('x') || model.outputSize !== data.classes.length) {
+    throw new UsageError(`model ${options.model} takes ${model.inputShape.join('x')} images to ${model.outputSize} outputs; data ${options.data} has ${data.test.imageShape.join('x')} images of ${data.classes.length} classes`);
+  }
+  return { data, accuracy: packedAccuracy(model, data.test, pixelScaling(options, data.test.imageShape[2])) };
 }
 
 /** import: an ONNX model as a TF.js layers model folder (model.json + weights.bin), loadable with tf.loadLayersModel. */

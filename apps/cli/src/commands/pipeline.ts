@@ -24,6 +24,8 @@ import {
   type RunReport,
 } from '@sparse-ternary/retrain';
 import { reportHtml } from '@sparse-ternary/retrain/report';
+import { PackError } from '@sparse-ternary/runtime';
+import { pack } from '@sparse-ternary/runtime/pack';
 import { CLI_VERSION } from '../version';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -64,6 +66,7 @@ export interface Run {
 }
 
 export const runConfigFile = (out: string) => path.join(out, 'run.json');
+export const PACKED_FILE = 'model.stpack';
 
 /**
  * Starts the engine, loads the data and the model, and records the resolved configuration in
@@ -77,7 +80,7 @@ export async function startRun(config: RunConfig, ctx: CommandContext, resume = 
   }
   const engine = await initEngine({ backend: config.backend });
   const loaded = loadModel(config);
-  const { data, validation } = withValidation(loadData(config.data, imageSource(config, loaded)), config);
+  const { data, validation } = withValidation(loadData(config.data, imageSource(config, loaded.inputs[0].shape.slice(1))), config);
   const fitted = fitHead(loaded, data, config);
   checkCompatible(fitted, data, config.model, config.data);
   const tensors = { scale: pixelScaling(config, data.train.imageShape[2]) };
@@ -136,10 +139,23 @@ export async function interruptible<T>(work: () => Promise<T>, resumeCommand: st
   }
 }
 
+/** model.stpack, the runtime's packed model: its file name, or none (with a warning) for a model the packer does not take. */
+function writePacked(run: Run, ctx: CommandContext): string[] {
+  try {
+    writeFileAtomic(path.join(run.out, PACKED_FILE), pack(run.model));
+    return [PACKED_FILE];
+  } catch (error) {
+    if (!(error instanceof PackError)) throw error;
+    ctx.stderr.write(`warning: ${PACKED_FILE} not written: ${error.message} (${negationOf('pack')} skips it)\n`);
+    return [];
+  }
+}
+
 /** Exports the deployed model in every format and writes report.json, report.md and report.html. */
 export function finishRun(run: Run, report: CompressReport, accuracyBefore: number, ctx: CommandContext): number {
   const hardwareCost = costSummary(report.hardware);
   for (const { file, format } of EXPORTS) saveOnnx(run.model, path.join(run.out, file), { format, method: report.method, layers: report.layers, hardwareCost });
+  const packed = run.config.pack ? writePacked(run, ctx) : [];
   const runReport: RunReport = {
     command: ctx.commandLine,
     config: { ...run.config },
@@ -150,12 +166,12 @@ export function finishRun(run: Run, report: CompressReport, accuracyBefore: numb
     accuracyBefore,
     ...(run.validation ? { validation: { count: run.validation.count, accuracy: accuracy(run.model, run.validation, run.tensors) } } : {}),
     compress: report,
-    outputs: EXPORTS.map(({ file }) => ({ file, bytes: statSync(path.join(run.out, file)).size })),
+    outputs: [...EXPORTS.map(({ file }) => file), ...packed].map((file) => ({ file, bytes: statSync(path.join(run.out, file)).size })),
   };
   writeFileAtomic(path.join(run.out, 'report.json'), JSON.stringify(runReport, null, 1));
   writeFileAtomic(path.join(run.out, 'report.md'), reportMarkdown(runReport));
   writeFileAtomic(path.join(run.out, 'report.html'), reportHtml(runReport));
-  const files = [...EXPORTS.map((e) => e.file), 'report.json', 'report.md', 'report.html'];
+  const files = [...EXPORTS.map((e) => e.file), ...packed, 'report.json', 'report.md', 'report.html'];
   const dead = deadLayers(report.layers);
   if (dead.length) ctx.stderr.write(`warning: ${deadLayersWarning(dead)}\n`);
   ctx.reporter.info(

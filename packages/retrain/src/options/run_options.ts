@@ -71,6 +71,14 @@ export const RUN_OPTIONS = {
   stage3Epochs: { flag: '--stage3-epochs <n>', ...epochs, default: 2, group: 'stage3', help: 'stage 3 epochs' },
   backend: { flag: '--backend <name>', type: 'string', choices: BACKEND_CHOICES, default: 'auto', group: 'run', help: 'compute backend' },
   out: { flag: '-o, --out <folder>', type: 'string', default: 'out', group: 'run', help: 'output folder' },
+  pack: {
+    flag: '--pack',
+    type: 'boolean',
+    default: true,
+    group: 'run',
+    help: 'write model.stpack beside the ONNX exports: the packed model @sparse-ternary/runtime runs in Node and browsers (a model with layers it cannot pack gets a warning instead)',
+    negation: 'do not write model.stpack',
+  },
 } as const satisfies OptionTable;
 
 export type RunOptionName = keyof typeof RUN_OPTIONS;

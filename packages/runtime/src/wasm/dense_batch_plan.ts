@@ -1,0 +1,50 @@
+// Batches through a model of dense layers, 16 samples at a time: activations stored feature-major
+// ([features][16]), so each non-zero weight adds one contiguous 16-float row (one cache line, four
+// SIMD vectors) and one index load serves all 16 samples. ReLU fuses into the layer before it;
+// softmax runs per sample at the end.
+import type { Rows } from '../model';
+import { softmax as softmaxOf } from '../softmax';
+import { layerTables, type Arena } from './arena';
+import { BATCH, denseIndexBytes } from './dense_index';
+import type { SparseKernels } from './sparse_kernels';
+import type { PlannedLayer } from './wasm_plan';
+
+/** `count` samples (count <= BATCH) from `input` into `output`, one after the other in each. */
+export type BatchRunner = (input: Float32Array, output: Float32Array, count: number) => void;
+
+type Ternary = Extract<Rows, { plus: unknown }>;
+
+/** The plan, laid out in `arena`, when every weight layer is ternary dense and the others are ReLU or a final softmax; else undefined. */
+export function denseBatchPlan(layers: PlannedLayer[], inputSize: number, arena: Arena): ((kernels: SparseKernels) => BatchRunner) | undefined {
+  const softmax = layers.at(-1)?.layer.type === 'softmax';
+  const body = softmax ? layers.slice(0, -1) : layers;
+  const supported = body.every((l, i) => (l.layer.type === 'dense' && l.rows && 'plus' in l.rows) || (l.layer.type === 'relu' && body[i - 1]?.layer.type === 'dense'));
+  if (!supported || !body.length) return undefined;
+  const input = arena.reserve(inputSize * BATCH);
+  let at = input;
+  let outputs = inputSize;
+  const calls: { relu: boolean; args: number[] }[] = [];
+  body.forEach(({ layer, rows }, i) => {
+    if (layer.type !== 'dense') return;
+    const { plus, minus, mul, add } = layerTables(arena, rows as Ternary, denseIndexBytes);
+    const from = at;
+    const to = (at = arena.reserve(layer.rows * BATCH));
+    calls.push({ relu: body[i + 1]?.layer.type === 'relu', args: [plus.start, plus.index, minus.start, minus.index, from, to, layer.rows, mul, add, BATCH * 4, BATCH * 4] });
+    outputs = layer.rows;
+  });
+  const last = at / 4;
+  return (kernels) => {
+    const memory = new Float32Array(kernels.memory.buffer);
+    return (samples, output, count) => {
+      // Into feature-major order, the lanes of absent samples zero.
+      memory.fill(0, input / 4, input / 4 + inputSize * BATCH);
+      for (let n = 0; n < count; n++) for (let f = 0, src = n * inputSize; f < inputSize; f++) memory[input / 4 + f * BATCH + n] = samples[src + f];
+      for (const { relu, args } of calls) kernels.runs(relu, ...args);
+      for (let n = 0; n < count; n++) {
+        const row = output.subarray(n * outputs, (n + 1) * outputs);
+        for (let o = 0; o < outputs; o++) row[o] = memory[last + o * BATCH + n];
+        if (softmax) softmaxOf(row, row);
+      }
+    };
+  };
+}

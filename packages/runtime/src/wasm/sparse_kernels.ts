@@ -1,0 +1,211 @@
+// The sparse ternary kernels in WebAssembly SIMD, built at load time (wasm_binary.ts). Every
+// kernel sums, per output, the inputs its +alpha indices point at minus those its -alpha indices
+// point at, then applies the output's one multiply and one add (alpha, bias and BatchNorm folded)
+// and, when fused, ReLU. Index lists are CSR by output with byte offsets, in the module's memory.
+//
+// - runs: each non-zero adds a contiguous run of floats (16 per step, 4 SIMD lanes x 4): a
+//   convolution's shifted input planes (stride 1, channel-major) or a dense layer's batch row
+//   (activations stored feature-major, [features][batch]).
+// - gather: one float per non-zero (a dense layer at batch 1).
+// - window: the max or mean of a pooling window, as the max or scaled sum of shifted runs.
+import { addTo, atLeast, forRange, op, until, wasmModule, type WasmFunction } from './wasm_binary';
+
+/** Parameters of `runs`: per output o, start[o]..start[o+1] of each list (byte offsets into it). */
+const RUNS = { plusStart: 0, plusIndex: 1, minusStart: 2, minusIndex: 3, input: 4, output: 5, outputs: 6, mul: 7, add: 8, blockBytes: 9, outStride: 10 } as const;
+
+/** k = start[o], end = start[o + 1]: one output's part of a CSR list (`o` holds o * 4). */
+const listRange = (start: number, o: number, k: number, end: number) => [
+  ...op.get(start), ...op.get(o), ...op.i32Add, ...op.i32Load(), ...op.set(k),
+  ...op.get(start), ...op.get(o), ...op.i32Add, ...op.i32Load(4), ...op.set(end),
+];
+
+/** Each accumulator combined with the vector at its place after `p` (16 bytes apart). */
+const combineAll = (acc: number[], p: number, combine: number[]) => acc.flatMap((a, i) => [...op.get(a), ...op.get(p), ...op.v128Load(16 * i), ...combine, ...op.set(a)]);
+
+/**
+ * runs(plusStart, plusIndex, minusStart, minusIndex, input, output, outputs, mul, add, blockBytes, outStride):
+ * for each output o and each 16-float block b < blockBytes, output[o * outStride + b] =
+ * mul[o] * (sum over plus k of input[index[k] + b] - the same over minus) + add[o].
+ * Four accumulators per index load: eight measured slower (the loads, not the adds, bound it).
+ */
+function runsKernel(relu: boolean): WasmFunction {
+  const L = { o: 11, block: 12, k: 13, end: 14, p: 15, acc: [16, 17, 18, 19], mul: 20, add: 21, limit: 22, outRow: 23 };
+  const accumulate = (start: number, index: number, combine: number[]) => [
+    ...listRange(start, L.o, L.k, L.end),
+    ...until(
+      atLeast(L.k, op.get(L.end)),
+      [...op.get(RUNS.input), ...op.get(index), ...op.get(L.k), ...op.i32Add, ...op.i32Load(), ...op.i32Add, ...op.get(L.block), ...op.i32Add, ...op.set(L.p)],
+      combineAll(L.acc, L.p, combine),
+      addTo(L.k, 4),
+    ),
+  ];
+  const splat = (array: number, local: number) => [...op.get(array), ...op.get(L.o), ...op.i32Add, ...op.f32Load(), ...op.f32x4Splat, ...op.set(local)];
+  const body = [
+    ...op.get(RUNS.outputs), ...op.i32(4), ...op.i32Mul, ...op.set(L.limit),
+    ...forRange(
+      L.o, op.get(L.limit), 4,
+      splat(RUNS.mul, L.mul),
+      splat(RUNS.add, L.add),
+      forRange(
+        L.block, op.get(RUNS.blockBytes), 64,
+        L.acc.flatMap((acc) => [...op.v128Zero, ...op.set(acc)]),
+        accumulate(RUNS.plusStart, RUNS.plusIndex, op.f32x4Add),
+        accumulate(RUNS.minusStart, RUNS.minusIndex, op.f32x4Sub),
+        [...op.get(RUNS.output), ...op.get(L.outRow), ...op.i32Add, ...op.get(L.block), ...op.i32Add, ...op.set(L.p)],
+        L.acc.flatMap((acc, i) => [
+          ...op.get(L.p),
+          ...op.get(acc), ...op.get(L.mul), ...op.f32x4Mul, ...op.get(L.add), ...op.f32x4Add,
+          ...(relu ? [...op.v128Zero, ...op.f32x4Max] : []),
+          ...op.v128Store(16 * i),
+        ]),
+      ),
+      addTo(L.outRow, op.get(RUNS.outStride)),
+    ),
+  ];
+  return {
+    name: relu ? 'runsRelu' : 'runs',
+    params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
+    locals: ['i32', 'i32', 'i32', 'i32', 'i32', 'v128', 'v128', 'v128', 'v128', 'v128', 'v128', 'i32', 'i32'],
+    body,
+  };
+}
+
+/** Parameters of `gather`: as `runs`, one float per non-zero, outputs contiguous; indices shifted right by `shift` bits first. */
+const GATHER = { plusStart: 0, plusIndex: 1, minusStart: 2, minusIndex: 3, input: 4, output: 5, outputs: 6, mul: 7, add: 8, shift: 9 } as const;
+
+/**
+ * gather(...): output[o] = mul[o] * (sum of input[plus index] - sum of input[minus index]) + add[o],
+ * two accumulators per list. The shift lets a dense layer keep one index encoding (a row of the
+ * batch plan's 16-sample activations) for both plans.
+ */
+function gatherKernel(relu: boolean): WasmFunction {
+  const L = { o: 10, k: 11, end: 12, acc: 13, acc2: 14, limit: 15, last: 16 };
+  /** acc combined with the input the index at k + offset points at. */
+  const take = (acc: number, index: number, offset: number, combine: number[]) => [
+    ...op.get(acc), ...op.get(GATHER.input),
+    ...op.get(index), ...op.get(L.k), ...op.i32Add, ...op.i32Load(offset), ...op.get(GATHER.shift), ...op.i32ShrU,
+    ...op.i32Add, ...op.f32Load(), ...combine, ...op.set(acc),
+  ];
+  const accumulate = (start: number, index: number, combine: number[]) => [
+    ...listRange(start, L.o, L.k, L.end),
+    // pairs: two independent sums, so the loads of one do not wait for the other's add (signed: end - 4 may be negative)
+    ...op.get(L.end), ...op.i32(4), ...op.i32Sub, ...op.set(L.last),
+    ...until([...op.get(L.k), ...op.get(L.last), ...op.i32GeS], take(L.acc, index, 0, combine), take(L.acc2, index, 4, combine), addTo(L.k, 8)),
+    // an odd last one
+    ...op.get(L.k), ...op.get(L.end), ...op.i32LtU, ...op.if, ...take(L.acc, index, 0, combine), ...op.end,
+  ];
+  const at = (array: number) => [...op.get(array), ...op.get(L.o), ...op.i32Add, ...op.f32Load()];
+  const body = [
+    ...op.get(GATHER.outputs), ...op.i32(4), ...op.i32Mul, ...op.set(L.limit),
+    ...forRange(
+      L.o, op.get(L.limit), 4,
+      [...op.f32Zero, ...op.set(L.acc), ...op.f32Zero, ...op.set(L.acc2)],
+      accumulate(GATHER.plusStart, GATHER.plusIndex, op.f32Add),
+      accumulate(GATHER.minusStart, GATHER.minusIndex, op.f32Sub),
+      [...op.get(GATHER.output), ...op.get(L.o), ...op.i32Add],
+      [...op.get(L.acc), ...op.get(L.acc2), ...op.f32Add, ...at(GATHER.mul), ...op.f32Mul, ...at(GATHER.add), ...op.f32Add],
+      relu ? [...op.f32Zero, ...op.f32Max] : [],
+      op.f32Store(),
+    ),
+  ];
+  return { name: relu ? 'gatherRelu' : 'gather', params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], locals: ['i32', 'i32', 'i32', 'f32', 'f32', 'i32', 'i32'], body };
+}
+
+/** Parameters of `window`: per channel, the max (or the scaled sum) of the input shifted by each offset. */
+const WINDOW = { offsets: 0, count: 1, input: 2, output: 3, channels: 4, inPlane: 5, outPlane: 6, blockBytes: 7, scale: 8 } as const;
+
+/**
+ * window(offsets, count, input, output, channels, inPlane, outPlane, blockBytes, scale): for each
+ * channel and 16-float block b, output[ch * outPlane + b] = max over k (or scale * sum) of
+ * input[ch * inPlane + offsets[k] + b]. A pooling layer's windows, before its stride subsamples them.
+ */
+function windowKernel(max: boolean): WasmFunction {
+  const L = { block: 9, k: 10, end: 11, p: 12, acc: [13, 14, 15, 16], limit: 17, src: 18, dst: 19 };
+  const negativeInfinity = [0xfd, 0x0c, ...new Array<number[]>(4).fill([0x00, 0x00, 0x80, 0xff]).flat()];
+  const body = [
+    ...op.get(WINDOW.count), ...op.i32(4), ...op.i32Mul, ...op.get(WINDOW.offsets), ...op.i32Add, ...op.set(L.end),
+    ...op.get(WINDOW.channels), ...op.get(WINDOW.inPlane), ...op.i32Mul, ...op.get(WINDOW.input), ...op.i32Add, ...op.set(L.limit),
+    ...op.get(WINDOW.input), ...op.set(L.src),
+    ...op.get(WINDOW.output), ...op.set(L.dst),
+    ...until(
+      atLeast(L.src, op.get(L.limit)),
+      forRange(
+        L.block, op.get(WINDOW.blockBytes), 64,
+        L.acc.flatMap((acc) => [...(max ? negativeInfinity : op.v128Zero), ...op.set(acc)]),
+        op.get(WINDOW.offsets), op.set(L.k),
+        until(
+          atLeast(L.k, op.get(L.end)),
+          [...op.get(L.src), ...op.get(L.k), ...op.i32Load(), ...op.i32Add, ...op.get(L.block), ...op.i32Add, ...op.set(L.p)],
+          combineAll(L.acc, L.p, max ? op.f32x4Max : op.f32x4Add),
+          addTo(L.k, 4),
+        ),
+        [...op.get(L.dst), ...op.get(L.block), ...op.i32Add, ...op.set(L.p)],
+        L.acc.flatMap((acc, i) => [...op.get(L.p), ...op.get(acc), ...(max ? [] : [...op.get(WINDOW.scale), ...op.f32x4Splat, ...op.f32x4Mul]), ...op.v128Store(16 * i)]),
+      ),
+      addTo(L.src, op.get(WINDOW.inPlane)),
+      addTo(L.dst, op.get(WINDOW.outPlane)),
+    ),
+  ];
+  return {
+    name: max ? 'windowMax' : 'windowSum',
+    params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'],
+    locals: ['i32', 'i32', 'i32', 'i32', 'v128', 'v128', 'v128', 'v128', 'i32', 'i32', 'i32'],
+    body,
+  };
+}
+
+/** Parameters of `halve`: every other value of every row, per channel (a stride-2 pooling's subsampling). */
+const HALVE = { input: 0, output: 1, channels: 2, inPlane: 3, rows: 4, rowStep: 5, outRow: 6, vectors: 7 } as const;
+
+/**
+ * halve(input, output, channels, inPlane, rows, rowStep, outRow, vectors): for each channel and
+ * row y, the values at even columns of input row y (rowStep bytes apart), `vectors` groups of four,
+ * into consecutive output rows of outRow bytes (a row's last group may spill into the next row,
+ * which overwrites it; the buffer after the last row needs 16 bytes more).
+ */
+function halveKernel(): WasmFunction {
+  const L = { ch: 8, y: 9, v: 10, s: 11, d: 12, src: 13 };
+  const source = (offset: number) => [...op.get(L.s), ...op.get(L.v), ...op.i32(32), ...op.i32Mul, ...op.i32Add, ...op.v128Load(offset)];
+  const body = [
+    ...op.get(HALVE.input), ...op.set(L.src),
+    ...op.get(HALVE.output), ...op.set(L.d),
+    ...forRange(
+      L.ch, op.get(HALVE.channels), 1,
+      forRange(
+        L.y, op.get(HALVE.rows), 1,
+        [...op.get(L.src), ...op.get(L.y), ...op.get(HALVE.rowStep), ...op.i32Mul, ...op.i32Add, ...op.set(L.s)],
+        forRange(
+          L.v, op.get(HALVE.vectors), 1,
+          [...op.get(L.d), ...op.get(L.v), ...op.i32(16), ...op.i32Mul, ...op.i32Add, ...source(0), ...source(16), ...op.evenLanes, ...op.v128Store(0)],
+        ),
+        addTo(L.d, op.get(HALVE.outRow)),
+      ),
+      addTo(L.src, op.get(HALVE.inPlane)),
+    ),
+  ];
+  return { name: 'halve', params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], locals: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], body };
+}
+
+export interface SparseKernels {
+  memory: WebAssembly.Memory;
+  runs(relu: boolean, ...args: number[]): void;
+  gather(relu: boolean, ...args: number[]): void;
+  window(max: boolean, ...args: number[]): void;
+  halve(...args: number[]): void;
+}
+
+type Exported = (...args: number[]) => void;
+
+/** The kernels over a memory of `pages` 64 KiB pages. */
+export function sparseKernels(pages: number): SparseKernels {
+  const memory = new WebAssembly.Memory({ initial: pages });
+  const module = new WebAssembly.Module(wasmModule([runsKernel(false), runsKernel(true), gatherKernel(false), gatherKernel(true), windowKernel(true), windowKernel(false), halveKernel()]));
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, Exported>;
+  return {
+    memory,
+    runs: (relu, ...args) => (relu ? exports.runsRelu : exports.runs)(...args),
+    gather: (relu, ...args) => (relu ? exports.gatherRelu : exports.gather)(...args),
+    window: (max, ...args) => (max ? exports.windowMax : exports.windowSum)(...args),
+    halve: exports.halve,
+  };
+}

@@ -1,0 +1,271 @@
+// A loaded model's layers run by the WebAssembly SIMD kernels, one sample at a time. Ternary
+// convolutions with stride 1 work on channel-major planes: each non-zero adds a contiguous run of
+// its input plane, shifted by its kernel position, to its output plane (rows keep the input's row
+// stride, so a whole plane is one run and the columns past the output's width are computed and
+// ignored). Ternary dense layers gather one input per non-zero. A ReLU after either is fused.
+// Everything else runs the scalar reference step on channels-last data, converted where needed.
+import type { PackedLayer } from '../format';
+import type { Rows, Step } from '../model';
+import { layerTables, type Arena } from './arena';
+import { DENSE_INDEX_SHIFT, denseIndexBytes } from './dense_index';
+import type { SparseKernels } from './sparse_kernels';
+
+/** A checked layer of the model, as the plan reads it. */
+export interface PlannedLayer {
+  layer: PackedLayer;
+  inShape: number[];
+  step: Step;
+  rows?: Rows;
+}
+
+/** Where a sample's activations are: channels-last [h, w, c] or channel-major planes (element (ch, y, x) at ch * plane + y * row + x). */
+type Planes = { kind: 'planes'; c: number; h: number; w: number; row: number; plane: number };
+type Layout = { kind: 'flat'; shape: number[] } | Planes;
+
+type Op = (memory: Float32Array) => void;
+/** An operation, bound to the memory's kernels and the reference steps over the memory once they exist. */
+type OpMaker = (kernels: SparseKernels, steps: Step[]) => Op;
+
+export interface SampleRunner {
+  run(sample: Float32Array, output: Float32Array): void;
+  /** Each operation's median time over `repeat` runs of `sample`. */
+  profile(sample: Float32Array, output: Float32Array, repeat: number): OperationTime[];
+}
+
+export interface OperationTime {
+  operation: string;
+  ms: number;
+}
+
+export interface SamplePlan {
+  /** Floats read past the last buffer (garbage lanes of the last runs): the memory needs them. */
+  slack: number;
+  /** The runner, once the memory exists: one sample in, its outputs out. */
+  bind(kernels: SparseKernels, steps: Step[]): SampleRunner;
+}
+
+/** The operations that run one sample through `layers`, laid out in `arena`. */
+export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: Arena): SamplePlan {
+  const inputSize = inputShape.reduce((a, b) => a * b, 1);
+  const ops: { name: string; make: OpMaker }[] = [];
+  const op = (name: string, make: OpMaker) => ops.push({ name, make });
+  // Activation buffers are reused once the op that reads them has run; a padded one is kept (its zeros are written once).
+  const free: { at: number; floats: number }[] = [];
+  const sizes = new Map<number, number>();
+  const kept = new Set<number>();
+  const buffer = (floats: number): number => {
+    const fit = free.findIndex((b) => b.floats >= floats);
+    if (fit >= 0) return free.splice(fit, 1)[0].at;
+    const fresh = arena.reserve(floats);
+    sizes.set(fresh, floats);
+    return fresh;
+  };
+  const release = (buffer: number) => {
+    if (!kept.has(buffer)) free.push({ at: buffer, floats: sizes.get(buffer)! });
+  };
+  /** The next op's input (the current buffer) and a buffer for its output; the input is free for the ops after it. */
+  const next = (floats: number, keep = false): { from: number; to: number } => {
+    const from = at;
+    const to = (at = keep ? arena.reserve(floats) : buffer(floats));
+    if (keep) kept.add(to);
+    else sizes.set(to, Math.max(sizes.get(to) ?? 0, floats));
+    release(from);
+    return { from, to };
+  };
+  const input = buffer(inputSize);
+  let at = input;
+  let layout: Layout = { kind: 'flat', shape: inputShape };
+  let slack = 0;
+
+  /** Channels-last from planes (a copy), for the layers that need it. */
+  const flat = (): number[] => {
+    if (layout.kind === 'flat') return layout.shape;
+    const { c, h, w, row, plane } = layout;
+    const { from, to } = next(c * h * w);
+    op('to channels-last', () => (m) => {
+      for (let ch = 0, src = from / 4; ch < c; ch++, src += plane) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) m[to / 4 + (y * w + x) * c + ch] = m[src + y * row + x];
+    });
+    layout = { kind: 'flat', shape: [h, w, c] };
+    return layout.shape;
+  };
+
+  /** Planes with `pads` of zeros around each, from either layout; none needed when already planes without padding. */
+  const planes = (pads: number[]): Planes => {
+    if (layout.kind === 'planes' && pads.every((p) => p === 0)) return layout;
+    const [top, left, bottom, right] = pads;
+    const source = layout;
+    const [h, w, c] = source.kind === 'flat' ? source.shape : [source.h, source.w, source.c];
+    const row = w + left + right;
+    const plane = (h + top + bottom) * row;
+    const { from, to } = next(c * plane, true);
+    // The padding is written once (zeros at creation) and never again.
+    op('to planes', () => (m) => {
+      for (let ch = 0; ch < c; ch++) {
+        for (let y = 0; y < h; y++) {
+          const dst = to / 4 + ch * plane + (y + top) * row + left;
+          if (source.kind === 'flat') for (let x = 0; x < w; x++) m[dst + x] = m[from / 4 + (y * w + x) * c + ch];
+          else m.copyWithin(dst, from / 4 + ch * source.plane + y * source.row, from / 4 + ch * source.plane + y * source.row + w);
+        }
+      }
+    });
+    return (layout = { kind: 'planes', c, h: h + top + bottom, w: w + left + right, row, plane });
+  };
+
+  /** ReLU layers fused into the kernel before them. */
+  const fused = new Set<number>();
+  for (let i = 0; i < layers.length; i++) {
+    if (fused.has(i)) continue;
+    const { layer, step, rows } = layers[i];
+    const relu = layers[i + 1]?.layer.type === 'relu';
+    const ternary = rows && 'plus' in rows ? rows : undefined;
+    if (layer.type === 'conv' && ternary && layer.strides[0] === 1 && layer.strides[1] === 1) {
+      const [, , c] = layer.inShape;
+      const [oh, ow, co] = layer.outShape;
+      const paddedWidth = layer.inShape[1] + layer.pads[1] + layer.pads[3];
+      const source = planes(layer.pads);
+      const { row, plane } = source;
+      // A packed index is ((ky * paddedWidth + kx) * c + ic); in planes it reads ic * plane + ky * row + kx.
+      const bytesOf = (index: number) => {
+        const ic = index % c;
+        const position = (index - ic) / c;
+        return 4 * (ic * plane + Math.floor(position / paddedWidth) * row + (position % paddedWidth));
+      };
+      // A plane is one run, 16 floats per step.
+      const blocks = Math.ceil(((oh - 1) * row + ow) / 16);
+      const { plus, minus, mul, add } = layerTables(arena, ternary, bytesOf);
+      if (relu) fused.add(i + 1);
+      if (oh * ow === 1) {
+        // One output position: a dense layer over the planes, one float per non-zero.
+        const { from, to } = next(co);
+        op(`layer ${i} conv (gather)`, (k) => () => k.gather(relu, plus.start, plus.index, minus.start, minus.index, from, to, co, mul, add, 0));
+        layout = { kind: 'planes', c: co, h: 1, w: 1, row: 1, plane: 1 };
+        continue;
+      }
+      const { from, to } = next(co * blocks * 16);
+      // The last runs read up to a block past the planes they use: garbage lanes, inside the memory.
+      slack = Math.max(slack, blocks * 16 + row);
+      op(`layer ${i} conv (runs)`, (k) => () => k.runs(relu, plus.start, plus.index, minus.start, minus.index, from, to, co, mul, add, blocks * 64, blocks * 64));
+      layout = { kind: 'planes', c: co, h: oh, w: ow, row, plane: blocks * 16 };
+    } else if (layer.type === 'dense' && ternary) {
+      flat();
+      const { plus, minus, mul, add } = layerTables(arena, ternary, denseIndexBytes);
+      const { from, to } = next(layer.rows);
+      if (relu) fused.add(i + 1);
+      op(`layer ${i} dense (gather)`, (k) => () => k.gather(relu, plus.start, plus.index, minus.start, minus.index, from, to, layer.rows, mul, add, DENSE_INDEX_SHIFT));
+      layout = { kind: 'flat', shape: [layer.rows] };
+    } else if (layer.type === 'pool' && layout.kind === 'planes' && layer.pads.every((p) => p === 0)) {
+      // The window's max (or mean) at every position of the planes, then every stride-th of them.
+      const { c, row, plane }: Planes = layout;
+      const [oh, ow] = layer.outShape;
+      const [ph, pw] = layer.pool;
+      const [sh, sw] = layer.strides;
+      const offsets = arena.table(Int32Array.from({ length: ph * pw }, (_, k) => 4 * (Math.floor(k / pw) * row + (k % pw))));
+      // Windows at every column of the rows the stride keeps (rowBlocks of 16 per row and channel).
+      const rowFloats = Math.ceil(((ow - 1) * sw + 1) / 16) * 16;
+      const windowPlane = oh * rowFloats;
+      const windows = buffer(c * windowPlane);
+      // 4 floats more: halve's last group of four may spill past the last row.
+      const { from, to } = next(c * oh * ow + 4);
+      release(windows);
+      slack = Math.max(slack, rowFloats + ph * row);
+      const max = layer.kind === 'max';
+      op(`layer ${i} pool (window)`, (k) => (m) => {
+        for (let y = 0; y < oh; y++) k.window(max, offsets, ph * pw, from + y * sh * row * 4, windows + y * rowFloats * 4, c, plane * 4, windowPlane * 4, rowFloats * 4, 1 / (ph * pw));
+        // Every stride-th column: four at a time in SIMD for stride 2 (the usual 2x2 pooling), else one by one.
+        if (sw === 2) return k.halve(windows, to, c, windowPlane * 4, oh, rowFloats * 4, ow * 4, Math.ceil(ow / 4));
+        for (let ch = 0, dst = to / 4; ch < c; ch++) {
+          const src = windows / 4 + ch * windowPlane;
+          for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) m[dst++] = m[src + y * rowFloats + x * sw];
+        }
+      });
+      layout = { kind: 'planes', c, h: oh, w: ow, row: ow, plane: oh * ow };
+    } else if (layer.type === 'pool' && layout.kind === 'planes') {
+      // Padded windows: padding never counts (TF's 'same' average excludes it).
+      const { c, row, plane, h, w }: Planes = layout;
+      const [oh, ow] = layer.outShape;
+      const [ph, pw] = layer.pool;
+      const [sh, sw] = layer.strides;
+      const [top, left] = layer.pads;
+      const max = layer.kind === 'max';
+      const { from, to } = next(c * oh * ow);
+      op(`layer ${i} pool`, () => (m) => {
+        for (let ch = 0; ch < c; ch++) {
+          const src = from / 4 + ch * plane;
+          const dst = to / 4 + ch * oh * ow;
+          for (let y = 0; y < oh; y++) {
+            const y0 = Math.max(0, y * sh - top);
+            const y1 = Math.min(h, y * sh - top + ph);
+            for (let x = 0; x < ow; x++) {
+              const x0 = Math.max(0, x * sw - left);
+              const x1 = Math.min(w, x * sw - left + pw);
+              let acc = max ? -Infinity : 0;
+              for (let yy = y0; yy < y1; yy++) {
+                for (let xx = x0; xx < x1; xx++) {
+                  const v = m[src + yy * row + xx];
+                  acc = max ? (v > acc ? v : acc) : acc + v;
+                }
+              }
+              m[dst + y * ow + x] = max ? acc : acc / ((y1 - y0) * (x1 - x0));
+            }
+          }
+        }
+      });
+      layout = { kind: 'planes', c, h: oh, w: ow, row: ow, plane: oh * ow };
+    } else {
+      // The reference step (over the memory), on channels-last data.
+      flat();
+      const { from, to } = next(step.outputSize);
+      const size = layers[i].inShape.reduce((a, b) => a * b, 1);
+      op(`layer ${i} ${layer.type} (reference)`, (_, steps) => {
+        const reference = steps[i];
+        reference.prepare?.();
+        return (m) => reference.run(m.subarray(from / 4, from / 4 + size), m.subarray(to / 4, to / 4 + reference.outputSize));
+      });
+      layout = { kind: 'flat', shape: outputShape(layer, layers[i].inShape) };
+    }
+  }
+  flat();
+  const output = at;
+  return {
+    slack,
+    bind(kernels, steps) {
+      const memory = new Float32Array(kernels.memory.buffer);
+      const run = ops.map(({ make }) => make(kernels, steps));
+      const enter = (sample: Float32Array) => memory.set(sample, input / 4);
+      const leave = (out: Float32Array) => out.set(memory.subarray(output / 4, output / 4 + out.length));
+      return {
+        run(sample, out) {
+          enter(sample);
+          for (const op of run) op(memory);
+          leave(out);
+        },
+        profile(sample, out, repeat) {
+          const times = run.map(() => [] as number[]);
+          for (let r = 0; r < repeat; r++) {
+            enter(sample);
+            run.forEach((op, i) => {
+              const start = performance.now();
+              op(memory);
+              times[i].push(performance.now() - start);
+            });
+            leave(out);
+          }
+          return ops.map(({ name }, i) => ({ operation: name, ms: times[i].sort((a, b) => a - b)[Math.floor(repeat / 2)] }));
+        },
+      };
+    },
+  };
+}
+
+/** A layer's output shape (channels-last), from its declaration. */
+function outputShape(layer: PackedLayer, inShape: number[]): number[] {
+  switch (layer.type) {
+    case 'dense':
+      return [layer.rows];
+    case 'conv':
+    case 'pool':
+      return layer.outShape;
+    default:
+      return inShape;
+  }
+}
