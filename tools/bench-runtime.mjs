@@ -12,44 +12,17 @@ import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngine } from '@sparse-ternary/engine';
 import { seededRandom } from '@sparse-ternary/base';
-import { buildModel } from '@sparse-ternary/models';
 import { exportOnnx } from '@sparse-ternary/onnx';
 import { decodePacked, load } from '@sparse-ternary/runtime';
 import { pack } from '@sparse-ternary/runtime/pack';
+import { sparseTernary } from './lib/sparse_ternary_nets.mjs';
+import { time } from './lib/timing.mjs';
 
 const { values: args } = parseArgs({
   options: { nets: { type: 'string', default: 'lfc,cnv' }, sparsities: { type: 'string', default: '0.9,0.95,0.98' }, runs: { type: 'string', default: '30' }, profile: { type: 'boolean', default: false } },
 });
 const runs = Number(args.runs);
 const engine = await initEngine({ backend: 'ort' });
-
-function sparseTernary(name, sparsity) {
-  const model = buildModel(name, { seed: 1 });
-  const random = seededRandom(7);
-  const isKernel = (w) => /kernel/.test(w.name);
-  model.setWeights(
-    model.weights.map((w) => {
-      const size = w.shape.reduce((a, b) => a * b, 1);
-      const values = isKernel(w)
-        ? Float32Array.from({ length: size }, () => (random() < sparsity ? 0 : random() < 0.5 ? -0.05 : 0.05))
-        : Float32Array.from({ length: size }, () => (w.name.includes('variance') ? 0.5 : -0.5) + random());
-      return tf.tensor(values, w.shape);
-    }),
-  );
-  return model;
-}
-
-const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-async function time(fn, repeat) {
-  await fn();
-  const samples = [];
-  for (let i = 0; i < repeat; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
-  return median(samples);
-}
 
 /** Where a batch-1 run's time goes: the runtime's own profile, with each weight layer's non-zero weight-uses per image. */
 function profile(runtime, packed, sample) {

@@ -2,12 +2,14 @@
 // bounds) and inference: inner loops only add and subtract inputs, one multiply per output.
 import { PackedModelError, InputError } from './errors';
 import { decodePacked, type ArrayRef, type PackedHeader, type PackedLayer, type WeightLayer } from './format';
+import { medianTimes, type Timed } from './profile';
 import { softmax } from './softmax';
 import { Arena } from './wasm/arena';
 import { denseBatchPlan, type BatchRunner } from './wasm/dense_batch_plan';
 import { BATCH } from './wasm/dense_index';
 import { hasWasmSimd } from './wasm/wasm_binary';
-import { samplePlan, type OperationTime, type PlannedLayer, type SampleRunner } from './wasm/wasm_plan';
+import { samplePlan, type PlannedLayer, type SampleRunner } from './wasm/wasm_plan';
+import type { OperationTime } from './profile';
 
 const MAX_ELEMENTS = 1 << 27;
 
@@ -315,29 +317,18 @@ function loadChecked(bytes: Uint8Array, maxMemoryBytes: number, kernels: 'auto' 
   if (!wasm && memory > maxMemoryBytes) throw limit(memory, '');
   if (!wasm) steps.forEach((s) => s.prepare?.());
   const buffers = wasm ? [] : [new Float32Array(largest), new Float32Array(largest)];
+  /** The reference steps one after the other, each through `timed`. */
+  const runSteps = (sample: Float32Array, output: Float32Array, timed: Timed) => {
+    let current = sample;
+    steps.forEach((s, i) => {
+      const target = i === steps.length - 1 ? output : buffers[i % 2].subarray(0, s.outputSize);
+      timed(i, () => s.run(current, target));
+      current = target;
+    });
+  };
   const scalar: SampleRunner = {
-    run(sample, output) {
-      let current = sample;
-      steps.forEach((s, i) => {
-        const target = i === steps.length - 1 ? output : buffers[i % 2].subarray(0, s.outputSize);
-        s.run(current, target);
-        current = target;
-      });
-    },
-    profile(sample, output, repeat) {
-      const times = steps.map(() => [] as number[]);
-      for (let r = 0; r < repeat; r++) {
-        let current = sample;
-        steps.forEach((s, i) => {
-          const target = i === steps.length - 1 ? output : buffers[i % 2].subarray(0, s.outputSize);
-          const start = performance.now();
-          s.run(current, target);
-          times[i].push(performance.now() - start);
-          current = target;
-        });
-      }
-      return steps.map((_, i) => ({ operation: `layer ${i} ${header.layers[i].type}`, ms: times[i].sort((a, b) => a - b)[Math.floor(repeat / 2)] }));
-    },
+    run: (sample, output) => runSteps(sample, output, (_, work) => work()),
+    profile: (sample, output, repeat) => medianTimes(header.layers.map((l, i) => `layer ${i} ${l.type}`), repeat, (timed) => runSteps(sample, output, timed)),
   };
   const one = wasm?.one ?? scalar;
   const runOne = one.run;

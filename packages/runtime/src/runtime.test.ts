@@ -225,13 +225,14 @@ test("a Node Buffer (readFileSync's, or a slice of a larger one) loads like the 
   expect(Array.from(load(sliced).predictOne(input))).toEqual(Array.from(load(bytes).predictOne(input)));
 });
 
-test("average pooling, 'same' padding, odd sizes and stride-3 windows run in the WebAssembly kernels as in TF.js", () => {
+test("2x2 average pooling, 'same' padding, 3x3 windows at strides 2 and 3 run in the WebAssembly kernels as in TF.js", () => {
   const model = tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [13, 11, 2], filters: 5, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      tfl.layers.conv2d({ inputShape: [17, 15, 2], filters: 5, kernelSize: 3, padding: 'same', activation: 'relu' }),
       tfl.layers.averagePooling2d({ poolSize: 2 }),
       tfl.layers.conv2d({ filters: 6, kernelSize: 2, activation: 'relu' }),
       tfl.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same' }),
+      tfl.layers.maxPooling2d({ poolSize: 3, strides: 2 }),
       tfl.layers.maxPooling2d({ poolSize: 2, strides: 3 }),
       tfl.layers.flatten(),
       tfl.layers.dense({ units: 4 }),
@@ -239,13 +240,25 @@ test("average pooling, 'same' padding, odd sizes and stride-3 windows run in the
   });
   ternarizeModel(model, twnQuantizer(0.7));
   const bytes = pack(model);
-  const input = Float32Array.from({ length: 3 * 13 * 11 * 2 }, (_, i) => ((i * 53) % 97) / 97 - 0.3);
-  const expected = tf.tidy(() => (model.predict(tf.tensor(input, [3, 13, 11, 2])) as tf.Tensor).dataSync());
+  const input = Float32Array.from({ length: 3 * 17 * 15 * 2 }, (_, i) => ((i * 53) % 97) / 97 - 0.3);
+  const expected = tf.tidy(() => (model.predict(tf.tensor(input, [3, 17, 15, 2])) as tf.Tensor).dataSync());
   const runtime = load(bytes, { kernels: 'wasm' });
   expect(maxDifference(runtime.predict(input, 3), expected)).toBeLessThan(1e-5);
-  // Where the time goes: one entry per operation (ReLU fused; the padded pool in TypeScript)
-  const profile = runtime.profile(input.subarray(0, 13 * 11 * 2), 3);
-  expect(profile.map((p) => p.operation)).toEqual(['to planes', 'layer 0 conv (runs)', 'layer 2 pool (window)', 'layer 3 conv (runs)', 'layer 5 pool', 'layer 6 pool (window)', 'to channels-last', 'layer 7 dense (gather)']);
+  // Where the time goes: one entry per operation (ReLU fused; each pooling in the kernel its shape takes)
+  const profile = runtime.profile(input.subarray(0, 17 * 15 * 2), 3);
+  expect(profile.map((p) => p.operation)).toEqual([
+    'to planes',
+    'layer 0 conv (runs)',
+    'layer 2 pool (2x2)',
+    'layer 3 conv (runs)',
+    'layer 5 pool',
+    'layer 6 pool (windows)',
+    'layer 6 pool (stride)',
+    'layer 7 pool (windows)',
+    'layer 7 pool (stride)',
+    'to channels-last',
+    'layer 8 dense (gather)',
+  ]);
   expect(profile.every((p) => p.ms >= 0)).toBe(true);
   model.dispose();
 });

@@ -7,7 +7,9 @@
 //   convolution's shifted input planes (stride 1, channel-major) or a dense layer's batch row
 //   (activations stored feature-major, [features][batch]).
 // - gather: one float per non-zero (a dense layer at batch 1).
-// - window: the max or mean of a pooling window, as the max or scaled sum of shifted runs.
+// - pool2: 2x2 pooling at stride 2, four outputs per step (even and odd columns by shuffles).
+// - window: the max or mean of any other pooling window, as the max or scaled sum of shifted runs;
+//   halve keeps every other column (stride 2).
 import { addTo, atLeast, forRange, op, until, wasmModule, type WasmFunction } from './wasm_binary';
 
 /** Parameters of `runs`: per output o, start[o]..start[o+1] of each list (byte offsets into it). */
@@ -186,12 +188,54 @@ function halveKernel(): WasmFunction {
   return { name: 'halve', params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], locals: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], body };
 }
 
+/** Parameters of `pool2`: a 2x2 window with stride 2, per channel. */
+const POOL2 = { input: 0, output: 1, channels: 2, inPlane: 3, inRow: 4, rows: 5, outRow: 6, vectors: 7, outPlane: 8 } as const;
+
+/**
+ * pool2(input, output, channels, inPlane, inRow, rows, outRow, vectors, outPlane): the max (or
+ * mean) of each 2x2 window at stride 2, four outputs at a time: two rows of eight inputs split
+ * into even and odd columns by shuffles. Output rows are outRow bytes apart (a row's last group
+ * may spill into the next, which overwrites it; 16 bytes more after the last row).
+ */
+function pool2Kernel(max: boolean): WasmFunction {
+  const L = { ch: 9, y: 10, v: 11, a: 12, d: 13 };
+  const combine = max ? op.f32x4Max : op.f32x4Add;
+  /** The pairs' max or sum along one input row (a: its start, in bytes), for outputs 4v..4v+3. */
+  const rowPairs = (rowOffset: number[]) => {
+    const load = (offset: number) => [...op.get(L.a), ...rowOffset, ...op.i32Add, ...op.get(L.v), ...op.i32(32), ...op.i32Mul, ...op.i32Add, ...op.v128Load(offset)];
+    return [...load(0), ...load(16), ...op.evenLanes, ...load(0), ...load(16), ...op.oddLanes, ...combine];
+  };
+  const quarter = [0x43, 0, 0, 0x80, 0x3e]; // f32.const 0.25
+  const body = [
+    ...forRange(
+      L.ch, op.get(POOL2.channels), 1,
+      forRange(
+        L.y, op.get(POOL2.rows), 1,
+        // a: input row 2y of this channel; d: output row y
+        [...op.get(POOL2.input), ...op.get(L.ch), ...op.get(POOL2.inPlane), ...op.i32Mul, ...op.i32Add, ...op.get(L.y), ...op.get(POOL2.inRow), ...op.i32(2), ...op.i32Mul, ...op.i32Mul, ...op.i32Add, ...op.set(L.a)],
+        [...op.get(POOL2.output), ...op.get(L.ch), ...op.get(POOL2.outPlane), ...op.i32Mul, ...op.i32Add, ...op.get(L.y), ...op.get(POOL2.outRow), ...op.i32Mul, ...op.i32Add, ...op.set(L.d)],
+        forRange(
+          L.v, op.get(POOL2.vectors), 1,
+          [...op.get(L.d), ...op.get(L.v), ...op.i32(16), ...op.i32Mul, ...op.i32Add],
+          rowPairs(op.i32(0)),
+          rowPairs(op.get(POOL2.inRow)),
+          combine,
+          max ? [] : [...quarter, ...op.f32x4Splat, ...op.f32x4Mul],
+          op.v128Store(0),
+        ),
+      ),
+    ),
+  ];
+  return { name: max ? 'pool2Max' : 'pool2Mean', params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], locals: ['i32', 'i32', 'i32', 'i32', 'i32'], body };
+}
+
 export interface SparseKernels {
   memory: WebAssembly.Memory;
   runs(relu: boolean, ...args: number[]): void;
   gather(relu: boolean, ...args: number[]): void;
   window(max: boolean, ...args: number[]): void;
   halve(...args: number[]): void;
+  pool2(max: boolean, ...args: number[]): void;
 }
 
 type Exported = (...args: number[]) => void;
@@ -199,7 +243,7 @@ type Exported = (...args: number[]) => void;
 /** The kernels over a memory of `pages` 64 KiB pages. */
 export function sparseKernels(pages: number): SparseKernels {
   const memory = new WebAssembly.Memory({ initial: pages });
-  const module = new WebAssembly.Module(wasmModule([runsKernel(false), runsKernel(true), gatherKernel(false), gatherKernel(true), windowKernel(true), windowKernel(false), halveKernel()]));
+  const module = new WebAssembly.Module(wasmModule([runsKernel(false), runsKernel(true), gatherKernel(false), gatherKernel(true), windowKernel(true), windowKernel(false), halveKernel(), pool2Kernel(true), pool2Kernel(false)]));
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, Exported>;
   return {
     memory,
@@ -207,5 +251,6 @@ export function sparseKernels(pages: number): SparseKernels {
     gather: (relu, ...args) => (relu ? exports.gatherRelu : exports.gather)(...args),
     window: (max, ...args) => (max ? exports.windowMax : exports.windowSum)(...args),
     halve: exports.halve,
+    pool2: (max, ...args) => (max ? exports.pool2Max : exports.pool2Mean)(...args),
   };
 }

@@ -95,6 +95,8 @@ export const op = {
   f32x4Splat: simd(0x13),
   /** The even lanes of two f32x4 vectors: [a0, a2, b0, b2]. */
   evenLanes: simd(0x0d, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27),
+  /** The odd lanes of two f32x4 vectors: [a1, a3, b1, b3]. */
+  oddLanes: simd(0x0d, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31),
   f32x4Add: simd(0xe4),
   f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),

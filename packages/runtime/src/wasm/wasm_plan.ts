@@ -3,9 +3,12 @@
 // its input plane, shifted by its kernel position, to its output plane (rows keep the input's row
 // stride, so a whole plane is one run and the columns past the output's width are computed and
 // ignored). Ternary dense layers gather one input per non-zero. A ReLU after either is fused.
+// Pooling without padding takes its windows' max or mean in SIMD, then every stride-th of them.
 // Everything else runs the scalar reference step on channels-last data, converted where needed.
+// Activation buffers are reused once read, so a model holds about its two largest activations.
 import type { PackedLayer } from '../format';
 import type { Rows, Step } from '../model';
+import { medianTimes, type OperationTime } from '../profile';
 import { layerTables, type Arena } from './arena';
 import { DENSE_INDEX_SHIFT, denseIndexBytes } from './dense_index';
 import type { SparseKernels } from './sparse_kernels';
@@ -30,11 +33,6 @@ export interface SampleRunner {
   run(sample: Float32Array, output: Float32Array): void;
   /** Each operation's median time over `repeat` runs of `sample`. */
   profile(sample: Float32Array, output: Float32Array, repeat: number): OperationTime[];
-}
-
-export interface OperationTime {
-  operation: string;
-  ms: number;
 }
 
 export interface SamplePlan {
@@ -153,6 +151,15 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
       if (relu) fused.add(i + 1);
       op(`layer ${i} dense (gather)`, (k) => () => k.gather(relu, plus.start, plus.index, minus.start, minus.index, from, to, layer.rows, mul, add, DENSE_INDEX_SHIFT));
       layout = { kind: 'flat', shape: [layer.rows] };
+    } else if (layer.type === 'pool' && layout.kind === 'planes' && layer.pads.every((p) => p === 0) && [...layer.pool, ...layer.strides].every((n) => n === 2)) {
+      // The usual 2x2 pooling at stride 2, straight to the output.
+      const { c, row, plane }: Planes = layout;
+      const [oh, ow] = layer.outShape;
+      // 4 floats more: the last group of four may spill past the last row.
+      const { from, to } = next(c * oh * ow + 4);
+      slack = Math.max(slack, 2 * row + 8);
+      op(`layer ${i} pool (2x2)`, (k) => () => k.pool2(layer.kind === 'max', from, to, c, plane * 4, row * 4, oh, ow * 4, Math.ceil(ow / 4), oh * ow * 4));
+      layout = { kind: 'planes', c, h: oh, w: ow, row: ow, plane: oh * ow };
     } else if (layer.type === 'pool' && layout.kind === 'planes' && layer.pads.every((p) => p === 0)) {
       // The window's max (or mean) at every position of the planes, then every stride-th of them.
       const { c, row, plane }: Planes = layout;
@@ -169,8 +176,10 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
       release(windows);
       slack = Math.max(slack, rowFloats + ph * row);
       const max = layer.kind === 'max';
-      op(`layer ${i} pool (window)`, (k) => (m) => {
+      op(`layer ${i} pool (windows)`, (k) => () => {
         for (let y = 0; y < oh; y++) k.window(max, offsets, ph * pw, from + y * sh * row * 4, windows + y * rowFloats * 4, c, plane * 4, windowPlane * 4, rowFloats * 4, 1 / (ph * pw));
+      });
+      op(`layer ${i} pool (stride)`, (k) => (m) => {
         // Every stride-th column: four at a time in SIMD for stride 2 (the usual 2x2 pooling), else one by one.
         if (sw === 2) return k.halve(windows, to, c, windowPlane * 4, oh, rowFloats * 4, ow * 4, Math.ceil(ow / 4));
         for (let ch = 0, dst = to / 4; ch < c; ch++) {
@@ -239,19 +248,16 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
           for (const op of run) op(memory);
           leave(out);
         },
-        profile(sample, out, repeat) {
-          const times = run.map(() => [] as number[]);
-          for (let r = 0; r < repeat; r++) {
-            enter(sample);
-            run.forEach((op, i) => {
-              const start = performance.now();
-              op(memory);
-              times[i].push(performance.now() - start);
-            });
-            leave(out);
-          }
-          return ops.map(({ name }, i) => ({ operation: name, ms: times[i].sort((a, b) => a - b)[Math.floor(repeat / 2)] }));
-        },
+        profile: (sample, out, repeat) =>
+          medianTimes(
+            ops.map(({ name }) => name),
+            repeat,
+            (timed) => {
+              enter(sample);
+              run.forEach((op, i) => timed(i, () => op(memory)));
+              leave(out);
+            },
+          ),
       };
     },
   };
