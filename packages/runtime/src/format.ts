@@ -39,13 +39,18 @@ export interface WeightLayer {
   add: ArrayRef;
 }
 
-export type PackedLayer =
+/** A layer reads the output of the layer before it, or of the earlier layer `input` names (-1: the model's input). */
+export type PackedLayer = LayerKind & { input?: number };
+
+type LayerKind =
   | ({ type: 'dense'; inputs: number } & WeightLayer)
   | ({ type: 'conv'; inShape: [number, number, number]; outShape: [number, number, number]; kernel: [number, number]; strides: [number, number]; pads: [number, number, number, number] } & WeightLayer)
   | { type: 'pool'; kind: 'max' | 'avg'; inShape: [number, number, number]; outShape: [number, number, number]; pool: [number, number]; strides: [number, number]; pads: [number, number, number, number] }
   | { type: 'affine'; channels: number; mul: ArrayRef; add: ArrayRef }
   | { type: 'relu' }
-  | { type: 'softmax' };
+  | { type: 'softmax' }
+  /** A residual connection: the input plus the output of layer `other` (-1: the model's input), of the same size. */
+  | { type: 'add'; other: number };
 
 export interface PackedHeader {
   version: number;

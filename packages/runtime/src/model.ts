@@ -13,7 +13,8 @@ import type { OperationTime } from './profile';
 
 const MAX_ELEMENTS = 1 << 27;
 
-type Kernel = (input: Float32Array, output: Float32Array) => void;
+/** A layer's computation: its input to its output (and, for a residual addition, the other tensor it adds). */
+type Kernel = (input: Float32Array, output: Float32Array, other?: Float32Array) => void;
 
 export interface Step {
   outputSize: number;
@@ -132,7 +133,10 @@ function ternaryConv(r: Extract<Rows, { plus: IndexList }>, padded: Float32Array
   }
 }
 
-function step(layer: PackedLayer, index: number, shape: number[], view: ReturnType<typeof views>): { step: Step; shape: number[]; rows?: Rows } {
+/** Shapes of the same size: a channels-last tensor reshapes in place. */
+const sameSize = (a: number[], b: number[]) => a.reduce((x, y) => x * y, 1) === b.reduce((x, y) => x * y, 1);
+
+function step(layer: PackedLayer, index: number, shape: number[], view: ReturnType<typeof views>, shapeOf: (index: number) => number[]): { step: Step; shape: number[]; rows?: Rows } {
   const what = `layer ${index} (${layer?.type})`;
   const size = shape.reduce((a, b) => a * b, 1);
   switch (layer?.type) {
@@ -173,7 +177,7 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       positive([h, w, c, oh, ow, co, kh, kw, sh, sw], `${what} shapes`);
       tensorSize([oh, ow, co], `${what} output`);
       if (![top, left, bottom, right].every((p) => Number.isInteger(p) && p >= 0 && p < 1024)) throw new PackedModelError(`${what} pads [${layer.pads}] are not valid`);
-      if (shape.join() !== [h, w, c].join()) throw new PackedModelError(`${what} takes [${layer.inShape}]; the previous layer gives [${shape}]`);
+      if (!sameSize(shape, [h, w, c])) throw new PackedModelError(`${what} takes [${layer.inShape}]; its input has [${shape}]`);
       const hp = h + top + bottom;
       const wp = w + left + right;
       tensorSize([hp, wp, c], `${what} padded input`);
@@ -216,7 +220,7 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       const [top, left, bottom, right] = layer.pads ?? [];
       positive([h, w, c, oh, ow, ph, pw, sh, sw], `${what} shapes`);
       tensorSize([oh, ow, c], `${what} output`);
-      if (shape.join() !== [h, w, c].join() || layer.outShape[2] !== c) throw new PackedModelError(`${what} takes [${layer.inShape}]; the previous layer gives [${shape}]`);
+      if (!sameSize(shape, [h, w, c]) || layer.outShape[2] !== c) throw new PackedModelError(`${what} takes [${layer.inShape}]; its input has [${shape}]`);
       if (![top, left, bottom, right].every((p) => Number.isInteger(p) && p >= 0) || top >= ph || bottom >= ph || left >= pw || right >= pw) throw new PackedModelError(`${what} pads [${layer.pads}] are not valid`);
       // The output and window follow from the input: a forged output shape cannot make the loops run for minutes.
       if (ph > h + top + bottom || pw > w + left + right || windowOutputs(h, top + bottom, ph, sh) !== oh || windowOutputs(w, left + right, pw, sw) !== ow) {
@@ -250,6 +254,11 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
           },
         },
       };
+    }
+    case 'add': {
+      if (!Number.isInteger(layer.other) || layer.other < -1 || layer.other >= index) throw new PackedModelError(`${what} adds layer ${layer.other}, which is not an earlier layer`);
+      if (!sameSize(shapeOf(layer.other), shape)) throw new PackedModelError(`${what} adds [${shapeOf(layer.other)}] to [${shape}]`);
+      return { shape, step: { outputSize: size, run: (input, output, other) => { for (let i = 0; i < size; i++) output[i] = input[i] + other![i]; } } };
     }
     case 'affine': {
       const channels = shape[shape.length - 1];
@@ -307,23 +316,24 @@ function loadChecked(bytes: Uint8Array, maxMemoryBytes: number, kernels: 'auto' 
   const inputSize = header.inputShape.reduce((a, b) => a * b, 1);
   const outputSize = steps[steps.length - 1].outputSize;
   if (header.outputSize !== outputSize) throw new PackedModelError(`the header says ${header.outputSize} outputs; the layers give ${outputSize}`);
-  const largest = steps.reduce((m, s) => Math.max(m, s.outputSize), inputSize);
-  const memory = payload.byteLength + 4 * (2 * largest + steps.reduce((sum, s) => sum + (s.scratch ?? 0), 0));
+  // The reference keeps every layer's output (a residual connection reads an earlier one).
+  const memory = payload.byteLength + 4 * steps.reduce((sum, s) => sum + s.outputSize + (s.scratch ?? 0), 0);
   const limit = (needed: number, what: string) => new PackedModelError(`the model needs ${(needed / 2 ** 20).toFixed(1)} MiB to run${what}, over the limit of ${(maxMemoryBytes / 2 ** 20).toFixed(1)} MiB (load's maxMemoryBytes)`);
   if (kernels === 'wasm' && !hasWasmSimd()) throw new InputError("kernels 'wasm': this engine has no WebAssembly SIMD");
   const accelerated = kernels !== 'scalar' && hasWasmSimd() ? wasmRunners(header, payload, planned, maxMemoryBytes) : undefined;
+  if (kernels === 'wasm' && !accelerated) throw new InputError("kernels 'wasm': the WebAssembly kernels run chains of layers; this model has residual connections (the reference runs it)");
   if (kernels === 'wasm' && accelerated && 'needed' in accelerated) throw limit(accelerated.needed, ' with the WebAssembly kernels');
   const wasm = accelerated && !('needed' in accelerated) ? accelerated : undefined;
   if (!wasm && memory > maxMemoryBytes) throw limit(memory, '');
   if (!wasm) steps.forEach((s) => s.prepare?.());
-  const buffers = wasm ? [] : [new Float32Array(largest), new Float32Array(largest)];
+  const outputs = wasm ? [] : steps.map((s) => new Float32Array(s.outputSize));
   /** The reference steps one after the other, each through `timed`. */
   const runSteps = (sample: Float32Array, output: Float32Array, timed: Timed) => {
-    let current = sample;
+    const tensor = (index: number) => (index === -1 ? sample : outputs[index]);
     steps.forEach((s, i) => {
-      const target = i === steps.length - 1 ? output : buffers[i % 2].subarray(0, s.outputSize);
-      timed(i, () => s.run(current, target));
-      current = target;
+      const layer = header.layers[i];
+      const target = i === steps.length - 1 ? output : outputs[i];
+      timed(i, () => s.run(tensor(inputOf(layer, i)), target, layer.type === 'add' ? tensor(layer.other) : undefined));
     });
   };
   const scalar: SampleRunner = {
@@ -373,23 +383,33 @@ function loadChecked(bytes: Uint8Array, maxMemoryBytes: number, kernels: 'auto' 
 
 /** Every layer checked and turned into its reference step (over the payload `view` reads). */
 function plannedLayers(header: PackedHeader, view: ReturnType<typeof views>): PlannedLayer[] {
-  let shape = [...header.inputShape];
+  const shapes: number[][] = [];
+  const shapeOf = (index: number) => (index === -1 ? header.inputShape : shapes[index]);
   return header.layers.map((layer, i) => {
-    const inShape = shape;
-    const next = step(layer, i, shape, view);
-    shape = next.shape;
+    const input = inputOf(layer, i);
+    const inShape = shapeOf(input);
+    const next = step(layer, i, inShape, view, shapeOf);
+    shapes.push(next.shape);
     return { layer, inShape, step: next.step, rows: next.rows };
   });
 }
 
+/** The layer whose output layer i reads (-1: the model's input): the one before, or the earlier one it names. */
+function inputOf(layer: PackedLayer, i: number): number {
+  const input = layer?.input ?? i - 1;
+  if (!Number.isInteger(input) || input < -1 || input >= i) throw new PackedModelError(`layer ${i} (${layer?.type}) reads layer ${input}, which is not an earlier layer`);
+  return input;
+}
+
 /**
- * The WebAssembly runners: one memory holding the payload (index arrays rewritten in place for the
+ * The WebAssembly runners (undefined for a model that is not a chain): one memory holding the payload (index arrays rewritten in place for the
  * kernels) and the activations; the reference steps of the layers the kernels do not run read the
  * payload there too, so the weights are held once. Or the bytes it would need, over the limit.
  */
-function wasmRunners(header: PackedHeader, payload: ArrayBuffer, planned: PlannedLayer[], maxBytes: number): { one: SampleRunner; batch?: BatchRunner; bytes: number } | { needed: number } {
+function wasmRunners(header: PackedHeader, payload: ArrayBuffer, planned: PlannedLayer[], maxBytes: number): { one: SampleRunner; batch?: BatchRunner; bytes: number } | { needed: number } | undefined {
   const arena = new Arena(payload);
   const one = samplePlan(planned, header.inputShape, arena);
+  if (!one) return undefined;
   const batch = denseBatchPlan(planned, header.inputShape.reduce((a, b) => a * b, 1), arena);
   const needed = arena.bytes + one.slack * 4;
   if (needed > maxBytes) return { needed };

@@ -1,6 +1,7 @@
-// A TF.js model (a chain of layers, as the pipeline leaves it) into the packed format: ternary
-// kernels as +alpha/-alpha index lists, float kernels kept float, bias and BatchNorm folded into
-// one multiply and one add per output, pooling, ReLU and softmax.
+// A TF.js model (a chain of layers as the pipeline leaves it, or an imported network with residual
+// additions) into the packed format: ternary kernels as +alpha/-alpha index lists, float kernels
+// kept float, bias and BatchNorm folded into one multiply and one add per output, padding folded
+// into the convolution or pooling after it, pooling (global too), residual Add, ReLU and softmax.
 import { weightLayerOf } from '@sparse-ternary/hw-cost';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { PackError } from './errors';
@@ -84,51 +85,104 @@ function weightRows(payload: PayloadWriter, kernel: Float32Array, rows: number, 
   };
 }
 
-/** Packs a model whose layers form a chain; anything else is a PackError naming the layer. */
+/** Where a tensor of the model is in the packed model: the layer that computes it (-1: the input), its shape, and the padding it waits for (a padding layer folds into the convolution or pooling after it). */
+interface Source {
+  index: number;
+  shape: number[];
+  pads?: { sides: [number, number, number, number]; value: 'zero' | 'lowest' };
+}
+
+/** Padding layers of imported models: their sides [top, left, bottom, right] and value. */
+function paddingOf(layer: tfl.layers.Layer): Source['pads'] | undefined {
+  const type = layer.getClassName();
+  if (type !== 'ZeroPadding2D' && type !== 'SparseTernaryConstantPadding2D') return undefined;
+  const config = layer.getConfig();
+  const [[top, bottom], [left, right]] = config.padding as [[number, number], [number, number]];
+  const value = type === 'ZeroPadding2D' || config.value === 0 ? 'zero' : (config.value as number) <= -3e38 ? 'lowest' : undefined;
+  if (!value) throw new PackError(`padding with ${config.value} is not packed (only zeros, and the lowest float before a max pooling)`, layer.name);
+  return { sides: [top, left, bottom, right], value };
+}
+
+const addSides = (a: [number, number, number, number], b: [number, number, number, number]) => a.map((v, i) => v + b[i]) as [number, number, number, number];
+
+/**
+ * Packs a model of layers with one input each, plus residual additions (Add of two earlier
+ * tensors): a layer reading another than the one before it names it (`input`). Anything else is a
+ * PackError naming the layer.
+ */
 export function pack(model: tfl.LayersModel): Uint8Array {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new PackError('only models with one input and one output are packed');
   const payload = new PayloadWriter();
   const layers: PackedLayer[] = [];
   const inputShape = model.inputs[0].shape.slice(1) as number[];
-  let shape = [...inputShape];
+  const tensors = new Map<tfl.SymbolicTensor, Source>([[model.inputs[0], { index: -1, shape: inputShape }]]);
+  const graph = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  /** How many layers read each tensor: a weight layer folds the BatchNorm after it only when that is its one reader. */
+  const readers = new Map<tfl.SymbolicTensor, number>();
+  for (const layer of graph) for (const t of layer.inboundNodes[0]?.inputTensors ?? []) readers.set(t, (readers.get(t) ?? 0) + 1);
+  /** Adds a packed layer reading `from` (named when it is not the layer just before). */
+  const emit = (packed: PackedLayer, from: Source): number => {
+    layers.push(from.index === layers.length - 1 ? packed : { ...packed, input: from.index });
+    return layers.length - 1;
+  };
   let weights = 0;
   let zeros = 0;
-  let previous = model.inputs[0];
-  const chain = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  chain.forEach((layer, i) => {
-    const inbound = layer.inboundNodes[0]?.inputTensors;
-    if (layer.inboundNodes.length !== 1 || inbound.length !== 1 || inbound[0] !== previous) throw new PackError('the model is not a chain of layers', layer.name);
-    previous = layer.inboundNodes[0].outputTensors[0];
+  graph.forEach((layer, i) => {
+    if (layer.inboundNodes.length !== 1) throw new PackError('a layer applied more than once (shared weights) is not packed', layer.name);
+    const inbound = layer.inboundNodes[0].inputTensors;
+    const output = layer.inboundNodes[0].outputTensors[0];
+    const sources = inbound.map((t) => tensors.get(t)!);
     const config = layer.getConfig();
     const type = layer.getClassName();
+    const done = (source: Source) => tensors.set(output, source);
+    if (type === 'Add') {
+      if (sources.length !== 2) throw new PackError(`an Add of ${sources.length} tensors (two are packed)`, layer.name);
+      const size = (s: Source) => s.shape.reduce((a, b) => a * b, 1);
+      if (size(sources[0]) !== size(sources[1]) || sources.some((s) => s.pads)) throw new PackError(`an Add of [${sources[0].shape}] and [${sources[1].shape}]`, layer.name);
+      // The one computed last is read as the layer's input, the other by its index.
+      const [first, second] = sources[0].index >= sources[1].index ? sources : [sources[1], sources[0]];
+      return done({ index: emit({ type: 'add', other: second.index }, first), shape: first.shape });
+    }
+    if (sources.length !== 1) throw new PackError(`${type} layers with ${sources.length} inputs are not packed`, layer.name);
+    let from = sources[0];
+    const padding = paddingOf(layer);
+    if (padding) return done({ ...from, pads: { sides: from.pads ? addSides(from.pads.sides, padding.sides) : padding.sides, value: padding.value } });
+    const weightLayer = weightLayerOf(layer);
+    const pooling = type === 'MaxPooling2D' || type === 'AveragePooling2D';
+    if (from.pads && !(weightLayer?.kind === 'conv' && from.pads.value === 'zero') && !(type === 'MaxPooling2D' && from.pads.value === 'lowest')) {
+      throw new PackError(`${type} after a padding layer is not packed (padding folds into a convolution, or a max pooling after lowest-value padding)`, layer.name);
+    }
+    const pendingPads = from.pads?.sides ?? [0, 0, 0, 0];
+    let shape = from.shape;
     const activation = (config.activation as string | undefined) ?? 'linear';
     // BatchNorm right after a weight layer (before any activation) folds into its multiply and add.
-    const next = chain[i + 1];
-    const foldsNext = activation === 'linear' && next && ['BatchNormalization', 'FusedBatchNormalization'].includes(next.getClassName());
-    const fold = (layer: WeightLayer & object, channels: number) => {
+    const next = graph[i + 1];
+    const foldsNext = activation === 'linear' && readers.get(output) === 1 && next?.inboundNodes[0]?.inputTensors[0] === output && ['BatchNormalization', 'FusedBatchNormalization'].includes(next.getClassName());
+    const fold = (rows: WeightLayer & object, channels: number) => {
       if (!foldsNext) return;
       const bn = batchNormAffine(next);
       if (bn.mul.length !== channels) throw new PackError(`BatchNorm of ${bn.mul.length} channels after ${channels} outputs`, next.name);
-      (layer as { foldedBatchNorm?: { mul: Float32Array; add: Float32Array } }).foldedBatchNorm = bn;
+      (rows as { foldedBatchNorm?: { mul: Float32Array; add: Float32Array } }).foldedBatchNorm = bn;
     };
-    const weightLayer = weightLayerOf(layer);
     if (weightLayer?.kind === 'dense') {
-      if (shape.length !== 1) throw new PackError(`a dense layer on a [${shape}] input (flatten it first)`, layer.name);
+      const inputs = shape.reduce((a, b) => a * b, 1);
+      if (shape.length !== 1 && shape.slice(0, -1).some((d) => d !== 1)) throw new PackError(`a dense layer on a [${shape}] input (flatten it first)`, layer.name);
       const w = weightsOf(layer);
       const { layer: rows, zeros: z } = weightRows(payload, w.kernel.values, w.kernel.shape[1], (j) => j, w.bias?.values);
       weights += w.kernel.values.length;
       zeros += z;
       fold(rows, rows.rows); // before the layer is copied into the list
-      layers.push({ type: 'dense', inputs: shape[0], ...rows });
-      shape = [rows.rows];
+      from = { index: emit({ type: 'dense', inputs, ...rows }, from), shape: [rows.rows] };
     } else if (weightLayer?.kind === 'conv' && type === 'Conv2D') {
       if ((config.dataFormat ?? 'channelsLast') !== 'channelsLast' || pair(config.dilationRate ?? 1).some((d) => d !== 1)) throw new PackError('only channels-last, undilated convolutions are packed', layer.name);
       const [h, w, c] = shape;
       const w_ = weightsOf(layer);
       const [kh, kw, , filters] = w_.kernel.shape;
       const strides = pair(config.strides);
-      const [top, bottom] = config.padding === 'same' ? samePads(h, kh, strides[0]) : [0, 0];
-      const [left, right] = config.padding === 'same' ? samePads(w, kw, strides[1]) : [0, 0];
+      const padded: [number, number] = [h + pendingPads[0] + pendingPads[2], w + pendingPads[1] + pendingPads[3]];
+      const [sameTop, sameBottom] = config.padding === 'same' ? samePads(padded[0], kh, strides[0]) : [0, 0];
+      const [sameLeft, sameRight] = config.padding === 'same' ? samePads(padded[1], kw, strides[1]) : [0, 0];
+      const [top, left, bottom, right] = addSides(pendingPads, [sameTop, sameLeft, sameBottom, sameRight]);
       const wp = w + left + right;
       // Fan-in j = (ky, kx, ci) in TF.js order; it reads the padded input at (ky * wp + kx) * c + ci.
       const { layer: rows, zeros: z } = weightRows(payload, w_.kernel.values, filters, (j) => (Math.floor(j / (kw * c)) * wp + (Math.floor(j / c) % kw)) * c + (j % c), w_.bias?.values);
@@ -136,41 +190,47 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       zeros += z;
       const out: [number, number, number] = [Math.floor((h + top + bottom - kh) / strides[0]) + 1, Math.floor((wp - kw) / strides[1]) + 1, filters];
       fold(rows, filters);
-      layers.push({ type: 'conv', inShape: [h, w, c], outShape: out, kernel: [kh, kw], strides, pads: [top, left, bottom, right], ...rows });
-      shape = out;
+      from = { index: emit({ type: 'conv', inShape: [h, w, c], outShape: out, kernel: [kh, kw], strides, pads: [top, left, bottom, right], ...rows }, from), shape: out };
     } else if (weightLayer) {
       const what = { depthwise: 'depthwise convolutions', transposedConv: 'transposed convolutions', conv: 'grouped convolutions', dense: '' }[weightLayer.kind];
       throw new PackError(`${type} layers (${what}) are not packed by the runtime yet`, layer.name);
-    } else if (type === 'MaxPooling2D' || type === 'AveragePooling2D') {
+    } else if (pooling || type === 'GlobalAveragePooling2D' || type === 'GlobalMaxPooling2D') {
       const [h, w, c] = shape;
-      const pool = pair(config.poolSize);
-      const strides = pair(config.strides ?? config.poolSize);
-      const [top, bottom] = config.padding === 'same' ? samePads(h, pool[0], strides[0]) : [0, 0];
-      const [left, right] = config.padding === 'same' ? samePads(w, pool[1], strides[1]) : [0, 0];
+      const global = type.startsWith('Global');
+      const pool = global ? ([h, w] as [number, number]) : pair(config.poolSize);
+      const strides = global ? ([1, 1] as [number, number]) : pair(config.strides ?? config.poolSize);
+      const [sameTop, sameBottom] = config.padding === 'same' ? samePads(h, pool[0], strides[0]) : [0, 0];
+      const [sameLeft, sameRight] = config.padding === 'same' ? samePads(w, pool[1], strides[1]) : [0, 0];
+      const [top, left, bottom, right] = addSides(pendingPads, [sameTop, sameLeft, sameBottom, sameRight]);
       const out: [number, number, number] = [Math.floor((h + top + bottom - pool[0]) / strides[0]) + 1, Math.floor((w + left + right - pool[1]) / strides[1]) + 1, c];
-      layers.push({ type: 'pool', kind: type === 'MaxPooling2D' ? 'max' : 'avg', inShape: [h, w, c], outShape: out, pool, strides, pads: [top, left, bottom, right] });
-      shape = out;
+      const kind = type.includes('Max') ? 'max' : 'avg';
+      from = { index: emit({ type: 'pool', kind, inShape: [h, w, c], outShape: out, pool, strides, pads: [top, left, bottom, right] }, from), shape: global ? [c] : out };
     } else if (type === 'BatchNormalization' || type === 'FusedBatchNormalization') {
-      const previousLayer = layers[layers.length - 1] as { foldedBatchNorm?: unknown } | undefined;
-      if (previousLayer?.foldedBatchNorm) return; // folded into the weight layer before it
-      const { mul, add } = batchNormAffine(layer);
-      layers.push({ type: 'affine', channels: mul.length, mul: payload.add(mul), add: payload.add(add) });
-    } else if (type === 'Flatten' || (type === 'Reshape' && (config.targetShape as number[]).length === 1)) {
-      // Channels-last data flattens in place (an imported model's Flatten is a Reshape to one axis).
+      // Folded into the weight layer before it, or a multiply and add of its own.
+      if (!(layers[from.index] as { foldedBatchNorm?: unknown } | undefined)?.foldedBatchNorm) {
+        const { mul, add } = batchNormAffine(layer);
+        from = { index: emit({ type: 'affine', channels: mul.length, mul: payload.add(mul), add: payload.add(add) }, from), shape };
+      }
+    } else if (type === 'Flatten' || type === 'Reshape') {
+      // Channels-last data reshapes in place (an imported model's Flatten is a Reshape to one axis).
       const size = shape.reduce((a, b) => a * b, 1);
-      if (type === 'Reshape' && (config.targetShape as number[])[0] !== size && (config.targetShape as number[])[0] !== -1) throw new PackError(`a Reshape of ${size} values to [${config.targetShape}]`, layer.name);
-      shape = [size];
-    } else if (type === 'Dropout') {
-      // the identity at inference
-    } else if (type !== 'Activation' && type !== 'ReLU' && type !== 'Softmax') {
+      const target = type === 'Flatten' ? [size] : (config.targetShape as number[]);
+      const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+      const resolved = target.map((d) => (d === -1 ? size / known : d));
+      if (resolved.reduce((a, b) => a * b, 1) !== size) throw new PackError(`a Reshape of ${size} values to [${config.targetShape}]`, layer.name);
+      from = { index: from.index, shape: resolved };
+    } else if (type !== 'Dropout' && type !== 'Activation' && type !== 'ReLU' && type !== 'Softmax') {
       throw new PackError(`${type} layers are not supported by the runtime`, layer.name);
     }
     if (type === 'ReLU' && config.maxValue !== undefined && config.maxValue !== null) throw new PackError('ReLU with a maximum is not supported', layer.name);
     const act = type === 'ReLU' ? 'relu' : type === 'Softmax' ? 'softmax' : activation;
-    if (act === 'relu') layers.push({ type: 'relu' });
-    else if (act === 'softmax') layers.push({ type: 'softmax' });
+    if (act === 'relu' || act === 'softmax') from = { index: emit({ type: act }, from), shape: from.shape };
     else if (act !== 'linear') throw new PackError(`activation '${act}' is not supported by the runtime`, layer.name);
+    done(from);
   });
+  const last = tensors.get(model.outputs[0])!;
+  if (last.index !== layers.length - 1) throw new PackError('the output is not computed by the last layer', model.outputs[0].name);
+  const shape = last.shape;
   // Folded BatchNorms become the weight layers' multiply and add.
   for (const layer of layers) {
     const folded = (layer as { foldedBatchNorm?: { mul: Float32Array; add: Float32Array } }).foldedBatchNorm;

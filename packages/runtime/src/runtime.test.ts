@@ -2,7 +2,7 @@ import { loadDataset } from '@sparse-ternary/datasets';
 import { initEngine } from '@sparse-ternary/engine';
 import { seededRandom } from '@sparse-ternary/base';
 import { buildModel, type TopologyName } from '@sparse-ternary/models';
-import { importOnnx } from '@sparse-ternary/onnx';
+import { ConstantPadding2D, importOnnx } from '@sparse-ternary/onnx';
 import { ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -111,10 +111,13 @@ describe('bad input', () => {
 
   test('a model that would hold more memory than allowed is refused from its sizes, before anything is allocated', () => {
     const big = handMade([1024, 1024, 1], [{ type: 'relu' }], 1024 * 1024);
-    expect(() => load(big, { maxMemoryBytes: 4 << 20 })).toThrow(new PackedModelError("the model needs 8.0 MiB to run, over the limit of 4.0 MiB (load's maxMemoryBytes)"));
+    // One 4 MiB activation: the reference needs that, the WebAssembly kernels the input's copy as well.
+    expect(() => load(big, { maxMemoryBytes: 3 << 20 })).toThrow(new PackedModelError("the model needs 4.0 MiB to run, over the limit of 3.0 MiB (load's maxMemoryBytes)"));
+    expect(() => load(big, { maxMemoryBytes: 6 << 20, kernels: 'wasm' })).toThrow(new PackedModelError("the model needs 8.0 MiB to run with the WebAssembly kernels, over the limit of 6.0 MiB (load's maxMemoryBytes)"));
+    expect(load(big, { maxMemoryBytes: 6 << 20 }).kernels).toBe('scalar');
     expect(load(big).predictOne(new Float32Array(1024 * 1024).fill(-1)).every((v) => v === 0)).toBe(true);
     // The default limit (256 MiB) refuses a 100-byte file that asks for gigabytes.
-    expect(() => load(handMade([8192, 8192, 2], [{ type: 'relu' }], 8192 * 8192 * 2))).toThrow(/needs 1024\.0 MiB to run, over the limit of 256\.0 MiB/);
+    expect(() => load(handMade([8192, 8192, 2], [{ type: 'relu' }], 8192 * 8192 * 2))).toThrow(/needs 512\.0 MiB to run, over the limit of 256\.0 MiB/);
   });
 
   test("every number of LeNet-5's header (conv, pool, dense) set to 0, -1, 1.5, 2^31 or 1e10 loads as a model or is a PackedModelError", () => {
@@ -260,5 +263,34 @@ test("2x2 average pooling, 'same' padding, 3x3 windows at strides 2 and 3 run in
     'layer 8 dense (gather)',
   ]);
   expect(profile.every((p) => p.ms >= 0)).toBe(true);
+  model.dispose();
+});
+
+test('a residual network as PyTorch exports it (padding layers, a downsampling branch, Add, global pooling) packs and runs as TF.js does', () => {
+  const input = tfl.input({ shape: [12, 12, 3] });
+  const conv = (filters: number, kernelSize: number, strides = 1, padding: 'same' | 'valid' = 'same') => tfl.layers.conv2d({ filters, kernelSize, strides, padding, useBias: true });
+  // The stem: explicit zero padding then a valid convolution, lowest-value padding then a max pooling.
+  let x = conv(8, 3, 1, 'valid').apply(tfl.layers.zeroPadding2d({ padding: 1 }).apply(input)) as tfl.SymbolicTensor;
+  x = tfl.layers.reLU().apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.maxPooling2d({ poolSize: 3, strides: 2 }).apply(new ConstantPadding2D({ padding: [[1, 1], [1, 1]], value: -3.4028234663852886e38 }).apply(x)) as tfl.SymbolicTensor;
+  // A block with an identity shortcut, then one with a strided downsampling branch.
+  const identity = tfl.layers.add().apply([conv(8, 3).apply(tfl.layers.reLU().apply(conv(8, 3).apply(x))) as tfl.SymbolicTensor, x]) as tfl.SymbolicTensor;
+  const block = tfl.layers.reLU().apply(identity) as tfl.SymbolicTensor;
+  const main = conv(16, 3).apply(tfl.layers.reLU().apply(conv(16, 3, 2).apply(block))) as tfl.SymbolicTensor;
+  const shortcut = conv(16, 1, 2).apply(block) as tfl.SymbolicTensor;
+  const out = tfl.layers.reLU().apply(tfl.layers.add().apply([main, shortcut])) as tfl.SymbolicTensor;
+  const pooled = tfl.layers.reshape({ targetShape: [16] }).apply(tfl.layers.reshape({ targetShape: [1, 1, 16] }).apply(tfl.layers.globalAveragePooling2d({}).apply(out)));
+  const model = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 5 }).apply(pooled) as tfl.SymbolicTensor });
+  ternarizeModel(model, twnQuantizer(0.7));
+  const bytes = pack(model);
+  const { header } = decodePacked(bytes);
+  expect(header.layers.filter((l) => l.type === 'add').length).toBe(2);
+  expect(header.layers.some((l) => l.input !== undefined)).toBe(true);
+  const samples = Float32Array.from({ length: 2 * 12 * 12 * 3 }, (_, i) => ((i * 29) % 83) / 83 - 0.4);
+  const expected = tf.tidy(() => (model.predict(tf.tensor(samples, [2, 12, 12, 3])) as tf.Tensor).dataSync());
+  const runtime = load(bytes);
+  expect(runtime.kernels).toBe('scalar');
+  expect(maxDifference(runtime.predict(samples, 2), expected)).toBeLessThan(1e-5);
+  expect(() => load(bytes, { kernels: 'wasm' })).toThrow(/the WebAssembly kernels run chains of layers; this model has residual connections/);
   model.dispose();
 });

@@ -18,7 +18,7 @@ type Ternary = Extract<Rows, { plus: unknown }>;
 export function denseBatchPlan(layers: PlannedLayer[], inputSize: number, arena: Arena): ((kernels: SparseKernels) => BatchRunner) | undefined {
   const softmax = layers.at(-1)?.layer.type === 'softmax';
   const body = softmax ? layers.slice(0, -1) : layers;
-  const supported = body.every((l, i) => (l.layer.type === 'dense' && l.rows && 'plus' in l.rows) || (l.layer.type === 'relu' && body[i - 1]?.layer.type === 'dense'));
+  const supported = body.every((l, i) => l.layer.input === undefined && ((l.layer.type === 'dense' && l.rows && 'plus' in l.rows) || (l.layer.type === 'relu' && body[i - 1]?.layer.type === 'dense')));
   if (!supported || !body.length) return undefined;
   const input = arena.reserve(inputSize * BATCH);
   let at = input;

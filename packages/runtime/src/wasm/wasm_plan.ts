@@ -42,8 +42,9 @@ export interface SamplePlan {
   bind(kernels: SparseKernels, steps: Step[]): SampleRunner;
 }
 
-/** The operations that run one sample through `layers`, laid out in `arena`. */
-export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: Arena): SamplePlan {
+/** The operations that run one sample through `layers`, laid out in `arena`; undefined for a model that is not a chain (residual connections run on the reference). */
+export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: Arena): SamplePlan | undefined {
+  if (layers.some(({ layer }) => layer.input !== undefined || layer.type === 'add')) return undefined;
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   const ops: { name: string; make: OpMaker }[] = [];
   const op = (name: string, make: OpMaker) => ops.push({ name, make });
