@@ -321,7 +321,6 @@ function loadChecked(bytes: Uint8Array, maxMemoryBytes: number, kernels: 'auto' 
   const limit = (needed: number, what: string) => new PackedModelError(`the model needs ${(needed / 2 ** 20).toFixed(1)} MiB to run${what}, over the limit of ${(maxMemoryBytes / 2 ** 20).toFixed(1)} MiB (load's maxMemoryBytes)`);
   if (kernels === 'wasm' && !hasWasmSimd()) throw new InputError("kernels 'wasm': this engine has no WebAssembly SIMD");
   const accelerated = kernels !== 'scalar' && hasWasmSimd() ? wasmRunners(header, payload, planned, maxMemoryBytes) : undefined;
-  if (kernels === 'wasm' && !accelerated) throw new InputError("kernels 'wasm': the WebAssembly kernels run chains of layers; this model has residual connections (the reference runs it)");
   if (kernels === 'wasm' && accelerated && 'needed' in accelerated) throw limit(accelerated.needed, ' with the WebAssembly kernels');
   const wasm = accelerated && !('needed' in accelerated) ? accelerated : undefined;
   if (!wasm && memory > maxMemoryBytes) throw limit(memory, '');
@@ -402,14 +401,13 @@ function inputOf(layer: PackedLayer, i: number): number {
 }
 
 /**
- * The WebAssembly runners (undefined for a model that is not a chain): one memory holding the payload (index arrays rewritten in place for the
+ * The WebAssembly runners: one memory holding the payload (index arrays rewritten in place for the
  * kernels) and the activations; the reference steps of the layers the kernels do not run read the
  * payload there too, so the weights are held once. Or the bytes it would need, over the limit.
  */
-function wasmRunners(header: PackedHeader, payload: ArrayBuffer, planned: PlannedLayer[], maxBytes: number): { one: SampleRunner; batch?: BatchRunner; bytes: number } | { needed: number } | undefined {
+function wasmRunners(header: PackedHeader, payload: ArrayBuffer, planned: PlannedLayer[], maxBytes: number): { one: SampleRunner; batch?: BatchRunner; bytes: number } | { needed: number } {
   const arena = new Arena(payload);
   const one = samplePlan(planned, header.inputShape, arena);
-  if (!one) return undefined;
   const batch = denseBatchPlan(planned, header.inputShape.reduce((a, b) => a * b, 1), arena);
   const needed = arena.bytes + one.slack * 4;
   if (needed > maxBytes) return { needed };

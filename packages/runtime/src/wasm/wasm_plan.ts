@@ -42,16 +42,23 @@ export interface SamplePlan {
   bind(kernels: SparseKernels, steps: Step[]): SampleRunner;
 }
 
-/** The operations that run one sample through `layers`, laid out in `arena`; undefined for a model that is not a chain (residual connections run on the reference). */
-export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: Arena): SamplePlan | undefined {
-  if (layers.some(({ layer }) => layer.input !== undefined || layer.type === 'add')) return undefined;
+/** The operations that run one sample through `layers`, laid out in `arena`. */
+export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: Arena): SamplePlan {
+  const inputOf = (i: number) => layers[i].layer.input ?? i - 1;
+  /** How many layers read each layer's output (index + 1: the model's input first). */
+  const readers = new Array<number>(layers.length + 1).fill(0);
+  layers.forEach(({ layer }, i) => {
+    readers[inputOf(i) + 1]++;
+    if (layer.type === 'add') readers[layer.other + 1]++;
+  });
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   const ops: { name: string; make: OpMaker }[] = [];
   const op = (name: string, make: OpMaker) => ops.push({ name, make });
-  // Activation buffers are reused once the op that reads them has run; a padded one is kept (its zeros are written once).
+  // Activation buffers are reused once every op that reads them has run; a padded one is kept (its zeros are written once).
   const free: { at: number; floats: number }[] = [];
   const sizes = new Map<number, number>();
   const kept = new Set<number>();
+  const pending = new Map<number, number>();
   const buffer = (floats: number): number => {
     const fit = free.findIndex((b) => b.floats >= floats);
     if (fit >= 0) return free.splice(fit, 1)[0].at;
@@ -62,19 +69,32 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
   const release = (buffer: number) => {
     if (!kept.has(buffer)) free.push({ at: buffer, floats: sizes.get(buffer)! });
   };
-  /** The next op's input (the current buffer) and a buffer for its output; the input is free for the ops after it. */
-  const next = (floats: number, keep = false): { from: number; to: number } => {
+  /** One read of a buffer done: free once its last reader has run. */
+  const consume = (buffer: number) => {
+    const left = (pending.get(buffer) ?? 1) - 1;
+    pending.set(buffer, left);
+    if (left <= 0) release(buffer);
+  };
+  /**
+   * The next op's input (the current buffer) and a buffer for its output, which `reads` ops will
+   * read (a layer's output: its readers; a conversion's: the op after it).
+   */
+  const next = (floats: number, { keep = false, reads = 1 } = {}): { from: number; to: number } => {
     const from = at;
     const to = (at = keep ? arena.reserve(floats) : buffer(floats));
     if (keep) kept.add(to);
     else sizes.set(to, Math.max(sizes.get(to) ?? 0, floats));
-    release(from);
+    pending.set(to, reads);
+    consume(from);
     return { from, to };
   };
   const input = buffer(inputSize);
+  pending.set(input, readers[0]);
   let at = input;
   let layout: Layout = { kind: 'flat', shape: inputShape };
   let slack = 0;
+  /** Each layer's output: where it is and how it is laid out (-1: the model's input). */
+  const outputs = new Map<number, { at: number; layout: Layout }>([[-1, { at: input, layout }]]);
 
   /** Channels-last from planes (a copy), for the layers that need it. */
   const flat = (): number[] => {
@@ -96,7 +116,7 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
     const [h, w, c] = source.kind === 'flat' ? source.shape : [source.h, source.w, source.c];
     const row = w + left + right;
     const plane = (h + top + bottom) * row;
-    const { from, to } = next(c * plane, true);
+    const { from, to } = next(c * plane, { keep: true });
     // The padding is written once (zeros at creation) and never again.
     op('to planes', () => (m) => {
       for (let ch = 0; ch < c; ch++) {
@@ -112,10 +132,55 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
 
   /** ReLU layers fused into the kernel before them. */
   const fused = new Set<number>();
+  /** Layer i's output is the current buffer (and the fused ReLU's after it). */
+  const record = (i: number, fusedRelu: boolean) => {
+    outputs.set(i, { at, layout });
+    if (fusedRelu || fused.has(i + 1)) outputs.set(i + 1, { at, layout });
+  };
+  /** A residual addition of layer i's input and its other tensor, in planes when both are, else channels-last. */
+  const add = (i: number, reads: number) => {
+    const layer = layers[i].layer as Extract<PackedLayer, { type: 'add' }>;
+    const a = outputs.get(inputOf(i))!;
+    const b = outputs.get(layer.other)!;
+    if (a.layout.kind === 'planes' && b.layout.kind === 'planes' && ['c', 'h', 'w'].every((k) => (a.layout as Planes)[k as 'c'] === (b.layout as Planes)[k as 'c'])) {
+      const [pa, pb] = [a.layout, b.layout];
+      const { c, h, w } = pa;
+      const { from, to } = next(c * h * w, { reads });
+      consume(b.at);
+      op(`layer ${i} add`, () => (m) => {
+        for (let ch = 0, dst = to / 4; ch < c; ch++) {
+          for (let y = 0; y < h; y++) {
+            const ra = from / 4 + ch * pa.plane + y * pa.row;
+            const rb = b.at / 4 + ch * pb.plane + y * pb.row;
+            for (let x = 0; x < w; x++) m[dst++] = m[ra + x] + m[rb + x];
+          }
+        }
+      });
+      layout = { kind: 'planes', c, h, w, row: w, plane: h * w };
+      return;
+    }
+    // Each side channels-last, then added.
+    ({ at, layout } = b);
+    flat();
+    const other = at;
+    ({ at, layout } = a);
+    const shape = flat();
+    const size = shape.reduce((x, y) => x * y, 1);
+    const { from, to } = next(size, { reads });
+    consume(other);
+    op(`layer ${i} add`, () => (m) => {
+      for (let k = 0; k < size; k++) m[to / 4 + k] = m[from / 4 + k] + m[other / 4 + k];
+    });
+    layout = { kind: 'flat', shape };
+  };
   for (let i = 0; i < layers.length; i++) {
     if (fused.has(i)) continue;
     const { layer, step, rows } = layers[i];
-    const relu = layers[i + 1]?.layer.type === 'relu';
+    ({ at, layout } = outputs.get(inputOf(i))!);
+    // A ReLU right after, alone in reading this layer, runs in its kernel.
+    const relu = layers[i + 1]?.layer.type === 'relu' && layers[i + 1].layer.input === undefined && readers[i + 1] === 1;
+    /** How many ops read this layer's output (the fused ReLU's readers, when it is fused). */
+    const reads = (fusedRelu: boolean) => readers[(fusedRelu ? i + 1 : i) + 1];
     const ternary = rows && 'plus' in rows ? rows : undefined;
     if (layer.type === 'conv' && ternary && layer.strides[0] === 1 && layer.strides[1] === 1) {
       const [, , c] = layer.inShape;
@@ -135,12 +200,13 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
       if (relu) fused.add(i + 1);
       if (oh * ow === 1) {
         // One output position: a dense layer over the planes, one float per non-zero.
-        const { from, to } = next(co);
+        const { from, to } = next(co, { reads: reads(relu) });
         op(`layer ${i} conv (gather)`, (k) => () => k.gather(relu, plus.start, plus.index, minus.start, minus.index, from, to, co, mul, add, 0));
         layout = { kind: 'planes', c: co, h: 1, w: 1, row: 1, plane: 1 };
+        record(i, relu);
         continue;
       }
-      const { from, to } = next(co * blocks * 16);
+      const { from, to } = next(co * blocks * 16, { reads: reads(relu) });
       // The last runs read up to a block past the planes they use: garbage lanes, inside the memory.
       slack = Math.max(slack, blocks * 16 + row);
       op(`layer ${i} conv (runs)`, (k) => () => k.runs(relu, plus.start, plus.index, minus.start, minus.index, from, to, co, mul, add, blocks * 64, blocks * 64));
@@ -148,7 +214,7 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
     } else if (layer.type === 'dense' && ternary) {
       flat();
       const { plus, minus, mul, add } = layerTables(arena, ternary, denseIndexBytes);
-      const { from, to } = next(layer.rows);
+      const { from, to } = next(layer.rows, { reads: reads(relu) });
       if (relu) fused.add(i + 1);
       op(`layer ${i} dense (gather)`, (k) => () => k.gather(relu, plus.start, plus.index, minus.start, minus.index, from, to, layer.rows, mul, add, DENSE_INDEX_SHIFT));
       layout = { kind: 'flat', shape: [layer.rows] };
@@ -157,7 +223,7 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
       const { c, row, plane }: Planes = layout;
       const [oh, ow] = layer.outShape;
       // 4 floats more: the last group of four may spill past the last row.
-      const { from, to } = next(c * oh * ow + 4);
+      const { from, to } = next(c * oh * ow + 4, { reads: reads(false) });
       slack = Math.max(slack, 2 * row + 8);
       op(`layer ${i} pool (2x2)`, (k) => () => k.pool2(layer.kind === 'max', from, to, c, plane * 4, row * 4, oh, ow * 4, Math.ceil(ow / 4), oh * ow * 4));
       layout = { kind: 'planes', c, h: oh, w: ow, row: ow, plane: oh * ow };
@@ -173,7 +239,7 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
       const windowPlane = oh * rowFloats;
       const windows = buffer(c * windowPlane);
       // 4 floats more: halve's last group of four may spill past the last row.
-      const { from, to } = next(c * oh * ow + 4);
+      const { from, to } = next(c * oh * ow + 4, { reads: reads(false) });
       release(windows);
       slack = Math.max(slack, rowFloats + ph * row);
       const max = layer.kind === 'max';
@@ -197,7 +263,7 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
       const [sh, sw] = layer.strides;
       const [top, left] = layer.pads;
       const max = layer.kind === 'max';
-      const { from, to } = next(c * oh * ow);
+      const { from, to } = next(c * oh * ow, { reads: reads(false) });
       op(`layer ${i} pool`, () => (m) => {
         for (let ch = 0; ch < c; ch++) {
           const src = from / 4 + ch * plane;
@@ -221,10 +287,12 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
         }
       });
       layout = { kind: 'planes', c, h: oh, w: ow, row: ow, plane: oh * ow };
+    } else if (layer.type === 'add') {
+      add(i, reads(false));
     } else {
       // The reference step (over the memory), on channels-last data.
       flat();
-      const { from, to } = next(step.outputSize);
+      const { from, to } = next(step.outputSize, { reads: reads(false) });
       const size = layers[i].inShape.reduce((a, b) => a * b, 1);
       op(`layer ${i} ${layer.type} (reference)`, (_, steps) => {
         const reference = steps[i];
@@ -233,6 +301,7 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
       });
       layout = { kind: 'flat', shape: outputShape(layer, layers[i].inShape) };
     }
+    record(i, false);
   }
   flat();
   const output = at;
