@@ -89,7 +89,8 @@ try {
 }
 
 const version = JSON.parse(readFileSync(path.join(root, 'node_modules/onnxruntime-web/package.json'), 'utf8')).version;
-console.log(`Runtime benchmark in headless Chromium ${chromiumVersion}, batch-1 latency, medians of ${args.runs} runs; onnxruntime-web ${version}, WebAssembly backend (SIMD), on the same weights as dense float ONNX.`);
+const isolated = results.every((r) => r.isolated);
+console.log(`Runtime benchmark in headless Chromium ${chromiumVersion}, batch-1 latency, medians of ${args.runs} runs; onnxruntime-web ${version}, WebAssembly backend (SIMD), on the same weights as dense float ONNX; page cross-origin isolated: ${isolated ? 'yes' : 'no (onnxruntime-web ran one thread)'}.`);
 console.log('| net | sparsity | runtime (ms) | onnxruntime-web, 1 thread (ms) | ratio | onnxruntime-web, 2 threads (ms) | ratio | packed / ONNX download |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const [key, m] of models) {

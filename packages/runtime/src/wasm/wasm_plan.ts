@@ -101,8 +101,9 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
     if (layout.kind === 'flat') return layout.shape;
     const { c, h, w, row, plane } = layout;
     const { from, to } = next(c * h * w);
+    const [source, target] = [from / 4, to / 4];
     op('to channels-last', () => (m) => {
-      for (let ch = 0, src = from / 4; ch < c; ch++, src += plane) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) m[to / 4 + (y * w + x) * c + ch] = m[src + y * row + x];
+      for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) m[target + (y * w + x) * c + ch] = m[source + ch * plane + y * row + x];
     });
     layout = { kind: 'flat', shape: [h, w, c] };
     return layout.shape;
@@ -118,15 +119,16 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
     const plane = (h + top + bottom) * row;
     const { from, to } = next(c * plane, { keep: true });
     // The padding is written once (zeros at creation) and never again.
-    op('to planes', () => (m) => {
-      for (let ch = 0; ch < c; ch++) {
-        for (let y = 0; y < h; y++) {
-          const dst = to / 4 + ch * plane + (y + top) * row + left;
-          if (source.kind === 'flat') for (let x = 0; x < w; x++) m[dst + x] = m[from / 4 + (y * w + x) * c + ch];
-          else m.copyWithin(dst, from / 4 + ch * source.plane + y * source.row, from / 4 + ch * source.plane + y * source.row + w);
-        }
-      }
-    });
+    const [src, dst] = [from / 4, to / 4];
+    op('to planes', () =>
+      source.kind === 'flat'
+        ? (m) => {
+            for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) m[dst + ch * plane + (y + top) * row + left + x] = m[src + (y * w + x) * c + ch];
+          }
+        : (m) => {
+            for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) m.copyWithin(dst + ch * plane + (y + top) * row + left, src + ch * source.plane + y * source.row, src + ch * source.plane + y * source.row + w);
+          },
+    );
     return (layout = { kind: 'planes', c, h: h + top + bottom, w: w + left + right, row, plane });
   };
 
@@ -147,11 +149,12 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
       const { c, h, w } = pa;
       const { from, to } = next(c * h * w, { reads });
       consume(b.at);
+      const [sa, sb, sum] = [from / 4, b.at / 4, to / 4];
       op(`layer ${i} add`, () => (m) => {
-        for (let ch = 0, dst = to / 4; ch < c; ch++) {
+        for (let ch = 0, dst = sum; ch < c; ch++) {
           for (let y = 0; y < h; y++) {
-            const ra = from / 4 + ch * pa.plane + y * pa.row;
-            const rb = b.at / 4 + ch * pb.plane + y * pb.row;
+            const ra = sa + ch * pa.plane + y * pa.row;
+            const rb = sb + ch * pb.plane + y * pb.row;
             for (let x = 0; x < w; x++) m[dst++] = m[ra + x] + m[rb + x];
           }
         }
@@ -168,8 +171,9 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
     const size = shape.reduce((x, y) => x * y, 1);
     const { from, to } = next(size, { reads });
     consume(other);
+    const [x, y, sum] = [from / 4, other / 4, to / 4];
     op(`layer ${i} add`, () => (m) => {
-      for (let k = 0; k < size; k++) m[to / 4 + k] = m[from / 4 + k] + m[other / 4 + k];
+      for (let k = 0; k < size; k++) m[sum + k] = m[x + k] + m[y + k];
     });
     layout = { kind: 'flat', shape };
   };
