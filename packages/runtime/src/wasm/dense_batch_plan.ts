@@ -33,12 +33,13 @@ export function denseBatchPlan(layers: PlannedLayer[], inputSize: number, arena:
     outputs = layer.rows;
   });
   const last = at / 4;
+  const first = input / 4;
   return (kernels) => {
     const memory = new Float32Array(kernels.memory.buffer);
     return (samples, output, count) => {
       // Into feature-major order, the lanes of absent samples zero.
-      memory.fill(0, input / 4, input / 4 + inputSize * BATCH);
-      for (let n = 0; n < count; n++) for (let f = 0, src = n * inputSize; f < inputSize; f++) memory[input / 4 + f * BATCH + n] = samples[src + f];
+      if (count < BATCH) memory.fill(0, first, first + inputSize * BATCH);
+      for (let n = 0; n < count; n++) for (let f = 0, src = n * inputSize; f < inputSize; f++) memory[first + f * BATCH + n] = samples[src + f];
       for (const { relu, args } of calls) kernels.runs(relu, ...args);
       for (let n = 0; n < count; n++) {
         const row = output.subarray(n * outputs, (n + 1) * outputs);
