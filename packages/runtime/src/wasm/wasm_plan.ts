@@ -54,10 +54,9 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   const ops: { name: string; make: OpMaker }[] = [];
   const op = (name: string, make: OpMaker) => ops.push({ name, make });
-  // Activation buffers are reused once every op that reads them has run; a padded one is kept (its zeros are written once).
+  // Activation buffers are reused once every op that reads them has run.
   const free: { at: number; floats: number }[] = [];
   const sizes = new Map<number, number>();
-  const kept = new Set<number>();
   const pending = new Map<number, number>();
   const buffer = (floats: number): number => {
     const fit = free.findIndex((b) => b.floats >= floats);
@@ -66,9 +65,7 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
     sizes.set(fresh, floats);
     return fresh;
   };
-  const release = (buffer: number) => {
-    if (!kept.has(buffer)) free.push({ at: buffer, floats: sizes.get(buffer)! });
-  };
+  const release = (buffer: number) => free.push({ at: buffer, floats: sizes.get(buffer)! });
   /** One read of a buffer done: free once its last reader has run. */
   const consume = (buffer: number) => {
     const left = (pending.get(buffer) ?? 1) - 1;
@@ -79,11 +76,10 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
    * The next op's input (the current buffer) and a buffer for its output, which `reads` ops will
    * read (a layer's output: its readers; a conversion's: the op after it).
    */
-  const next = (floats: number, { keep = false, reads = 1 } = {}): { from: number; to: number } => {
+  const next = (floats: number, { reads = 1 } = {}): { from: number; to: number } => {
     const from = at;
-    const to = (at = keep ? arena.reserve(floats) : buffer(floats));
-    if (keep) kept.add(to);
-    else sizes.set(to, Math.max(sizes.get(to) ?? 0, floats));
+    const to = (at = buffer(floats));
+    sizes.set(to, Math.max(sizes.get(to) ?? 0, floats));
     pending.set(to, reads);
     consume(from);
     return { from, to };
@@ -109,24 +105,36 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
     return layout.shape;
   };
 
-  /** Planes with `pads` of zeros around each, from either layout; none needed when already planes without padding. */
-  const planes = (pads: number[]): Planes => {
+  /** Planes with `pads` of zeros around each, from either layout (a channels-last one of `shape`); none needed when already planes without padding. */
+  const planes = (pads: number[], shape: number[]): Planes => {
     if (layout.kind === 'planes' && pads.every((p) => p === 0)) return layout;
     const [top, left, bottom, right] = pads;
     const source = layout;
-    const [h, w, c] = source.kind === 'flat' ? source.shape : [source.h, source.w, source.c];
+    const [h, w, c] = source.kind === 'flat' ? shape : [source.h, source.w, source.c];
     const row = w + left + right;
     const plane = (h + top + bottom) * row;
-    const { from, to } = next(c * plane, { keep: true });
-    // The padding is written once (zeros at creation) and never again.
+    const { from, to } = next(c * plane);
     const [src, dst] = [from / 4, to / 4];
+    /** The padding around channel ch's plane (the buffer may have held other data). */
+    const zeroBorders = (m: Float32Array, ch: number) => {
+      const base = dst + ch * plane;
+      m.fill(0, base, base + top * row);
+      m.fill(0, base + (top + h) * row, base + plane);
+      if (left || right) for (let y = top; y < top + h; y++) m.fill(0, base + y * row, base + y * row + left), m.fill(0, base + y * row + left + w, base + (y + 1) * row);
+    };
     op('to planes', () =>
       source.kind === 'flat'
         ? (m) => {
-            for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) m[dst + ch * plane + (y + top) * row + left + x] = m[src + (y * w + x) * c + ch];
+            for (let ch = 0; ch < c; ch++) {
+              zeroBorders(m, ch);
+              for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) m[dst + ch * plane + (y + top) * row + left + x] = m[src + (y * w + x) * c + ch];
+            }
           }
         : (m) => {
-            for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) m.copyWithin(dst + ch * plane + (y + top) * row + left, src + ch * source.plane + y * source.row, src + ch * source.plane + y * source.row + w);
+            for (let ch = 0; ch < c; ch++) {
+              zeroBorders(m, ch);
+              for (let y = 0; y < h; y++) m.copyWithin(dst + ch * plane + (y + top) * row + left, src + ch * source.plane + y * source.row, src + ch * source.plane + y * source.row + w);
+            }
           },
     );
     return (layout = { kind: 'planes', c, h: h + top + bottom, w: w + left + right, row, plane });
@@ -190,7 +198,7 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
       const [, , c] = layer.inShape;
       const [oh, ow, co] = layer.outShape;
       const paddedWidth = layer.inShape[1] + layer.pads[1] + layer.pads[3];
-      const source = planes(layer.pads);
+      const source = planes(layer.pads, layer.inShape);
       const { row, plane } = source;
       // A packed index is ((ky * paddedWidth + kx) * c + ic); in planes it reads ic * plane + ky * row + kx.
       const bytesOf = (index: number) => {
