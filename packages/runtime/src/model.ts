@@ -2,6 +2,7 @@
 // bounds) and inference: inner loops only add and subtract inputs, one multiply per output.
 import { PackedModelError, InputError } from './errors';
 import { decodePacked, type ArrayRef, type PackedHeader, type PackedLayer, type WeightLayer } from './format';
+import { pool } from './pooling';
 import { medianTimes, type Timed } from './profile';
 import { softmax } from './softmax';
 import { Arena } from './wasm/arena';
@@ -226,33 +227,10 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       if (ph > h + top + bottom || pw > w + left + right || windowOutputs(h, top + bottom, ph, sh) !== oh || windowOutputs(w, left + right, pw, sw) !== ow) {
         throw new PackedModelError(`${what}: output [${layer.outShape}] does not follow from its input [${layer.inShape}], window, strides and pads`);
       }
-      const max = layer.kind === 'max';
+      const geometry = { c, h, w, oh, ow, pool: layer.pool, strides: layer.strides, top, left, max: layer.kind === 'max' };
       return {
         shape: [oh, ow, c],
-        step: {
-          outputSize: oh * ow * c,
-          run: (input, output) => {
-            for (let y = 0; y < oh; y++) {
-              for (let x = 0; x < ow; x++) {
-                const y0 = Math.max(0, y * sh - top);
-                const y1 = Math.min(h, y * sh - top + ph);
-                const x0 = Math.max(0, x * sw - left);
-                const x1 = Math.min(w, x * sw - left + pw);
-                for (let ch = 0; ch < c; ch++) {
-                  let acc = max ? -Infinity : 0;
-                  for (let yy = y0; yy < y1; yy++) {
-                    for (let xx = x0; xx < x1; xx++) {
-                      const v = input[(yy * w + xx) * c + ch];
-                      acc = max ? (v > acc ? v : acc) : acc + v;
-                    }
-                  }
-                  // Padding never counts: TF's 'same' average excludes it.
-                  output[(y * ow + x) * c + ch] = max ? acc : acc / ((y1 - y0) * (x1 - x0));
-                }
-              }
-            }
-          },
-        },
+        step: { outputSize: oh * ow * c, run: (input, output) => pool(input, output, geometry, { base: 0, channel: 1, row: w * c, column: c }, { base: 0, channel: 1, row: ow * c, column: c }) },
       };
     }
     case 'add': {

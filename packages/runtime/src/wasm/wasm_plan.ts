@@ -8,6 +8,7 @@
 // Activation buffers are reused once read, so a model holds about its two largest activations.
 import type { PackedLayer } from '../format';
 import type { Rows, Step } from '../model';
+import { pool } from '../pooling';
 import { medianTimes, type OperationTime } from '../profile';
 import { layerTables, type Arena } from './arena';
 import { DENSE_INDEX_SHIFT, denseIndexBytes } from './dense_index';
@@ -268,36 +269,12 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
       });
       layout = { kind: 'planes', c, h: oh, w: ow, row: ow, plane: oh * ow };
     } else if (layer.type === 'pool' && layout.kind === 'planes') {
-      // Padded windows: padding never counts (TF's 'same' average excludes it).
+      // Padded windows, in TypeScript over the planes.
       const { c, row, plane, h, w }: Planes = layout;
       const [oh, ow] = layer.outShape;
-      const [ph, pw] = layer.pool;
-      const [sh, sw] = layer.strides;
-      const [top, left] = layer.pads;
-      const max = layer.kind === 'max';
       const { from, to } = next(c * oh * ow, { reads: reads(false) });
-      op(`layer ${i} pool`, () => (m) => {
-        for (let ch = 0; ch < c; ch++) {
-          const src = from / 4 + ch * plane;
-          const dst = to / 4 + ch * oh * ow;
-          for (let y = 0; y < oh; y++) {
-            const y0 = Math.max(0, y * sh - top);
-            const y1 = Math.min(h, y * sh - top + ph);
-            for (let x = 0; x < ow; x++) {
-              const x0 = Math.max(0, x * sw - left);
-              const x1 = Math.min(w, x * sw - left + pw);
-              let acc = max ? -Infinity : 0;
-              for (let yy = y0; yy < y1; yy++) {
-                for (let xx = x0; xx < x1; xx++) {
-                  const v = m[src + yy * row + xx];
-                  acc = max ? (v > acc ? v : acc) : acc + v;
-                }
-              }
-              m[dst + y * ow + x] = max ? acc : acc / ((y1 - y0) * (x1 - x0));
-            }
-          }
-        }
-      });
+      const geometry = { c, h, w, oh, ow, pool: layer.pool, strides: layer.strides, top: layer.pads[0], left: layer.pads[1], max: layer.kind === 'max' };
+      op(`layer ${i} pool`, () => (m) => pool(m, m, geometry, { base: from / 4, channel: plane, row, column: 1 }, { base: to / 4, channel: oh * ow, row: ow, column: 1 }));
       layout = { kind: 'planes', c, h: oh, w: ow, row: ow, plane: oh * ow };
     } else if (layer.type === 'add') {
       add(i, reads(false));
