@@ -1,8 +1,8 @@
 // The cells' form fields, generated from the run options' declaration (RUN_OPTIONS): each cell
 // shows the option groups of its step, and its parameters are parsed by the same declaration the
 // CLI's flags and config files use.
-import { longFlag, parseValue, RUN_OPTIONS, STAGES, type OptionGroup, type OptionTable, type RunConfig } from '@sparse-ternary/retrain';
-import type { CellName } from '../protocol/cells';
+import { longFlag, parseValue, RUN_OPTIONS, STAGES, type OptionGroup, type OptionSpec, type OptionTable, type RunConfig } from '@sparse-ternary/retrain';
+import { CELLS, type CellName } from '../protocol/cells';
 import type { Field } from '../protocol/messages';
 import { CellError } from './cell_error';
 
@@ -15,6 +15,9 @@ const CELL_GROUPS: Partial<Record<CellName, readonly OptionGroup[]>> = {
   [STAGES.stage3.id]: ['stage3'],
 };
 const NOTEBOOK_METHOD = 'sparse-ternary';
+
+/** Whether a configuration may leave the option unset (no default, or a clearable one). */
+const mayBeUnset = (spec: OptionSpec) => spec.default === undefined || spec.clearable === true;
 
 /** The options a cell shows: its groups' options that this method uses. */
 export function cellOptions(table: OptionTable, cell: CellName): string[] {
@@ -37,11 +40,10 @@ export function cellFields(table: OptionTable = RUN_OPTIONS): Record<CellName, F
         value: spec.default ?? '',
         ...(spec.choices ? { choices: [...spec.choices] } : {}),
         ...(spec.suggestions ? { suggestions: [...spec.suggestions] } : {}),
-        optional: spec.default === undefined || spec.clearable === true,
+        optional: mayBeUnset(spec),
       };
     });
-  const all = Object.fromEntries((Object.keys(CELL_GROUPS) as CellName[]).map((cell) => [cell, fields(cell)]));
-  return { data: [], model: [], stage1: [], prune: [], stage3: [], cost: [], export: [], sweep: sweepFields(table), ...all };
+  return Object.fromEntries(CELLS.map((cell) => [cell, cell === 'sweep' ? sweepFields(table) : fields(cell)])) as Record<CellName, Field[]>;
 }
 
 /** The options a sweep can vary: the numbers of the training cells. */
@@ -64,7 +66,7 @@ export function cellParams(cell: CellName, body: Record<string, unknown>): Parti
   const params: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(body)) {
     const spec = RUN_OPTIONS[name as keyof typeof RUN_OPTIONS] as OptionTable[string];
-    if (value === '' && (spec.default === undefined || spec.clearable)) {
+    if (value === '' && mayBeUnset(spec)) {
       params[name] = undefined;
       continue;
     }
