@@ -8,6 +8,8 @@ import { PackedModelError } from './errors';
 
 export const MAGIC = 'STPACK1\n';
 export const FORMAT_VERSION = 1;
+/** The name a packed model is written under beside a run's ONNX exports. */
+export const PACKED_FILE = 'model.stpack';
 
 export interface ArrayRef {
   kind: 'f32' | 'i32';

@@ -4,7 +4,7 @@ import { initEngine, type EngineInfo } from '@sparse-ternary/engine';
 import { makeFolders, writeFileAtomic } from '@sparse-ternary/base';
 import { splitValidation, type Dataset, type LabeledImages, type TensorOptions } from '@sparse-ternary/datasets';
 import { costSummary } from '@sparse-ternary/hw-cost';
-import { saveOnnx, type WeightFormat } from '@sparse-ternary/onnx';
+import { EXPORT_FILES, saveOnnx } from '@sparse-ternary/onnx';
 import {
   accuracy,
   compressOptionsOf,
@@ -24,7 +24,7 @@ import {
   type RunReport,
 } from '@sparse-ternary/retrain';
 import { reportHtml } from '@sparse-ternary/retrain/report';
-import { PackError } from '@sparse-ternary/runtime';
+import { PACKED_FILE, PackError } from '@sparse-ternary/runtime';
 import { pack } from '@sparse-ternary/runtime/pack';
 import { CLI_VERSION } from '../version';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -44,12 +44,6 @@ export interface CommandContext {
   stderr: NodeJS.WritableStream;
 }
 
-export const EXPORTS: { file: string; format: WeightFormat }[] = [
-  { file: 'model.onnx', format: 'float' },
-  { file: 'model.int8.onnx', format: 'int8' },
-  { file: 'model.qonnx.onnx', format: 'qonnx' },
-];
-
 export interface Run {
   config: RunConfig;
   engine: EngineInfo;
@@ -66,7 +60,6 @@ export interface Run {
 }
 
 export const runConfigFile = (out: string) => path.join(out, 'run.json');
-export const PACKED_FILE = 'model.stpack';
 
 /**
  * Starts the engine, loads the data and the model, and records the resolved configuration in
@@ -75,7 +68,7 @@ export const PACKED_FILE = 'model.stpack';
 export async function startRun(config: RunConfig, ctx: CommandContext, resume = false): Promise<Run> {
   const started = new Date();
   const out = path.resolve(config.out);
-  if (EXPORTS.some(({ file }) => path.join(out, file) === path.resolve(config.model))) {
+  if (EXPORT_FILES.some(({ file }) => path.join(out, file) === path.resolve(config.model))) {
     throw new UsageError(`${flagOf('out')} ${config.out} would overwrite the model being compressed, ${config.model}: choose another ${flagOf('out')}`);
   }
   const engine = await initEngine({ backend: config.backend });
@@ -154,7 +147,7 @@ function writePacked(run: Run, ctx: CommandContext): string[] {
 /** Exports the deployed model in every format and writes report.json, report.md and report.html. */
 export function finishRun(run: Run, report: CompressReport, accuracyBefore: number, ctx: CommandContext): number {
   const hardwareCost = costSummary(report.hardware);
-  for (const { file, format } of EXPORTS) saveOnnx(run.model, path.join(run.out, file), { format, method: report.method, layers: report.layers, hardwareCost });
+  for (const { file, format } of EXPORT_FILES) saveOnnx(run.model, path.join(run.out, file), { format, method: report.method, layers: report.layers, hardwareCost });
   const packed = run.config.pack ? writePacked(run, ctx) : [];
   const runReport: RunReport = {
     command: ctx.commandLine,
@@ -166,12 +159,12 @@ export function finishRun(run: Run, report: CompressReport, accuracyBefore: numb
     accuracyBefore,
     ...(run.validation ? { validation: { count: run.validation.count, accuracy: accuracy(run.model, run.validation, run.tensors) } } : {}),
     compress: report,
-    outputs: [...EXPORTS.map(({ file }) => file), ...packed].map((file) => ({ file, bytes: statSync(path.join(run.out, file)).size })),
+    outputs: [...EXPORT_FILES.map(({ file }) => file), ...packed].map((file) => ({ file, bytes: statSync(path.join(run.out, file)).size })),
   };
   writeFileAtomic(path.join(run.out, 'report.json'), JSON.stringify(runReport, null, 1));
   writeFileAtomic(path.join(run.out, 'report.md'), reportMarkdown(runReport));
   writeFileAtomic(path.join(run.out, 'report.html'), reportHtml(runReport));
-  const files = [...EXPORTS.map((e) => e.file), ...packed, 'report.json', 'report.md', 'report.html'];
+  const files = [...EXPORT_FILES.map((e) => e.file), ...packed, 'report.json', 'report.md', 'report.html'];
   const dead = deadLayers(report.layers);
   if (dead.length) ctx.stderr.write(`warning: ${deadLayersWarning(dead)}\n`);
   ctx.reporter.info(

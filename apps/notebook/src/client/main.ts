@@ -2,7 +2,7 @@
 // run options' declaration), a Run button and outputs that stay. Training runs on the server; its
 // progress arrives as server-sent events and draws live. Every answer, event and opened
 // notebook.json is checked against protocol/messages.ts before it is read.
-import { load } from '@sparse-ternary/runtime';
+import { load, PACKED_FILE } from '@sparse-ternary/runtime';
 import Chart from 'chart.js/auto';
 import { TRAINING_CELLS, type CellName } from '../protocol/cells';
 import {
@@ -251,9 +251,9 @@ const CELLS: CellSpec[] = [
     run: () => runCell('export', {}),
     async render(r, output) {
       const links = r.files.flatMap((f, i) => [...(i ? [' \u00b7 '] : []), el('a', { download: f, href: `/api/export/${encodeURIComponent(f)}` }, f)]);
-      output.replaceChildren(el('p', {}, ...links), el('p', { class: 'runtime' }, 'running model.stpack in this page'));
+      output.replaceChildren(el('p', {}, ...links), el('p', { class: 'runtime' }, `running ${PACKED_FILE} in this page`));
       // The packed model, run here by @sparse-ternary/runtime on the sample images as the server's model took them.
-      const bytes = new Uint8Array(await (await fetch('/api/export/model.stpack')).arrayBuffer());
+      const bytes = new Uint8Array(await (await fetch(`/api/export/${PACKED_FILE}`)).arrayBuffer());
       const model = load(bytes);
       const count = r.sampleClasses.length;
       const outputs = model.predict(Float32Array.from(r.sampleInput), count);

@@ -5,7 +5,8 @@
 import { DatasetError, gather, loadDatasetFrom, parseImageSize, splitValidation, toTensors, type Dataset, type LabeledImages, type TensorOptions } from '@sparse-ternary/datasets';
 import { costReport, type CostReport } from '@sparse-ternary/hw-cost';
 import { TOPOLOGIES, buildModel, headFor, outputClasses, type TopologyName } from '@sparse-ternary/models';
-import { exportOnnx, importOnnx, type WeightFormat } from '@sparse-ternary/onnx';
+import { EXPORT_FILES, exportOnnx, importOnnx } from '@sparse-ternary/onnx';
+import { PACKED_FILE } from '@sparse-ternary/runtime';
 import { pack } from '@sparse-ternary/runtime/pack';
 import { countNonZeros, disposeMasks, quantizedLayers, type Masks } from '@sparse-ternary/quantize-prune';
 import {
@@ -65,7 +66,6 @@ function asCellError<T>(work: () => T): T {
   }
 }
 
-const EXPORT_FORMATS: Record<string, WeightFormat> = { 'model.onnx': 'float', 'model.int8.onnx': 'int8', 'model.qonnx.onnx': 'qonnx' };
 const SAMPLES = 12;
 
 export class NotebookSession {
@@ -360,8 +360,9 @@ export class NotebookSession {
   exportFile(file: string): { bytes: Uint8Array; type: string } {
     this.idle();
     const report = this.need(this.report, STAGES.stage3.id);
-    if (file === 'model.stpack') return { bytes: pack(this.model!), type: 'application/octet-stream' };
-    if (file in EXPORT_FORMATS) return { bytes: exportOnnx(this.model!, { format: EXPORT_FORMATS[file], method: report.method, layers: report.layers }).bytes, type: 'application/octet-stream' };
+    if (file === PACKED_FILE) return { bytes: pack(this.model!), type: 'application/octet-stream' };
+    const onnx = EXPORT_FILES.find((e) => e.file === file);
+    if (onnx) return { bytes: exportOnnx(this.model!, { format: onnx.format, method: report.method, layers: report.layers }).bytes, type: 'application/octet-stream' };
     if (file === 'report.html') {
       const data = this.data!;
       const html = reportHtml({
@@ -389,7 +390,7 @@ export class NotebookSession {
       const { x } = toTensors(samples, this.tensors);
       return { input: Array.from(x.dataSync()), classes: Array.from(tf.argMax(this.model!.predict(x) as tf.Tensor, 1).dataSync()) };
     });
-    return this.record('export', {}, { files: [...Object.keys(EXPORT_FORMATS), 'model.stpack', 'report.html'], sparsity: report.sparsity, sampleInput: input, sampleClasses: classes });
+    return this.record('export', {}, { files: [...EXPORT_FILES.map((e) => e.file), PACKED_FILE, 'report.html'], sparsity: report.sparsity, sampleInput: input, sampleClasses: classes });
   }
 
   /** One option at several values, each a whole compression from the model's initial weights: accuracy against memory. */
