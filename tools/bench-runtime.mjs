@@ -6,7 +6,9 @@
 // Batch-1 latency (median) and batch-64 throughput; the loaded model's weight memory.
 // --profile: the runtime's batch-1 time per operation (its profile()), with each weight layer's
 // non-zero weight-uses per image.
-//   npm run build && node tools/bench-runtime.mjs [--nets lfc,cnv] [--sparsities 0.9,0.95,0.98] [--runs 30] [--profile]
+// --nets also takes ONNX files (an imported network, e.g. fixtures/torchvision_exports.py's), named by their file.
+//   npm run build && node tools/bench-runtime.mjs [--nets lfc,cnv,resnet18.onnx] [--sparsities 0.9,0.95,0.98] [--runs 30] [--profile]
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs-core';
@@ -33,9 +35,10 @@ function profile(runtime, packed, sample) {
 
 const rows = [];
 const profiles = [];
-for (const net of args.nets.split(',')) {
+for (const source of args.nets.split(',')) {
+  const net = path.basename(source, '.onnx');
   for (const sparsity of args.sparsities.split(',').map(Number)) {
-    const model = sparseTernary(net, sparsity);
+    const model = sparseTernary(source, sparsity);
     const packed = pack(model);
     const runtime = load(packed, { kernels: 'wasm' });
     const scalar = load(packed, { kernels: 'scalar' });

@@ -1,11 +1,13 @@
-// The runtime benchmarks' models: a topology with uniformly random sparse ternary kernels at a
-// given sparsity (+-0.05) and random BatchNorm statistics, seeded.
+// The runtime benchmarks' models: a topology (or an ONNX file's network, imported) with uniformly
+// random sparse ternary kernels at a given sparsity (+-0.05) and random BatchNorm statistics and
+// biases, seeded.
 import * as tf from '@tensorflow/tfjs-core';
 import { seededRandom } from '@sparse-ternary/base';
 import { buildModel } from '@sparse-ternary/models';
+import { importOnnx } from '@sparse-ternary/onnx';
 
 export function sparseTernary(name, sparsity) {
-  const model = buildModel(name, { seed: 1 });
+  const model = name.endsWith('.onnx') ? importOnnx(name).model : buildModel(name, { seed: 1 });
   const random = seededRandom(7);
   const isKernel = (w) => /kernel/.test(w.name);
   model.setWeights(

@@ -7,6 +7,7 @@ export { ConstantArithmetic } from './layers/constant_arithmetic';
 export { type ArithmeticOp } from './layers/arithmetic_ops';
 export { ElementwiseFunction, type ElementwiseFunctionArgs } from './layers/elementwise_function';
 export { ConstantPadding2D } from './layers/constant_padding';
+export { GroupedConv2D } from './layers/grouped_conv2d';
 export { exportOnnx, saveOnnx, METADATA_PREFIX, type ExportOptions, type ExportResult } from './export/export_model';
 export { EXPORT_FILES } from './export/export_files';
 export { QONNX_QUANT_OPS, type ExportedLayer, type QonnxQuantOp, type WeightFormat } from './export/export_context';

@@ -49,7 +49,8 @@ type LayerKind =
   | ({ type: 'conv'; inShape: [number, number, number]; outShape: [number, number, number]; kernel: [number, number]; strides: [number, number]; pads: [number, number, number, number] } & WeightLayer)
   | { type: 'pool'; kind: 'max' | 'avg'; inShape: [number, number, number]; outShape: [number, number, number]; pool: [number, number]; strides: [number, number]; pads: [number, number, number, number] }
   | { type: 'affine'; channels: number; mul: ArrayRef; add: ArrayRef }
-  | { type: 'relu' }
+  /** max(x, 0), capped at `max` when given (ReLU6: 6). */
+  | { type: 'relu'; max?: number }
   | { type: 'softmax' }
   /** A residual connection: the input plus the output of layer `other` (-1: the model's input), of the same size. */
   | { type: 'add'; other: number };

@@ -245,8 +245,11 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
       const add = view.f32(layer.add, channels, `${what} add`);
       return { shape, step: { outputSize: size, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = input[i] * mul[i % channels] + add[i % channels]; } } };
     }
-    case 'relu':
-      return { shape, step: { outputSize: size, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = input[i] > 0 ? input[i] : 0; } } };
+    case 'relu': {
+      if (layer.max !== undefined && !(typeof layer.max === 'number' && layer.max > 0)) throw new PackedModelError(`${what} max ${JSON.stringify(layer.max)} is not a positive number`);
+      const max = layer.max ?? Infinity;
+      return { shape, step: { outputSize: size, run: (input, output) => { for (let i = 0; i < size; i++) output[i] = Math.min(input[i] > 0 ? input[i] : 0, max); } } };
+    }
     case 'softmax':
       return { shape, step: { outputSize: size, run: (input, output) => softmax(input.subarray(0, size), output) } };
     default:

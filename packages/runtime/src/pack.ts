@@ -1,7 +1,8 @@
 // A TF.js model (a chain of layers as the pipeline leaves it, or an imported network with residual
 // additions) into the packed format: ternary kernels as +alpha/-alpha index lists, float kernels
 // kept float, bias and BatchNorm folded into one multiply and one add per output, padding folded
-// into the convolution or pooling after it, pooling (global too), residual Add, ReLU and softmax.
+// into the convolution or pooling after it, pooling (global too), residual Add, ReLU (ReLU6 too)
+// and softmax. Depthwise and grouped convolutions are convolutions whose outputs read some channels.
 import { weightLayerOf } from '@sparse-ternary/hw-cost';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { PackError } from './errors';
@@ -85,6 +86,29 @@ function weightRows(payload: PayloadWriter, kernel: Float32Array, rows: number, 
   };
 }
 
+/**
+ * A convolution's kernel as a full one, [kh, kw, c, filters]: a depthwise kernel [kh, kw, c,
+ * multiplier] (output ic * multiplier + k reads channel ic) or a grouped one [kh, kw, c / groups,
+ * filters] (each output reads its group's channels) gets zeros for the channels its outputs do
+ * not read, which a ternary layer's index lists skip.
+ */
+function fullKernel(kind: 'conv' | 'depthwise', kernel: { values: Float32Array; shape: number[] }, c: number): { values: Float32Array; filters: number } {
+  const [kh, kw, channels, last] = kernel.shape;
+  if (kind === 'conv' && channels === c) return { values: kernel.values, filters: last };
+  const filters = kind === 'depthwise' ? c * last : last;
+  const full = new Float32Array(kh * kw * c * filters);
+  for (let p = 0; p < kh * kw; p++) {
+    for (let j = 0; j < channels; j++) {
+      for (let k = 0; k < last; k++) {
+        // depthwise: channel j, output j * multiplier + k; grouped: output k, channel (its group) * channels + j
+        const [ic, o] = kind === 'depthwise' ? [j, j * last + k] : [Math.floor(k / (filters / (c / channels))) * channels + j, k];
+        full[(p * c + ic) * filters + o] = kernel.values[(p * channels + j) * last + k];
+      }
+    }
+  }
+  return { values: full, filters };
+}
+
 /** Where a tensor of the model is in the packed model: the layer that computes it (-1: the input), its shape, and the padding it waits for (a padding layer folds into the convolution or pooling after it). */
 interface Source {
   index: number;
@@ -149,7 +173,7 @@ export function pack(model: tfl.LayersModel): Uint8Array {
     if (padding) return done({ ...from, pads: { sides: from.pads ? addSides(from.pads.sides, padding.sides) : padding.sides, value: padding.value } });
     const weightLayer = weightLayerOf(layer);
     const pooling = type === 'MaxPooling2D' || type === 'AveragePooling2D';
-    if (from.pads && !(weightLayer?.kind === 'conv' && from.pads.value === 'zero') && !(type === 'MaxPooling2D' && from.pads.value === 'lowest')) {
+    if (from.pads && !((weightLayer?.kind === 'conv' || weightLayer?.kind === 'depthwise') && from.pads.value === 'zero') && !(type === 'MaxPooling2D' && from.pads.value === 'lowest')) {
       throw new PackError(`${type} after a padding layer is not packed (padding folds into a convolution, or a max pooling after lowest-value padding)`, layer.name);
     }
     const pendingPads = from.pads?.sides ?? [0, 0, 0, 0];
@@ -173,11 +197,14 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       zeros += z;
       fold(rows, rows.rows); // before the layer is copied into the list
       from = { index: emit({ type: 'dense', inputs, ...rows }, from), shape: [rows.rows] };
-    } else if (weightLayer?.kind === 'conv' && type === 'Conv2D') {
+    } else if (weightLayer?.kind === 'conv' || weightLayer?.kind === 'depthwise') {
       if ((config.dataFormat ?? 'channelsLast') !== 'channelsLast' || pair(config.dilationRate ?? 1).some((d) => d !== 1)) throw new PackError('only channels-last, undilated convolutions are packed', layer.name);
       const [h, w, c] = shape;
       const w_ = weightsOf(layer);
-      const [kh, kw, , filters] = w_.kernel.shape;
+      const kernel = w_.kernel ?? w_.depthwise_kernel;
+      const [kh, kw] = kernel.shape;
+      const { values, filters } = fullKernel(weightLayer.kind, kernel, c);
+      const structuralZeros = values.length - kernel.values.length;
       const strides = pair(config.strides);
       const padded: [number, number] = [h + pendingPads[0] + pendingPads[2], w + pendingPads[1] + pendingPads[3]];
       const [sameTop, sameBottom] = config.padding === 'same' ? samePads(padded[0], kh, strides[0]) : [0, 0];
@@ -185,15 +212,16 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       const [top, left, bottom, right] = addSides(pendingPads, [sameTop, sameLeft, sameBottom, sameRight]);
       const wp = w + left + right;
       // Fan-in j = (ky, kx, ci) in TF.js order; it reads the padded input at (ky * wp + kx) * c + ci.
-      const { layer: rows, zeros: z } = weightRows(payload, w_.kernel.values, filters, (j) => (Math.floor(j / (kw * c)) * wp + (Math.floor(j / c) % kw)) * c + (j % c), w_.bias?.values);
-      weights += w_.kernel.values.length;
-      zeros += z;
+      const { layer: rows, zeros: z } = weightRows(payload, values, filters, (j) => (Math.floor(j / (kw * c)) * wp + (Math.floor(j / c) % kw)) * c + (j % c), w_.bias?.values);
+      // Float weights are stored as full rows: a grouped or depthwise kernel would grow by its group count.
+      if (!rows.ternary && structuralZeros) throw new PackError(`${type} with float weights is not packed (it would be stored as a full convolution); quantize it first`, layer.name);
+      weights += kernel.values.length;
+      zeros += z - structuralZeros;
       const out: [number, number, number] = [Math.floor((h + top + bottom - kh) / strides[0]) + 1, Math.floor((wp - kw) / strides[1]) + 1, filters];
       fold(rows, filters);
       from = { index: emit({ type: 'conv', inShape: [h, w, c], outShape: out, kernel: [kh, kw], strides, pads: [top, left, bottom, right], ...rows }, from), shape: out };
     } else if (weightLayer) {
-      const what = { depthwise: 'depthwise convolutions', transposedConv: 'transposed convolutions', conv: 'grouped convolutions', dense: '' }[weightLayer.kind];
-      throw new PackError(`${type} layers (${what}) are not packed by the runtime yet`, layer.name);
+      throw new PackError(`${type} layers (transposed convolutions) are not packed by the runtime yet`, layer.name);
     } else if (pooling || type === 'GlobalAveragePooling2D' || type === 'GlobalMaxPooling2D') {
       const [h, w, c] = shape;
       const global = type.startsWith('Global');
@@ -222,9 +250,11 @@ export function pack(model: tfl.LayersModel): Uint8Array {
     } else if (type !== 'Dropout' && type !== 'Activation' && type !== 'ReLU' && type !== 'Softmax') {
       throw new PackError(`${type} layers are not supported by the runtime`, layer.name);
     }
-    if (type === 'ReLU' && config.maxValue !== undefined && config.maxValue !== null) throw new PackError('ReLU with a maximum is not supported', layer.name);
     const act = type === 'ReLU' ? 'relu' : type === 'Softmax' ? 'softmax' : activation;
-    if (act === 'relu' || act === 'softmax') from = { index: emit({ type: act }, from), shape: from.shape };
+    // ReLU6 and other capped ReLUs (PyTorch's Clip(0, 6) imports as a ReLU layer with a maximum).
+    const max = type === 'ReLU' ? (config.maxValue as number | null | undefined) ?? undefined : act === 'relu6' ? 6 : undefined;
+    if (act === 'relu' || act === 'relu6') from = { index: emit(max === undefined ? { type: 'relu' } : { type: 'relu', max }, from), shape: from.shape };
+    else if (act === 'softmax') from = { index: emit({ type: act }, from), shape: from.shape };
     else if (act !== 'linear') throw new PackError(`activation '${act}' is not supported by the runtime`, layer.name);
     done(from);
   });

@@ -2,7 +2,7 @@ import { loadDataset } from '@sparse-ternary/datasets';
 import { initEngine } from '@sparse-ternary/engine';
 import { seededRandom } from '@sparse-ternary/base';
 import { buildModel, type TopologyName } from '@sparse-ternary/models';
-import { ConstantPadding2D, importOnnx } from '@sparse-ternary/onnx';
+import { ConstantPadding2D, GroupedConv2D, importOnnx } from '@sparse-ternary/onnx';
 import { ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -166,8 +166,10 @@ describe('bad input', () => {
     const model = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 2, activation: 'elu', name: 'odd' }).apply(input) as tfl.SymbolicTensor });
     expect(() => pack(model)).toThrow(new PackError("activation 'elu' is not supported by the runtime", 'odd'));
     const image = tfl.input({ shape: [4, 4, 2] });
-    const depthwise = tfl.model({ inputs: image, outputs: tfl.layers.depthwiseConv2d({ kernelSize: 3, name: 'dw' }).apply(image) as tfl.SymbolicTensor });
-    expect(() => pack(depthwise)).toThrow(new PackError('DepthwiseConv2D layers (depthwise convolutions) are not packed by the runtime yet', 'dw'));
+    const depthwise = tfl.model({ inputs: image, outputs: tfl.layers.depthwiseConv2d({ kernelSize: 3, name: 'dw', depthwiseInitializer: 'glorotUniform' }).apply(image) as tfl.SymbolicTensor });
+    expect(() => pack(depthwise)).toThrow(new PackError('DepthwiseConv2D with float weights is not packed (it would be stored as a full convolution); quantize it first', 'dw'));
+    const transposed = tfl.model({ inputs: image, outputs: tfl.layers.conv2dTranspose({ filters: 2, kernelSize: 3, name: 'up' }).apply(image) as tfl.SymbolicTensor });
+    expect(() => pack(transposed)).toThrow(new PackError('Conv2DTranspose layers (transposed convolutions) are not packed by the runtime yet', 'up'));
   });
 
   test('fuzz: 3,000 mutations with a valid checksum load as a model or fail with PackedModelError, never reading out of bounds', () => {
@@ -228,7 +230,7 @@ test("a Node Buffer (readFileSync's, or a slice of a larger one) loads like the 
   expect(Array.from(load(sliced).predictOne(input))).toEqual(Array.from(load(bytes).predictOne(input)));
 });
 
-test("2x2 average pooling, 'same' padding, 3x3 windows at strides 2 and 3 run in the WebAssembly kernels as in TF.js", () => {
+test("2x2 average pooling, 'same' padding, 3x3 windows at strides 1 and 2, 2x2 at stride 3 run in the WebAssembly kernels as in TF.js", () => {
   const model = tfl.sequential({
     layers: [
       tfl.layers.conv2d({ inputShape: [17, 15, 2], filters: 5, kernelSize: 3, padding: 'same', activation: 'relu' }),
@@ -254,11 +256,12 @@ test("2x2 average pooling, 'same' padding, 3x3 windows at strides 2 and 3 run in
     'layer 0 conv (runs)',
     'layer 2 pool (2x2)',
     'layer 3 conv (runs)',
-    'layer 5 pool',
+    'to planes',
+    'layer 5 pool (windows)',
+    'to phase planes',
     'layer 6 pool (windows)',
-    'layer 6 pool (stride)',
+    'to phase planes',
     'layer 7 pool (windows)',
-    'layer 7 pool (stride)',
     'to channels-last',
     'layer 8 dense (gather)',
   ]);
@@ -289,7 +292,44 @@ test('a residual network as PyTorch exports it (padding layers, a downsampling b
   const samples = Float32Array.from({ length: 2 * 12 * 12 * 3 }, (_, i) => ((i * 29) % 83) / 83 - 0.4);
   const expected = tf.tidy(() => (model.predict(tf.tensor(samples, [2, 12, 12, 3])) as tf.Tensor).dataSync());
   for (const kernels of ['wasm', 'scalar'] as const) expect(maxDifference(load(bytes, { kernels }).predict(samples, 2), expected)).toBeLessThan(1e-5);
-  // The identity block adds in planes; the strided branches run on the reference, channels-last.
-  expect(load(bytes).profile(samples.subarray(0, 12 * 12 * 3), 2).map((p) => p.operation)).toEqual(expect.arrayContaining([expect.stringMatching(/^layer \d+ add$/), expect.stringMatching(/conv \(reference\)$/)]));
+  // Every convolution (the strided ones on phase planes) and pooling in the kernels, the additions in planes.
+  const operations = load(bytes).profile(samples.subarray(0, 12 * 12 * 3), 2).map((p) => p.operation);
+  expect(operations.filter((o) => / (conv|pool|add)/.test(o)).map((o) => o.replace(/^layer \d+ /, ''))).toEqual(['conv (runs)', 'pool (windows)', 'conv (runs)', 'conv (runs)', 'add', 'conv (runs)', 'conv (runs)', 'conv (runs)', 'add', 'pool (windows)']);
+  expect(operations.filter((o) => o === 'to phase planes')).toHaveLength(3);
+  model.dispose();
+});
+
+test('depthwise and grouped convolutions, strided, with ReLU6 (MobileNet and ResNeXt blocks) pack and run as TF.js does', () => {
+  const input = tfl.input({ shape: [11, 10, 4] });
+  const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor) => layer.apply(x) as tfl.SymbolicTensor;
+  let x = apply(tfl.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same' }), input);
+  const beforeCap = (x = apply(tfl.layers.batchNormalization(), x));
+  x = apply(tfl.layers.reLU({ maxValue: 6 }), x);
+  x = apply(tfl.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same' }), x);
+  x = apply(tfl.layers.reLU({ maxValue: 6 }), x);
+  x = apply(new GroupedConv2D({ filters: 8, groups: 4, kernelSize: [3, 3], strides: [1, 1], dilationRate: [1, 1], padding: 'same', useBias: true }), x);
+  x = apply(tfl.layers.activation({ activation: 'relu6' }), x);
+  const output = apply(tfl.layers.dense({ units: 3 }), apply(tfl.layers.globalAveragePooling2d({}), x));
+  const model = tfl.model({ inputs: input, outputs: output });
+  const random = seededRandom(5);
+  model.setWeights(model.getWeights().map((w, i) => tf.tensor(Float32Array.from({ length: w.size }, () => (model.weights[i].name.includes('variance') ? 0.5 + random() : 2 * random() - 1)), w.shape)));
+  ternarizeModel(model, twnQuantizer(0.7));
+  const samples = Float32Array.from({ length: 3 * 11 * 10 * 4 }, (_, i) => ((i * 31) % 89) / 8 - 4);
+  const batch = () => tf.tensor(samples, [3, 11, 10, 4]);
+  // The cap matters: some activations before it are above 6.
+  expect(tf.tidy(() => tf.max(tfl.model({ inputs: input, outputs: beforeCap }).predict(batch()) as tf.Tensor).dataSync()[0])).toBeGreaterThan(6);
+  const expected = tf.tidy(() => (model.predict(batch()) as tf.Tensor).dataSync());
+  const bytes = pack(model);
+  const { header } = decodePacked(bytes);
+  expect(header.layers.filter((l) => l.type === 'relu').map((l) => (l as { max?: number }).max)).toEqual([6, 6, 6]);
+  // Sparsity over the kernels' own weights: the channels a depthwise or grouped output does not read are not zeros of the model.
+  const kernels = model.weights.filter((w) => /kernel/.test(w.name));
+  const zeros = kernels.reduce((sum, w) => sum + Array.from(w.read().dataSync()).filter((v) => v === 0).length, 0);
+  const total = kernels.reduce((sum, w) => sum + w.read().size, 0);
+  expect(header.info).toEqual({ weights: total, zeros, sparsity: zeros / total });
+  const scale = Math.max(...expected.map(Math.abs));
+  for (const kernels of ['wasm', 'scalar'] as const) expect(maxDifference(load(bytes, { kernels }).predict(samples, 3), expected) / scale).toBeLessThan(1e-5);
+  const operations = load(bytes).profile(samples.subarray(0, 11 * 10 * 4), 2).map((p) => p.operation);
+  expect(operations.filter((o) => /conv/.test(o))).toEqual(['layer 0 conv (runs)', 'layer 2 conv (runs)', 'layer 4 conv (runs)']);
   model.dispose();
 });

@@ -6,6 +6,7 @@ import type { Rows } from '../model';
 import { softmax as softmaxOf } from '../softmax';
 import { layerTables, type Arena } from './arena';
 import { BATCH, denseIndexBytes } from './dense_index';
+import { NO_CLAMP, reluBounds } from './fused_activation';
 import type { SparseKernels } from './sparse_kernels';
 import type { PlannedLayer } from './wasm_plan';
 
@@ -23,13 +24,15 @@ export function denseBatchPlan(layers: PlannedLayer[], inputSize: number, arena:
   const input = arena.reserve(inputSize * BATCH);
   let at = input;
   let outputs = inputSize;
-  const calls: { relu: boolean; args: number[] }[] = [];
+  const calls: number[][] = [];
   body.forEach(({ layer, rows }, i) => {
     if (layer.type !== 'dense') return;
     const { plus, minus, mul, add } = layerTables(arena, rows as Ternary, denseIndexBytes);
     const from = at;
     const to = (at = arena.reserve(layer.rows * BATCH));
-    calls.push({ relu: body[i + 1]?.layer.type === 'relu', args: [plus.start, plus.index, minus.start, minus.index, from, to, layer.rows, mul, add, BATCH * 4, BATCH * 4] });
+    const next = body[i + 1]?.layer;
+    const clamp = next?.type === 'relu' ? reluBounds(next) : NO_CLAMP;
+    calls.push([plus.start, plus.index, minus.start, minus.index, from, to, layer.rows, mul, add, BATCH * 4, BATCH * 4, ...clamp]);
     outputs = layer.rows;
   });
   const last = at / 4;
@@ -40,7 +43,7 @@ export function denseBatchPlan(layers: PlannedLayer[], inputSize: number, arena:
       // Into feature-major order, the lanes of absent samples zero.
       if (count < BATCH) memory.fill(0, first, first + inputSize * BATCH);
       for (let n = 0; n < count; n++) for (let f = 0, src = n * inputSize; f < inputSize; f++) memory[first + f * BATCH + n] = samples[src + f];
-      for (const { relu, args } of calls) kernels.runs(relu, ...args);
+      for (const args of calls) kernels.runs(...args);
       for (let n = 0; n < count; n++) {
         const row = output.subarray(n * outputs, (n + 1) * outputs);
         for (let o = 0; o < outputs; o++) row[o] = memory[last + o * BATCH + n];

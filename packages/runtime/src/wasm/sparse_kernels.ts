@@ -1,19 +1,21 @@
 // The sparse ternary kernels in WebAssembly SIMD, built at load time (wasm_binary.ts). Every
 // kernel sums, per output, the inputs its +alpha indices point at minus those its -alpha indices
 // point at, then applies the output's one multiply and one add (alpha, bias and BatchNorm folded)
-// and, when fused, ReLU. Index lists are CSR by output with byte offsets, in the module's memory.
+// and clamps it to [low, high] (a fused ReLU or ReLU6; -Infinity..Infinity for none). Index lists
+// are CSR by output with byte offsets, in the module's memory.
 //
 // - runs: each non-zero adds a contiguous run of floats (16 per step, 4 SIMD lanes x 4): a
 //   convolution's shifted input planes (stride 1, channel-major) or a dense layer's batch row
 //   (activations stored feature-major, [features][batch]).
 // - gather: one float per non-zero (a dense layer at batch 1).
 // - pool2: 2x2 pooling at stride 2, four outputs per step (even and odd columns by shuffles).
-// - window: the max or mean of any other pooling window, as the max or scaled sum of shifted runs;
-//   halve keeps every other column (stride 2).
+// - window: the max or mean of any other pooling window, as the max or scaled sum of shifted runs
+//   (strided windows read phase planes, so every run is contiguous).
+import { addRowsKernel, fillKernel, scatterKernel } from './layout_kernels';
 import { addTo, atLeast, forRange, op, until, wasmModule, type WasmFunction } from './wasm_binary';
 
 /** Parameters of `runs`: per output o, start[o]..start[o+1] of each list (byte offsets into it). */
-const RUNS = { plusStart: 0, plusIndex: 1, minusStart: 2, minusIndex: 3, input: 4, output: 5, outputs: 6, mul: 7, add: 8, blockBytes: 9, outStride: 10 } as const;
+const RUNS = { plusStart: 0, plusIndex: 1, minusStart: 2, minusIndex: 3, input: 4, output: 5, outputs: 6, mul: 7, add: 8, blockBytes: 9, outStride: 10, low: 11, high: 12 } as const;
 
 /** k = start[o], end = start[o + 1]: one output's part of a CSR list (`o` holds o * 4). */
 const listRange = (start: number, o: number, k: number, end: number) => [
@@ -25,13 +27,13 @@ const listRange = (start: number, o: number, k: number, end: number) => [
 const combineAll = (acc: number[], p: number, combine: number[]) => acc.flatMap((a, i) => [...op.get(a), ...op.get(p), ...op.v128Load(16 * i), ...combine, ...op.set(a)]);
 
 /**
- * runs(plusStart, plusIndex, minusStart, minusIndex, input, output, outputs, mul, add, blockBytes, outStride):
+ * runs(plusStart, plusIndex, minusStart, minusIndex, input, output, outputs, mul, add, blockBytes, outStride, low, high):
  * for each output o and each 16-float block b < blockBytes, output[o * outStride + b] =
- * mul[o] * (sum over plus k of input[index[k] + b] - the same over minus) + add[o].
+ * mul[o] * (sum over plus k of input[index[k] + b] - the same over minus) + add[o], clamped to [low, high].
  * Four accumulators per index load: eight measured slower (the loads, not the adds, bound it).
  */
-function runsKernel(relu: boolean): WasmFunction {
-  const L = { o: 11, block: 12, k: 13, end: 14, p: 15, acc: [16, 17, 18, 19], mul: 20, add: 21, limit: 22, outRow: 23 };
+function runsKernel(): WasmFunction {
+  const L = { o: 13, block: 14, k: 15, end: 16, p: 17, acc: [18, 19, 20, 21], mul: 22, add: 23, limit: 24, outRow: 25, low: 26, high: 27 };
   const accumulate = (start: number, index: number, combine: number[]) => [
     ...listRange(start, L.o, L.k, L.end),
     ...until(
@@ -44,6 +46,8 @@ function runsKernel(relu: boolean): WasmFunction {
   const splat = (array: number, local: number) => [...op.get(array), ...op.get(L.o), ...op.i32Add, ...op.f32Load(), ...op.f32x4Splat, ...op.set(local)];
   const body = [
     ...op.get(RUNS.outputs), ...op.i32(4), ...op.i32Mul, ...op.set(L.limit),
+    ...op.get(RUNS.low), ...op.f32x4Splat, ...op.set(L.low),
+    ...op.get(RUNS.high), ...op.f32x4Splat, ...op.set(L.high),
     ...forRange(
       L.o, op.get(L.limit), 4,
       splat(RUNS.mul, L.mul),
@@ -57,7 +61,7 @@ function runsKernel(relu: boolean): WasmFunction {
         L.acc.flatMap((acc, i) => [
           ...op.get(L.p),
           ...op.get(acc), ...op.get(L.mul), ...op.f32x4Mul, ...op.get(L.add), ...op.f32x4Add,
-          ...(relu ? [...op.v128Zero, ...op.f32x4Max] : []),
+          ...op.get(L.low), ...op.f32x4Max, ...op.get(L.high), ...op.f32x4Min,
           ...op.v128Store(16 * i),
         ]),
       ),
@@ -65,23 +69,23 @@ function runsKernel(relu: boolean): WasmFunction {
     ),
   ];
   return {
-    name: relu ? 'runsRelu' : 'runs',
-    params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
-    locals: ['i32', 'i32', 'i32', 'i32', 'i32', 'v128', 'v128', 'v128', 'v128', 'v128', 'v128', 'i32', 'i32'],
+    name: 'runs',
+    params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'f32'],
+    locals: ['i32', 'i32', 'i32', 'i32', 'i32', 'v128', 'v128', 'v128', 'v128', 'v128', 'v128', 'i32', 'i32', 'v128', 'v128'],
     body,
   };
 }
 
 /** Parameters of `gather`: as `runs`, one float per non-zero, outputs contiguous; indices shifted right by `shift` bits first. */
-const GATHER = { plusStart: 0, plusIndex: 1, minusStart: 2, minusIndex: 3, input: 4, output: 5, outputs: 6, mul: 7, add: 8, shift: 9 } as const;
+const GATHER = { plusStart: 0, plusIndex: 1, minusStart: 2, minusIndex: 3, input: 4, output: 5, outputs: 6, mul: 7, add: 8, shift: 9, low: 10, high: 11 } as const;
 
 /**
  * gather(...): output[o] = mul[o] * (sum of input[plus index] - sum of input[minus index]) + add[o],
- * two accumulators per list. The shift lets a dense layer keep one index encoding (a row of the
+ * clamped to [low, high], two accumulators per list. The shift lets a dense layer keep one index encoding (a row of the
  * batch plan's 16-sample activations) for both plans.
  */
-function gatherKernel(relu: boolean): WasmFunction {
-  const L = { o: 10, k: 11, end: 12, acc: 13, acc2: 14, limit: 15, last: 16 };
+function gatherKernel(): WasmFunction {
+  const L = { o: 12, k: 13, end: 14, acc: 15, acc2: 16, limit: 17, last: 18 };
   /** acc combined with the input the index at k + offset points at. */
   const take = (acc: number, index: number, offset: number, combine: number[]) => [
     ...op.get(acc), ...op.get(GATHER.input),
@@ -106,11 +110,11 @@ function gatherKernel(relu: boolean): WasmFunction {
       accumulate(GATHER.minusStart, GATHER.minusIndex, op.f32Sub),
       [...op.get(GATHER.output), ...op.get(L.o), ...op.i32Add],
       [...op.get(L.acc), ...op.get(L.acc2), ...op.f32Add, ...at(GATHER.mul), ...op.f32Mul, ...at(GATHER.add), ...op.f32Add],
-      relu ? [...op.f32Zero, ...op.f32Max] : [],
+      [...op.get(GATHER.low), ...op.f32Max, ...op.get(GATHER.high), ...op.f32Min],
       op.f32Store(),
     ),
   ];
-  return { name: relu ? 'gatherRelu' : 'gather', params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], locals: ['i32', 'i32', 'i32', 'f32', 'f32', 'i32', 'i32'], body };
+  return { name: 'gather', params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'f32'], locals: ['i32', 'i32', 'i32', 'f32', 'f32', 'i32', 'i32'], body };
 }
 
 /** Parameters of `window`: per channel, the max (or the scaled sum) of the input shifted by each offset. */
@@ -156,38 +160,6 @@ function windowKernel(max: boolean): WasmFunction {
   };
 }
 
-/** Parameters of `halve`: every other value of every row, per channel (a stride-2 pooling's subsampling). */
-const HALVE = { input: 0, output: 1, channels: 2, inPlane: 3, rows: 4, rowStep: 5, outRow: 6, vectors: 7 } as const;
-
-/**
- * halve(input, output, channels, inPlane, rows, rowStep, outRow, vectors): for each channel and
- * row y, the values at even columns of input row y (rowStep bytes apart), `vectors` groups of four,
- * into consecutive output rows of outRow bytes (a row's last group may spill into the next row,
- * which overwrites it; the buffer after the last row needs 16 bytes more).
- */
-function halveKernel(): WasmFunction {
-  const L = { ch: 8, y: 9, v: 10, s: 11, d: 12, src: 13 };
-  const source = (offset: number) => [...op.get(L.s), ...op.get(L.v), ...op.i32(32), ...op.i32Mul, ...op.i32Add, ...op.v128Load(offset)];
-  const body = [
-    ...op.get(HALVE.input), ...op.set(L.src),
-    ...op.get(HALVE.output), ...op.set(L.d),
-    ...forRange(
-      L.ch, op.get(HALVE.channels), 1,
-      forRange(
-        L.y, op.get(HALVE.rows), 1,
-        [...op.get(L.src), ...op.get(L.y), ...op.get(HALVE.rowStep), ...op.i32Mul, ...op.i32Add, ...op.set(L.s)],
-        forRange(
-          L.v, op.get(HALVE.vectors), 1,
-          [...op.get(L.d), ...op.get(L.v), ...op.i32(16), ...op.i32Mul, ...op.i32Add, ...source(0), ...source(16), ...op.evenLanes, ...op.v128Store(0)],
-        ),
-        addTo(L.d, op.get(HALVE.outRow)),
-      ),
-      addTo(L.src, op.get(HALVE.inPlane)),
-    ),
-  ];
-  return { name: 'halve', params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], locals: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], body };
-}
-
 /** Parameters of `pool2`: a 2x2 window with stride 2, per channel. */
 const POOL2 = { input: 0, output: 1, channels: 2, inPlane: 3, inRow: 4, rows: 5, outRow: 6, vectors: 7, outPlane: 8 } as const;
 
@@ -231,11 +203,13 @@ function pool2Kernel(max: boolean): WasmFunction {
 
 export interface SparseKernels {
   memory: WebAssembly.Memory;
-  runs(relu: boolean, ...args: number[]): void;
-  gather(relu: boolean, ...args: number[]): void;
+  runs(...args: number[]): void;
+  gather(...args: number[]): void;
   window(max: boolean, ...args: number[]): void;
-  halve(...args: number[]): void;
   pool2(max: boolean, ...args: number[]): void;
+  fill(...args: number[]): void;
+  scatter(...args: number[]): void;
+  addRows(...args: number[]): void;
 }
 
 type Exported = (...args: number[]) => void;
@@ -243,14 +217,16 @@ type Exported = (...args: number[]) => void;
 /** The kernels over a memory of `pages` 64 KiB pages. */
 export function sparseKernels(pages: number): SparseKernels {
   const memory = new WebAssembly.Memory({ initial: pages });
-  const module = new WebAssembly.Module(wasmModule([runsKernel(false), runsKernel(true), gatherKernel(false), gatherKernel(true), windowKernel(true), windowKernel(false), halveKernel(), pool2Kernel(true), pool2Kernel(false)]));
+  const module = new WebAssembly.Module(wasmModule([runsKernel(), gatherKernel(), windowKernel(true), windowKernel(false), pool2Kernel(true), pool2Kernel(false), fillKernel(), scatterKernel(), addRowsKernel()]));
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, Exported>;
   return {
     memory,
-    runs: (relu, ...args) => (relu ? exports.runsRelu : exports.runs)(...args),
-    gather: (relu, ...args) => (relu ? exports.gatherRelu : exports.gather)(...args),
+    runs: exports.runs,
+    gather: exports.gather,
     window: (max, ...args) => (max ? exports.windowMax : exports.windowSum)(...args),
-    halve: exports.halve,
     pool2: (max, ...args) => (max ? exports.pool2Max : exports.pool2Mean)(...args),
+    fill: exports.fill,
+    scatter: exports.scatter,
+    addRows: exports.addRows,
   };
 }

@@ -87,6 +87,7 @@ export const op = {
   f32Add: [0x92],
   f32Sub: [0x93],
   f32Mul: [0x94],
+  f32Min: [0x96],
   f32Max: [0x97],
   f32Zero: [0x43, 0, 0, 0, 0],
   v128Load: (offset = 0) => simd(0x00, ...memarg(0, offset)),
@@ -100,6 +101,7 @@ export const op = {
   f32x4Add: simd(0xe4),
   f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
+  f32x4Min: simd(0xe8),
   f32x4Max: simd(0xe9),
 };
 

@@ -1,9 +1,10 @@
 // A loaded model's layers run by the WebAssembly SIMD kernels, one sample at a time. Ternary
-// convolutions with stride 1 work on channel-major planes: each non-zero adds a contiguous run of
-// its input plane, shifted by its kernel position, to its output plane (rows keep the input's row
-// stride, so a whole plane is one run and the columns past the output's width are computed and
-// ignored). Ternary dense layers gather one input per non-zero. A ReLU after either is fused.
-// Pooling without padding takes its windows' max or mean in SIMD, then every stride-th of them.
+// convolutions work on channel-major planes: each non-zero adds a contiguous run of its input
+// plane, shifted by its kernel position, to its output plane (rows keep the input's row stride, so
+// a whole plane is one run and the columns past the output's width are computed and ignored; a
+// strided convolution reads planes split into stride phases, which makes its runs contiguous too).
+// Ternary dense layers gather one input per non-zero. A ReLU (or ReLU6) after either, or after a
+// residual addition, is fused. Pooling windows are the max or mean of shifted runs in SIMD.
 // Everything else runs the scalar reference step on channels-last data, converted where needed.
 // Activation buffers are reused once read, so a model holds about its two largest activations.
 import type { PackedLayer } from '../format';
@@ -12,6 +13,7 @@ import { pool } from '../pooling';
 import { medianTimes, type OperationTime } from '../profile';
 import { layerTables, type Arena } from './arena';
 import { DENSE_INDEX_SHIFT, denseIndexBytes } from './dense_index';
+import { NO_CLAMP, reluBounds, type Bounds } from './fused_activation';
 import type { SparseKernels } from './sparse_kernels';
 
 /** A checked layer of the model, as the plan reads it. */
@@ -22,9 +24,21 @@ export interface PlannedLayer {
   rows?: Rows;
 }
 
-/** Where a sample's activations are: channels-last [h, w, c] or channel-major planes (element (ch, y, x) at ch * plane + y * row + x). */
-type Planes = { kind: 'planes'; c: number; h: number; w: number; row: number; plane: number };
+/**
+ * Where a sample's activations are: channels-last [h, w, c], or channel-major planes: element
+ * (ch, y, x) at ch * plane + y * row + x. Planes made for a strided convolution or pooling are
+ * split into stride phases (sh x sw planes per channel, phasePlane apart): (ch, y, x) is at
+ * ch * plane + ((y % sh) * sw + x % sw) * phasePlane + (y / sh) * row + x / sw, so that each of
+ * its weights or window positions reads one contiguous run.
+ */
+type Planes = { kind: 'planes'; c: number; h: number; w: number; row: number; plane: number; phases?: { stride: [number, number]; phasePlane: number } };
 type Layout = { kind: 'flat'; shape: number[] } | Planes;
+
+/** Byte offset in `p` of the padded window position (ky, kx) of channel ch. */
+function planeOffset(p: Planes, ch: number, ky: number, kx: number): number {
+  const { stride: [sh, sw], phasePlane } = p.phases ?? { stride: [1, 1], phasePlane: p.plane };
+  return 4 * (ch * p.plane + ((ky % sh) * sw + (kx % sw)) * phasePlane + Math.floor(ky / sh) * p.row + Math.floor(kx / sw));
+}
 
 type Op = (memory: Float32Array) => void;
 /** An operation, bound to the memory's kernels and the reference steps over the memory once they exist. */
@@ -106,68 +120,57 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
     return layout.shape;
   };
 
-  /** Planes with `pads` of zeros around each, from either layout (a channels-last one of `shape`); none needed when already planes without padding. */
-  const planes = (pads: number[], shape: number[]): Planes => {
-    if (layout.kind === 'planes' && pads.every((p) => p === 0)) return layout;
+  /**
+   * Planes with `pads` of `fill` around each, split into phases for `stride`, from either layout
+   * (a channels-last one of `shape`); the planes as they are when no padding or phases are needed.
+   */
+  const planes = (pads: number[], shape: number[], stride: [number, number] = [1, 1], fill = 0): Planes => {
+    const [sh, sw] = stride;
+    if (layout.kind === 'planes' && !layout.phases && pads.every((p) => p === 0) && sh === 1 && sw === 1) return layout;
     const [top, left, bottom, right] = pads;
     const source = layout;
     const [h, w, c] = source.kind === 'flat' ? shape : [source.h, source.w, source.c];
-    const row = w + left + right;
-    const plane = (h + top + bottom) * row;
-    const { from, to } = next(c * plane);
-    const [src, dst] = [from / 4, to / 4];
-    /** The padding around channel ch's plane (the buffer may have held other data). */
-    const zeroBorders = (m: Float32Array, ch: number) => {
-      const base = dst + ch * plane;
-      m.fill(0, base, base + top * row);
-      m.fill(0, base + (top + h) * row, base + plane);
-      if (left || right) for (let y = top; y < top + h; y++) m.fill(0, base + y * row, base + y * row + left), m.fill(0, base + y * row + left + w, base + (y + 1) * row);
-    };
-    op('to planes', () =>
-      source.kind === 'flat'
-        ? (m) => {
-            for (let ch = 0; ch < c; ch++) {
-              zeroBorders(m, ch);
-              for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) m[dst + ch * plane + (y + top) * row + left + x] = m[src + (y * w + x) * c + ch];
-            }
-          }
-        : (m) => {
-            for (let ch = 0; ch < c; ch++) {
-              zeroBorders(m, ch);
-              for (let y = 0; y < h; y++) m.copyWithin(dst + ch * plane + (y + top) * row + left, src + ch * source.plane + y * source.row, src + ch * source.plane + y * source.row + w);
-            }
-          },
-    );
-    return (layout = { kind: 'planes', c, h: h + top + bottom, w: w + left + right, row, plane });
+    const [ph, pw] = [h + top + bottom, w + left + right];
+    const row = Math.ceil(pw / sw);
+    const phasePlane = Math.ceil(ph / sh) * row;
+    const plane = sh * sw * phasePlane;
+    // One more vector: the fill rounds up to whole ones.
+    const { from, to } = next(c * plane + 4);
+    // Where the source's channels, rows and columns are (bytes), and where each source row and column phase goes.
+    const [channelStep, rowStep, columnStep] = (source.kind === 'flat' ? [1, w * c, c] : [source.plane, source.row, 1]).map((n) => 4 * n);
+    const rowTargets = arena.table(Int32Array.from({ length: h }, (_, y) => 4 * ((((y + top) % sh) * sw) * phasePlane + Math.floor((y + top) / sh) * row)));
+    // Column phase q: the first source column x0 with (x0 + left) % sw === q, and how many follow it sw apart.
+    const firsts = Array.from({ length: sw }, (_, q) => (((q - left) % sw) + sw) % sw);
+    const starts = arena.table(Int32Array.from(firsts, (x0) => x0 * columnStep));
+    const targets = arena.table(Int32Array.from(firsts, (x0, q) => 4 * (q * phasePlane + Math.floor((x0 + left) / sw))));
+    const counts = arena.table(Int32Array.from(firsts, (x0) => Math.max(0, Math.ceil((w - x0) / sw))));
+    op(sh * sw > 1 ? 'to phase planes' : 'to planes', (k) => () => {
+      k.fill(to, Math.ceil((c * plane) / 4), fill);
+      k.scatter(from, to, c, channelStep, plane * 4, h, rowStep, rowTargets, sw, starts, targets, counts, sw * columnStep);
+    });
+    return (layout = { kind: 'planes', c, h: ph, w: pw, row, plane, phases: sh * sw > 1 ? { stride, phasePlane } : undefined });
   };
 
   /** ReLU layers fused into the kernel before them. */
   const fused = new Set<number>();
   /** Layer i's output is the current buffer (and the fused ReLU's after it). */
-  const record = (i: number, fusedRelu: boolean) => {
+  const record = (i: number) => {
     outputs.set(i, { at, layout });
-    if (fusedRelu || fused.has(i + 1)) outputs.set(i + 1, { at, layout });
+    if (fused.has(i + 1)) outputs.set(i + 1, { at, layout });
   };
-  /** A residual addition of layer i's input and its other tensor, in planes when both are, else channels-last. */
-  const add = (i: number, reads: number) => {
+  /** A residual addition of layer i's input and its other tensor (clamped: a fused ReLU), in planes when both are, else channels-last. */
+  const add = (i: number, reads: number, [low, high]: Bounds) => {
     const layer = layers[i].layer as Extract<PackedLayer, { type: 'add' }>;
     const a = outputs.get(inputOf(i))!;
     const b = outputs.get(layer.other)!;
     if (a.layout.kind === 'planes' && b.layout.kind === 'planes' && ['c', 'h', 'w'].every((k) => (a.layout as Planes)[k as 'c'] === (b.layout as Planes)[k as 'c'])) {
       const [pa, pb] = [a.layout, b.layout];
       const { c, h, w } = pa;
-      const { from, to } = next(c * h * w, { reads });
+      // 4 floats more: a row's last group of four may spill past the last row.
+      const { from, to } = next(c * h * w + 4, { reads });
       consume(b.at);
-      const [sa, sb, sum] = [from / 4, b.at / 4, to / 4];
-      op(`layer ${i} add`, () => (m) => {
-        for (let ch = 0, dst = sum; ch < c; ch++) {
-          for (let y = 0; y < h; y++) {
-            const ra = sa + ch * pa.plane + y * pa.row;
-            const rb = sb + ch * pb.plane + y * pb.row;
-            for (let x = 0; x < w; x++) m[dst++] = m[ra + x] + m[rb + x];
-          }
-        }
-      });
+      slack = Math.max(slack, 4);
+      op(`layer ${i} add`, (k) => () => k.addRows(from, b.at, to, c, h, Math.ceil(w / 4), pa.row * 4, pb.row * 4, w * 4, pa.plane * 4, pb.plane * 4, h * w * 4, low, high));
       layout = { kind: 'planes', c, h, w, row: w, plane: h * w };
       return;
     }
@@ -182,7 +185,7 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
     consume(other);
     const [x, y, sum] = [from / 4, other / 4, to / 4];
     op(`layer ${i} add`, () => (m) => {
-      for (let k = 0; k < size; k++) m[sum + k] = m[x + k] + m[y + k];
+      for (let k = 0; k < size; k++) m[sum + k] = Math.min(Math.max(m[x + k] + m[y + k], low), high);
     });
     layout = { kind: 'flat', shape };
   };
@@ -190,48 +193,48 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
     if (fused.has(i)) continue;
     const { layer, step, rows } = layers[i];
     ({ at, layout } = outputs.get(inputOf(i))!);
-    // A ReLU right after, alone in reading this layer, runs in its kernel.
-    const relu = layers[i + 1]?.layer.type === 'relu' && layers[i + 1].layer.input === undefined && readers[i + 1] === 1;
+    // A ReLU right after, alone in reading this layer, runs in its kernel (a clamp of its output).
+    const after = layers[i + 1]?.layer;
+    const relu = after?.type === 'relu' && after.input === undefined && readers[i + 1] === 1 ? after : undefined;
+    const clamp = relu ? reluBounds(relu) : NO_CLAMP;
     /** How many ops read this layer's output (the fused ReLU's readers, when it is fused). */
     const reads = (fusedRelu: boolean) => readers[(fusedRelu ? i + 1 : i) + 1];
     const ternary = rows && 'plus' in rows ? rows : undefined;
-    if (layer.type === 'conv' && ternary && layer.strides[0] === 1 && layer.strides[1] === 1) {
+    if (layer.type === 'conv' && ternary) {
       const [, , c] = layer.inShape;
       const [oh, ow, co] = layer.outShape;
       const paddedWidth = layer.inShape[1] + layer.pads[1] + layer.pads[3];
-      const source = planes(layer.pads, layer.inShape);
-      const { row, plane } = source;
-      // A packed index is ((ky * paddedWidth + kx) * c + ic); in planes it reads ic * plane + ky * row + kx.
+      const source = planes(layer.pads, layer.inShape, layer.strides);
+      // A packed index is ((ky * paddedWidth + kx) * c + ic): in the planes, ic's plane at (ky, kx).
       const bytesOf = (index: number) => {
         const ic = index % c;
         const position = (index - ic) / c;
-        return 4 * (ic * plane + Math.floor(position / paddedWidth) * row + (position % paddedWidth));
+        return planeOffset(source, ic, Math.floor(position / paddedWidth), position % paddedWidth);
       };
-      // A plane is one run, 16 floats per step.
-      const blocks = Math.ceil(((oh - 1) * row + ow) / 16);
+      // The output plane is one run (rows `row` apart), 16 floats per step.
+      const blocks = Math.ceil(((oh - 1) * source.row + ow) / 16);
       const { plus, minus, mul, add } = layerTables(arena, ternary, bytesOf);
       if (relu) fused.add(i + 1);
       if (oh * ow === 1) {
         // One output position: a dense layer over the planes, one float per non-zero.
-        const { from, to } = next(co, { reads: reads(relu) });
-        op(`layer ${i} conv (gather)`, (k) => () => k.gather(relu, plus.start, plus.index, minus.start, minus.index, from, to, co, mul, add, 0));
+        const { from, to } = next(co, { reads: reads(!!relu) });
+        op(`layer ${i} conv (gather)`, (k) => () => k.gather(plus.start, plus.index, minus.start, minus.index, from, to, co, mul, add, 0, ...clamp));
         layout = { kind: 'planes', c: co, h: 1, w: 1, row: 1, plane: 1 };
-        record(i, relu);
-        continue;
+      } else {
+        const { from, to } = next(co * blocks * 16, { reads: reads(!!relu) });
+        // The last runs read up to a block past the planes they use: garbage lanes, inside the memory.
+        slack = Math.max(slack, blocks * 16 + source.row);
+        op(`layer ${i} conv (runs)`, (k) => () => k.runs(plus.start, plus.index, minus.start, minus.index, from, to, co, mul, add, blocks * 64, blocks * 64, ...clamp));
+        layout = { kind: 'planes', c: co, h: oh, w: ow, row: source.row, plane: blocks * 16 };
       }
-      const { from, to } = next(co * blocks * 16, { reads: reads(relu) });
-      // The last runs read up to a block past the planes they use: garbage lanes, inside the memory.
-      slack = Math.max(slack, blocks * 16 + row);
-      op(`layer ${i} conv (runs)`, (k) => () => k.runs(relu, plus.start, plus.index, minus.start, minus.index, from, to, co, mul, add, blocks * 64, blocks * 64));
-      layout = { kind: 'planes', c: co, h: oh, w: ow, row, plane: blocks * 16 };
     } else if (layer.type === 'dense' && ternary) {
       flat();
       const { plus, minus, mul, add } = layerTables(arena, ternary, denseIndexBytes);
-      const { from, to } = next(layer.rows, { reads: reads(relu) });
+      const { from, to } = next(layer.rows, { reads: reads(!!relu) });
       if (relu) fused.add(i + 1);
-      op(`layer ${i} dense (gather)`, (k) => () => k.gather(relu, plus.start, plus.index, minus.start, minus.index, from, to, layer.rows, mul, add, DENSE_INDEX_SHIFT));
+      op(`layer ${i} dense (gather)`, (k) => () => k.gather(plus.start, plus.index, minus.start, minus.index, from, to, layer.rows, mul, add, DENSE_INDEX_SHIFT, ...clamp));
       layout = { kind: 'flat', shape: [layer.rows] };
-    } else if (layer.type === 'pool' && layout.kind === 'planes' && layer.pads.every((p) => p === 0) && [...layer.pool, ...layer.strides].every((n) => n === 2)) {
+    } else if (layer.type === 'pool' && layout.kind === 'planes' && !layout.phases && layer.pads.every((p) => p === 0) && [...layer.pool, ...layer.strides].every((n) => n === 2)) {
       // The usual 2x2 pooling at stride 2, straight to the output.
       const { c, row, plane }: Planes = layout;
       const [oh, ow] = layer.outShape;
@@ -240,44 +243,39 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
       slack = Math.max(slack, 2 * row + 8);
       op(`layer ${i} pool (2x2)`, (k) => () => k.pool2(layer.kind === 'max', from, to, c, plane * 4, row * 4, oh, ow * 4, Math.ceil(ow / 4), oh * ow * 4));
       layout = { kind: 'planes', c, h: oh, w: ow, row: ow, plane: oh * ow };
-    } else if (layer.type === 'pool' && layout.kind === 'planes' && layer.pads.every((p) => p === 0)) {
-      // The window's max (or mean) at every position of the planes, then every stride-th of them.
-      const { c, row, plane }: Planes = layout;
-      const [oh, ow] = layer.outShape;
-      const [ph, pw] = layer.pool;
-      const [sh, sw] = layer.strides;
-      const offsets = arena.table(Int32Array.from({ length: ph * pw }, (_, k) => 4 * (Math.floor(k / pw) * row + (k % pw))));
-      // Windows at every column of the rows the stride keeps (rowBlocks of 16 per row and channel).
-      const rowFloats = Math.ceil(((ow - 1) * sw + 1) / 16) * 16;
-      const windowPlane = oh * rowFloats;
-      const windows = buffer(c * windowPlane);
-      // 4 floats more: halve's last group of four may spill past the last row.
-      const { from, to } = next(c * oh * ow + 4, { reads: reads(false) });
-      release(windows);
-      slack = Math.max(slack, rowFloats + ph * row);
+    } else if (layer.type === 'pool' && (layer.kind === 'max' || layer.pads.every((p) => p === 0))) {
+      // The window's max (or mean) as the max (or scaled sum) of shifted runs, one per window
+      // position, over planes padded with the lowest float (max) and split into stride phases.
       const max = layer.kind === 'max';
-      op(`layer ${i} pool (windows)`, (k) => () => {
-        for (let y = 0; y < oh; y++) k.window(max, offsets, ph * pw, from + y * sh * row * 4, windows + y * rowFloats * 4, c, plane * 4, windowPlane * 4, rowFloats * 4, 1 / (ph * pw));
-      });
-      op(`layer ${i} pool (stride)`, (k) => (m) => {
-        // Every stride-th column: four at a time in SIMD for stride 2 (the usual 2x2 pooling), else one by one.
-        if (sw === 2) return k.halve(windows, to, c, windowPlane * 4, oh, rowFloats * 4, ow * 4, Math.ceil(ow / 4));
-        for (let ch = 0, dst = to / 4; ch < c; ch++) {
-          const src = windows / 4 + ch * windowPlane;
-          for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) m[dst++] = m[src + y * rowFloats + x * sw];
-        }
-      });
-      layout = { kind: 'planes', c, h: oh, w: ow, row: ow, plane: oh * ow };
-    } else if (layer.type === 'pool' && layout.kind === 'planes') {
-      // Padded windows, in TypeScript over the planes.
+      const source = planes(layer.pads, layer.inShape, layer.strides, max ? -Infinity : 0);
+      const [oh, ow, c] = layer.outShape;
+      const [ph, pw] = layer.pool;
+      const offsets = arena.table(Int32Array.from({ length: ph * pw }, (_, k) => planeOffset(source, 0, Math.floor(k / pw), k % pw)));
+      const blocks = Math.ceil(((oh - 1) * source.row + ow) / 16);
+      const { from, to } = next(c * blocks * 16, { reads: reads(false) });
+      slack = Math.max(slack, blocks * 16 + source.row);
+      op(`layer ${i} pool (windows)`, (k) => () => k.window(max, offsets, ph * pw, from, to, c, source.plane * 4, blocks * 64, blocks * 64, 1 / (ph * pw)));
+      layout = { kind: 'planes', c, h: oh, w: ow, row: source.row, plane: blocks * 16 };
+    } else if (layer.type === 'pool' && layout.kind === 'planes' && !layout.phases) {
+      // A mean over padded windows (the padding not counted), in TypeScript over the planes.
       const { c, row, plane, h, w }: Planes = layout;
       const [oh, ow] = layer.outShape;
       const { from, to } = next(c * oh * ow, { reads: reads(false) });
-      const geometry = { c, h, w, oh, ow, pool: layer.pool, strides: layer.strides, top: layer.pads[0], left: layer.pads[1], max: layer.kind === 'max' };
+      const geometry = { c, h, w, oh, ow, pool: layer.pool, strides: layer.strides, top: layer.pads[0], left: layer.pads[1], max: false };
       op(`layer ${i} pool`, () => (m) => pool(m, m, geometry, { base: from / 4, channel: plane, row, column: 1 }, { base: to / 4, channel: oh * ow, row: ow, column: 1 }));
       layout = { kind: 'planes', c, h: oh, w: ow, row: ow, plane: oh * ow };
     } else if (layer.type === 'add') {
-      add(i, reads(false));
+      if (relu) fused.add(i + 1);
+      add(i, reads(!!relu), clamp);
+    } else if (layer.type === 'relu' && layout.kind === 'planes') {
+      // A ReLU the layer before could not take: over the planes as they are.
+      const { c, plane } = layout;
+      const [low, high] = reluBounds(layer);
+      const { from, to } = next(c * plane, { reads: reads(false) });
+      const [src, dst] = [from / 4, to / 4];
+      op(`layer ${i} relu`, () => (m) => {
+        for (let k = 0; k < c * plane; k++) m[dst + k] = Math.min(Math.max(m[src + k], low), high);
+      });
     } else {
       // The reference step (over the memory), on channels-last data.
       flat();
@@ -290,7 +288,7 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
       });
       layout = { kind: 'flat', shape: outputShape(layer, layers[i].inShape) };
     }
-    record(i, false);
+    record(i);
   }
   flat();
   const output = at;
