@@ -42,30 +42,79 @@ function batchNormAffine(layer: tfl.layers.Layer): { mul: Float32Array; add: Flo
 }
 
 /**
- * The rows of a weight layer: kernel[j * rows + o] is the weight from fan-in input j to output o
- * (TF.js's [in, out] and [kh, kw, in, out] layouts), `fanInIndex(j)` where input j is read.
+ * A weight layer's kernel: `values` as TF.js stores them, `rows` outputs over a fan-in of `fanIn`
+ * inputs, and per output o the fan-in inputs j it reads with the index of each one's weight in
+ * `values` (`full`: every output reads every input, at j * rows + o: TF.js's [in, out] and
+ * [kh, kw, in, out] layouts).
  */
-function weightRows(payload: PayloadWriter, kernel: Float32Array, rows: number, fanInIndex: (j: number) => number, bias: Float32Array | undefined): { layer: WeightLayer; zeros: number } {
-  const fanIn = kernel.length / rows;
+interface Kernel {
+  values: Float32Array;
+  rows: number;
+  fanIn: number;
+  full: boolean;
+  taps(o: number, visit: (j: number, at: number) => void): void;
+}
+
+/** A dense or convolution kernel whose outputs read every input. */
+function fullKernel(values: Float32Array, rows: number): Kernel {
+  const fanIn = values.length / rows;
+  return { values, rows, fanIn, full: true, taps: (o, visit) => { for (let j = 0; j < fanIn; j++) visit(j, j * rows + o); } };
+}
+
+/**
+ * A convolution's kernel over a fan-in of (ky, kx, ic) for every input channel ic: a depthwise
+ * kernel [kh, kw, c, multiplier] (output ic * multiplier + k reads channel ic) or a grouped one
+ * [kh, kw, c / groups, filters] (each output reads its group's channels).
+ */
+function convKernel(kind: 'conv' | 'depthwise', kernel: { values: Float32Array; shape: number[] }, c: number): Kernel {
+  const [kh, kw, channels, last] = kernel.shape;
+  if (kind === 'conv' && channels === c) return fullKernel(kernel.values, last);
+  const depthwise = kind === 'depthwise';
+  const rows = depthwise ? c * last : last;
+  const perGroup = rows / (c / channels);
+  return {
+    values: kernel.values,
+    rows,
+    fanIn: kh * kw * c,
+    full: false,
+    taps(o, visit) {
+      if (depthwise) {
+        // channel o / multiplier, its weight o % multiplier
+        const ic = Math.floor(o / last);
+        for (let p = 0; p < kh * kw; p++) visit(p * c + ic, (p * c + ic) * last + (o % last));
+        return;
+      }
+      // the channels of o's group
+      const first = Math.floor(o / perGroup) * channels;
+      for (let p = 0; p < kh * kw; p++) for (let j = 0; j < channels; j++) visit(p * c + first + j, (p * channels + j) * last + o);
+    },
+  };
+}
+
+/** The packed rows of a weight layer, `fanInIndex(j)` where fan-in input j is read; ternary when its values are, else float (full kernels only). */
+function weightRows(payload: PayloadWriter, kernel: Kernel, fanInIndex: (j: number) => number, bias: Float32Array | undefined): { layer: WeightLayer; zeros: number } | undefined {
+  const { values, rows, fanIn } = kernel;
   let alpha = 0;
-  for (const v of kernel) alpha = Math.max(alpha, Math.abs(v));
-  const ternary = alpha > 0 && kernel.every((v) => v === 0 || Math.abs(v) === alpha);
+  for (const v of values) alpha = Math.max(alpha, Math.abs(v));
+  const ternary = alpha > 0 && values.every((v) => v === 0 || Math.abs(v) === alpha);
   const add = Float32Array.from({ length: rows }, (_, o) => bias?.[o] ?? 0);
   let zeros = 0;
   if (!ternary) {
+    // Float weights are stored as full rows: a grouped or depthwise kernel would grow by its group count.
+    if (!kernel.full) return undefined;
     const weights = new Float32Array(rows * fanIn);
-    for (let o = 0; o < rows; o++) for (let j = 0; j < fanIn; j++) weights[o * fanIn + j] = kernel[j * rows + o];
+    for (let o = 0; o < rows; o++) for (let j = 0; j < fanIn; j++) weights[o * fanIn + j] = values[j * rows + o];
     const offsets = Int32Array.from({ length: fanIn }, (_, j) => fanInIndex(j));
     return { layer: { rows, fanIn, weights: payload.add(weights), offsets: payload.add(offsets), mul: payload.add(new Float32Array(rows).fill(1)), add: payload.add(add) }, zeros };
   }
   const lists = { plus: [] as number[], minus: [] as number[], plusStart: [0], minusStart: [0] };
   for (let o = 0; o < rows; o++) {
-    for (let j = 0; j < fanIn; j++) {
-      const v = kernel[j * rows + o];
+    kernel.taps(o, (j, at) => {
+      const v = values[at];
       if (v > 0) lists.plus.push(fanInIndex(j));
       else if (v < 0) lists.minus.push(fanInIndex(j));
       else zeros++;
-    }
+    });
     lists.plusStart.push(lists.plus.length);
     lists.minusStart.push(lists.minus.length);
   }
@@ -86,29 +135,6 @@ function weightRows(payload: PayloadWriter, kernel: Float32Array, rows: number, 
   };
 }
 
-/**
- * A convolution's kernel as a full one, [kh, kw, c, filters]: a depthwise kernel [kh, kw, c,
- * multiplier] (output ic * multiplier + k reads channel ic) or a grouped one [kh, kw, c / groups,
- * filters] (each output reads its group's channels) gets zeros for the channels its outputs do
- * not read, which a ternary layer's index lists skip.
- */
-function fullKernel(kind: 'conv' | 'depthwise', kernel: { values: Float32Array; shape: number[] }, c: number): { values: Float32Array; filters: number } {
-  const [kh, kw, channels, last] = kernel.shape;
-  if (kind === 'conv' && channels === c) return { values: kernel.values, filters: last };
-  const filters = kind === 'depthwise' ? c * last : last;
-  const full = new Float32Array(kh * kw * c * filters);
-  for (let p = 0; p < kh * kw; p++) {
-    for (let j = 0; j < channels; j++) {
-      for (let k = 0; k < last; k++) {
-        // depthwise: channel j, output j * multiplier + k; grouped: output k, channel (its group) * channels + j
-        const [ic, o] = kind === 'depthwise' ? [j, j * last + k] : [Math.floor(k / (filters / (c / channels))) * channels + j, k];
-        full[(p * c + ic) * filters + o] = kernel.values[(p * channels + j) * last + k];
-      }
-    }
-  }
-  return { values: full, filters };
-}
-
 /** Where a tensor of the model is in the packed model: the layer that computes it (-1: the input), its shape, and the padding it waits for (a padding layer folds into the convolution or pooling after it). */
 interface Source {
   index: number;
@@ -126,6 +152,10 @@ function paddingOf(layer: tfl.layers.Layer): Source['pads'] | undefined {
   if (!value) throw new PackError(`padding with ${config.value} is not packed (only zeros, and the lowest float before a max pooling)`, layer.name);
   return { sides: [top, left, bottom, right], value };
 }
+
+/** @sparse-ternary/onnx's Reduce layer taking the mean or max over rows and columns (ReduceMean over H and W): a global pooling. */
+const spatialReduction = (type: string, config: Record<string, unknown>, shape: number[]) =>
+  type === 'SparseTernaryReduce' && (config.op === 'mean' || config.op === 'max') && shape.length === 3 && JSON.stringify(config.axes) === '[1,2]';
 
 const addSides = (a: [number, number, number, number], b: [number, number, number, number]) => a.map((v, i) => v + b[i]) as [number, number, number, number];
 
@@ -192,7 +222,7 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       const inputs = shape.reduce((a, b) => a * b, 1);
       if (shape.length !== 1 && shape.slice(0, -1).some((d) => d !== 1)) throw new PackError(`a dense layer on a [${shape}] input (flatten it first)`, layer.name);
       const w = weightsOf(layer);
-      const { layer: rows, zeros: z } = weightRows(payload, w.kernel.values, w.kernel.shape[1], (j) => j, w.bias?.values);
+      const { layer: rows, zeros: z } = weightRows(payload, fullKernel(w.kernel.values, w.kernel.shape[1]), (j) => j, w.bias?.values)!;
       weights += w.kernel.values.length;
       zeros += z;
       fold(rows, rows.rows); // before the layer is copied into the list
@@ -203,8 +233,8 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       const w_ = weightsOf(layer);
       const kernel = w_.kernel ?? w_.depthwise_kernel;
       const [kh, kw] = kernel.shape;
-      const { values, filters } = fullKernel(weightLayer.kind, kernel, c);
-      const structuralZeros = values.length - kernel.values.length;
+      const taps = convKernel(weightLayer.kind, kernel, c);
+      const filters = taps.rows;
       const strides = pair(config.strides);
       const padded: [number, number] = [h + pendingPads[0] + pendingPads[2], w + pendingPads[1] + pendingPads[3]];
       const [sameTop, sameBottom] = config.padding === 'same' ? samePads(padded[0], kh, strides[0]) : [0, 0];
@@ -212,27 +242,27 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       const [top, left, bottom, right] = addSides(pendingPads, [sameTop, sameLeft, sameBottom, sameRight]);
       const wp = w + left + right;
       // Fan-in j = (ky, kx, ci) in TF.js order; it reads the padded input at (ky * wp + kx) * c + ci.
-      const { layer: rows, zeros: z } = weightRows(payload, values, filters, (j) => (Math.floor(j / (kw * c)) * wp + (Math.floor(j / c) % kw)) * c + (j % c), w_.bias?.values);
-      // Float weights are stored as full rows: a grouped or depthwise kernel would grow by its group count.
-      if (!rows.ternary && structuralZeros) throw new PackError(`${type} with float weights is not packed (it would be stored as a full convolution); quantize it first`, layer.name);
+      const packed = weightRows(payload, taps, (j) => (Math.floor(j / (kw * c)) * wp + (Math.floor(j / c) % kw)) * c + (j % c), w_.bias?.values);
+      if (!packed) throw new PackError(`${type} with float weights is not packed (it would be stored as a full convolution); quantize it first`, layer.name);
+      const { layer: rows, zeros: z } = packed;
       weights += kernel.values.length;
-      zeros += z - structuralZeros;
+      zeros += z;
       const out: [number, number, number] = [Math.floor((h + top + bottom - kh) / strides[0]) + 1, Math.floor((wp - kw) / strides[1]) + 1, filters];
       fold(rows, filters);
       from = { index: emit({ type: 'conv', inShape: [h, w, c], outShape: out, kernel: [kh, kw], strides, pads: [top, left, bottom, right], ...rows }, from), shape: out };
     } else if (weightLayer) {
       throw new PackError(`${type} layers (transposed convolutions) are not packed by the runtime yet`, layer.name);
-    } else if (pooling || type === 'GlobalAveragePooling2D' || type === 'GlobalMaxPooling2D') {
+    } else if (pooling || type === 'GlobalAveragePooling2D' || type === 'GlobalMaxPooling2D' || spatialReduction(type, config, shape)) {
       const [h, w, c] = shape;
-      const global = type.startsWith('Global');
+      const global = !pooling;
       const pool = global ? ([h, w] as [number, number]) : pair(config.poolSize);
       const strides = global ? ([1, 1] as [number, number]) : pair(config.strides ?? config.poolSize);
       const [sameTop, sameBottom] = config.padding === 'same' ? samePads(h, pool[0], strides[0]) : [0, 0];
       const [sameLeft, sameRight] = config.padding === 'same' ? samePads(w, pool[1], strides[1]) : [0, 0];
       const [top, left, bottom, right] = addSides(pendingPads, [sameTop, sameLeft, sameBottom, sameRight]);
       const out: [number, number, number] = [Math.floor((h + top + bottom - pool[0]) / strides[0]) + 1, Math.floor((w + left + right - pool[1]) / strides[1]) + 1, c];
-      const kind = type.includes('Max') ? 'max' : 'avg';
-      from = { index: emit({ type: 'pool', kind, inShape: [h, w, c], outShape: out, pool, strides, pads: [top, left, bottom, right] }, from), shape: global ? [c] : out };
+      const kind = type.includes('Max') || config.op === 'max' ? 'max' : 'avg';
+      from = { index: emit({ type: 'pool', kind, inShape: [h, w, c], outShape: out, pool, strides, pads: [top, left, bottom, right] }, from), shape: global && !config.keepDims ? [c] : out };
     } else if (type === 'BatchNormalization' || type === 'FusedBatchNormalization') {
       // Folded into the weight layer before it, or a multiply and add of its own.
       if (!(layers[from.index] as { foldedBatchNorm?: unknown } | undefined)?.foldedBatchNorm) {
