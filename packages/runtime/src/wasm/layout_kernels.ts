@@ -1,6 +1,6 @@
 // The kernels that move activations between layouts, so that no per-element loop runs in
 // JavaScript: into (phase) planes with their padding, and residual additions of planes.
-import { addTo, forRange, op, type ValueType, type WasmFunction } from './wasm_binary';
+import { addTo, forRange, op, until, type ValueType, type WasmFunction } from './wasm_binary';
 
 /** Parameters of `fill`: `vectors` groups of four floats set to `value`. */
 const FILL = { at: 0, vectors: 1, value: 2 } as const;
@@ -22,9 +22,16 @@ export function fillKernel(): WasmFunction {
  */
 const SCATTER = { src: 0, dst: 1, channels: 2, srcChannel: 3, dstChannel: 4, rows: 5, srcRow: 6, rowTargets: 7, phases: 8, starts: 9, targets: 10, counts: 11, srcStep: 12 } as const;
 
-/** scatter(...): a channel-strided source (channels-last or planes) into padded, phase-split planes, one float at a time. */
+/**
+ * scatter(...): a channel-strided source (channels-last or planes) into padded, phase-split planes:
+ * four floats at a time from planes (stride 1 or 2), else one at a time. A stride-2 group reads one
+ * float past its last (inside the memory: the plan's slack).
+ */
 export function scatterKernel(): WasmFunction {
   const L = { ch: 13, y: 14, q: 15, n: 16, s: 17, d: 18, row: 19, target: 20 };
+  /** While four or more are left: d gets `vector` (read at s), s moves by `srcBytes`. */
+  const fours = (vector: number[], srcBytes: number) =>
+    until([...op.get(L.n), ...op.i32(4), ...op.i32LtU], [...op.get(L.d), ...vector, ...op.v128Store()], addTo(L.s, srcBytes), addTo(L.d, 16), addTo(L.n, -4));
   const table = (param: number, index: number) => [...op.get(param), ...op.get(index), ...op.i32(4), ...op.i32Mul, ...op.i32Add, ...op.i32Load()];
   const body = forRange(
     L.ch, op.get(SCATTER.channels), 1,
@@ -36,11 +43,24 @@ export function scatterKernel(): WasmFunction {
         L.q, op.get(SCATTER.phases), 1,
         [...op.get(L.row), ...table(SCATTER.starts, L.q), ...op.i32Add, ...op.set(L.s)],
         [...op.get(L.target), ...table(SCATTER.targets, L.q), ...op.i32Add, ...op.set(L.d)],
-        forRange(
-          L.n, table(SCATTER.counts, L.q), 1,
+        [...table(SCATTER.counts, L.q), ...op.set(L.n)],
+        [
+          // Four at a time from a contiguous row (planes) or every other float of one (a stride-2 phase, by a shuffle)
+          ...op.get(SCATTER.srcStep), ...op.i32(4), ...op.i32Eq, ...op.if,
+          ...fours([...op.get(L.s), ...op.v128Load()], 16),
+          ...op.else,
+          ...op.get(SCATTER.srcStep), ...op.i32(8), ...op.i32Eq, ...op.if,
+          ...fours([...op.get(L.s), ...op.v128Load(), ...op.get(L.s), ...op.v128Load(16), ...op.evenLanes], 32),
+          ...op.end,
+          ...op.end,
+        ],
+        // the rest one by one
+        until(
+          [...op.get(L.n), ...op.i32(0), ...op.i32Eq],
           [...op.get(L.d), ...op.get(L.s), ...op.f32Load(), ...op.f32Store()],
           addTo(L.s, op.get(SCATTER.srcStep)),
           addTo(L.d, 4),
+          addTo(L.n, -1),
         ),
       ),
     ),
@@ -72,7 +92,7 @@ export function addRowsKernel(): WasmFunction {
           L.v, op.get(ADD.vectors), 1,
           at(ADD.out, ADD.outRow, ADD.outPlane),
           [...at(ADD.a, ADD.aRow, ADD.aPlane), ...op.v128Load(), ...at(ADD.b, ADD.bRow, ADD.bPlane), ...op.v128Load(), ...op.f32x4Add],
-          [...op.get(L.low), ...op.f32x4Max, ...op.get(L.high), ...op.f32x4Min, ...op.v128Store()],
+          [...op.get(L.low), ...op.f32x4PMax, ...op.get(L.high), ...op.f32x4PMin, ...op.v128Store()],
         ),
       ),
     ),

@@ -61,7 +61,7 @@ function runsKernel(): WasmFunction {
         L.acc.flatMap((acc, i) => [
           ...op.get(L.p),
           ...op.get(acc), ...op.get(L.mul), ...op.f32x4Mul, ...op.get(L.add), ...op.f32x4Add,
-          ...op.get(L.low), ...op.f32x4Max, ...op.get(L.high), ...op.f32x4Min,
+          ...op.get(L.low), ...op.f32x4PMax, ...op.get(L.high), ...op.f32x4PMin,
           ...op.v128Store(16 * i),
         ]),
       ),
@@ -142,7 +142,7 @@ function windowKernel(max: boolean): WasmFunction {
         until(
           atLeast(L.k, op.get(L.end)),
           [...op.get(L.src), ...op.get(L.k), ...op.i32Load(), ...op.i32Add, ...op.get(L.block), ...op.i32Add, ...op.set(L.p)],
-          combineAll(L.acc, L.p, max ? op.f32x4Max : op.f32x4Add),
+          combineAll(L.acc, L.p, max ? op.f32x4PMax : op.f32x4Add),
           addTo(L.k, 4),
         ),
         [...op.get(L.dst), ...op.get(L.block), ...op.i32Add, ...op.set(L.p)],
@@ -171,7 +171,7 @@ const POOL2 = { input: 0, output: 1, channels: 2, inPlane: 3, inRow: 4, rows: 5,
  */
 function pool2Kernel(max: boolean): WasmFunction {
   const L = { ch: 9, y: 10, v: 11, a: 12, d: 13 };
-  const combine = max ? op.f32x4Max : op.f32x4Add;
+  const combine = max ? op.f32x4PMax : op.f32x4Add;
   /** The pairs' max or sum along one input row (a: its start, in bytes), for outputs 4v..4v+3. */
   const rowPairs = (rowOffset: number[]) => {
     const load = (offset: number) => [...op.get(L.a), ...rowOffset, ...op.i32Add, ...op.get(L.v), ...op.i32(32), ...op.i32Mul, ...op.i32Add, ...op.v128Load(offset)];

@@ -67,6 +67,7 @@ export const op = {
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
   if: [0x04, 0x40],
+  else: [0x05],
   end: [0x0b],
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
@@ -78,6 +79,7 @@ export const op = {
   i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32ShrU: [0x76],
+  i32Eq: [0x46],
   i32GeU: [0x4f],
   i32GeS: [0x4e],
   i32LtU: [0x49],
@@ -101,8 +103,10 @@ export const op = {
   f32x4Add: simd(0xe4),
   f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
-  f32x4Min: simd(0xe8),
-  f32x4Max: simd(0xe9),
+  /** Pseudo-minimum b < a ? b : a (one minps; min's NaN and -0 rules cost several instructions). */
+  f32x4PMin: simd(0xea),
+  /** Pseudo-maximum a < b ? b : a (one maxps). */
+  f32x4PMax: simd(0xeb),
 };
 
 /** A loop: until `exit` (an i32 condition) holds, the body, then again. */

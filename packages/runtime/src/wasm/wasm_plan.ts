@@ -134,8 +134,9 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
     const row = Math.ceil(pw / sw);
     const phasePlane = Math.ceil(ph / sh) * row;
     const plane = sh * sw * phasePlane;
-    // One more vector: the fill rounds up to whole ones.
+    // One more vector: the fill rounds up to whole ones (and a stride-2 copy reads one float past its source).
     const { from, to } = next(c * plane + 4);
+    slack = Math.max(slack, 4);
     // Where the source's channels, rows and columns are (bytes), and where each source row and column phase goes.
     const [channelStep, rowStep, columnStep] = (source.kind === 'flat' ? [1, w * c, c] : [source.plane, source.row, 1]).map((n) => 4 * n);
     const rowTargets = arena.table(Int32Array.from({ length: h }, (_, y) => 4 * ((((y + top) % sh) * sw) * phasePlane + Math.floor((y + top) / sh) * row)));
