@@ -389,7 +389,7 @@ function inputOf(layer: PackedLayer, i: number): number {
 function wasmRunners(header: PackedHeader, payload: ArrayBuffer, planned: PlannedLayer[], maxBytes: number): { one: SampleRunner; batch?: BatchRunner; bytes: number } | { needed: number } {
   const arena = new Arena(payload);
   const one = samplePlan(planned, header.inputShape, arena);
-  const batch = denseBatchPlan(planned, header.inputShape.reduce((a, b) => a * b, 1), arena);
+  const batch = denseBatchPlan(planned, header.inputShape.reduce((a, b) => a * b, 1), arena, one.dense);
   const needed = arena.bytes + one.slack * 4;
   if (needed > maxBytes) return { needed };
   const kernels = arena.allocate(one.slack);

@@ -70,6 +70,8 @@ export class Arena {
 /** CSR starts as byte offsets into their list. */
 export const startBytes: Encoding = (start) => start * 4;
 
+export type LayerTables = ReturnType<typeof layerTables>;
+
 /** A layer's CSR lists (starts and indices rewritten in place) and its multiply and add, as byte offsets. */
 export function layerTables(arena: Arena, rows: { plus: IndexList; minus: IndexList; mul: Float32Array; add: Float32Array }, indexBytes: Encoding) {
   const list = (l: IndexList) => ({ start: arena.inPlace(l.start, startBytes), index: arena.inPlace(l.index, indexBytes) });

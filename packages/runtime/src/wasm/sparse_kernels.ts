@@ -2,17 +2,18 @@
 // kernel sums, per output, the inputs its +alpha indices point at minus those its -alpha indices
 // point at, then applies the output's one multiply and one add (alpha, bias and BatchNorm folded)
 // and clamps it to [low, high] (a fused ReLU or ReLU6; -Infinity..Infinity for none). Index lists
-// are CSR by output with byte offsets, in the module's memory.
+// are CSR by output with byte offsets (gather's: byte addresses), in the module's memory.
 //
 // - runs: each non-zero adds a contiguous run of floats (16 per step, 4 SIMD lanes x 4): a
-//   convolution's shifted input planes (stride 1, channel-major) or a dense layer's batch row
-//   (activations stored feature-major, [features][batch]).
+//   convolution's shifted input planes (channel-major) or a dense layer's batch row (activations
+//   stored feature-major, [features][batch]).
 // - gather: one float per non-zero (a dense layer at batch 1).
 // - pool2: 2x2 pooling at stride 2, four outputs per step (even and odd columns by shuffles).
 // - window: the max or mean of any other pooling window, as the max or scaled sum of shifted runs
 //   (strided windows read phase planes, so every run is contiguous).
+import { BATCH_INDEX_SHIFT } from './dense_index';
 import { addRowsKernel, fillKernel, scatterKernel } from './layout_kernels';
-import { addTo, atLeast, forRange, op, until, wasmModule, type WasmFunction } from './wasm_binary';
+import { addTo, atLeast, forRange, op, until, wasmModule, type ValueType, type WasmFunction } from './wasm_binary';
 
 /** Parameters of `runs`: per output o, start[o]..start[o+1] of each list (byte offsets into it). */
 const RUNS = { plusStart: 0, plusIndex: 1, minusStart: 2, minusIndex: 3, input: 4, output: 5, outputs: 6, mul: 7, add: 8, blockBytes: 9, outStride: 10, low: 11, high: 12 } as const;
@@ -29,16 +30,17 @@ const combineAll = (acc: number[], p: number, combine: number[]) => acc.flatMap(
 /**
  * runs(plusStart, plusIndex, minusStart, minusIndex, input, output, outputs, mul, add, blockBytes, outStride, low, high):
  * for each output o and each 16-float block b < blockBytes, output[o * outStride + b] =
- * mul[o] * (sum over plus k of input[index[k] + b] - the same over minus) + add[o], clamped to [low, high].
+ * mul[o] * (sum over plus k of input[index[k] + b] - the same over minus) + add[o], clamped to [low, high]
+ * (`runsShifted`: input[(index[k] << indexShift) + b], the batch plan's reading of dense indices).
  * Four accumulators per index load: eight measured slower (the loads, not the adds, bound it).
  */
-function runsKernel(): WasmFunction {
+function runsKernel(indexShift: number): WasmFunction {
   const L = { o: 13, block: 14, k: 15, end: 16, p: 17, acc: [18, 19, 20, 21], mul: 22, add: 23, limit: 24, outRow: 25, low: 26, high: 27 };
   const accumulate = (start: number, index: number, combine: number[]) => [
     ...listRange(start, L.o, L.k, L.end),
     ...until(
       atLeast(L.k, op.get(L.end)),
-      [...op.get(RUNS.input), ...op.get(index), ...op.get(L.k), ...op.i32Add, ...op.i32Load(), ...op.i32Add, ...op.get(L.block), ...op.i32Add, ...op.set(L.p)],
+      [...op.get(RUNS.input), ...op.get(index), ...op.get(L.k), ...op.i32Add, ...op.i32Load(), ...(indexShift ? [...op.i32(indexShift), ...op.i32Shl] : []), ...op.i32Add, ...op.get(L.block), ...op.i32Add, ...op.set(L.p)],
       combineAll(L.acc, L.p, combine),
       addTo(L.k, 4),
     ),
@@ -69,52 +71,52 @@ function runsKernel(): WasmFunction {
     ),
   ];
   return {
-    name: 'runs',
+    name: indexShift ? 'runsShifted' : 'runs',
     params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'f32'],
     locals: ['i32', 'i32', 'i32', 'i32', 'i32', 'v128', 'v128', 'v128', 'v128', 'v128', 'v128', 'i32', 'i32', 'v128', 'v128'],
     body,
   };
 }
 
-/** Parameters of `gather`: as `runs`, one float per non-zero, outputs contiguous; indices shifted right by `shift` bits first. */
-const GATHER = { plusStart: 0, plusIndex: 1, minusStart: 2, minusIndex: 3, input: 4, output: 5, outputs: 6, mul: 7, add: 8, shift: 9, low: 10, high: 11 } as const;
+/** Parameters of `gather`: as `runs`, one float per non-zero whose index is its byte address, outputs contiguous. */
+const GATHER = { plusStart: 0, plusIndex: 1, minusStart: 2, minusIndex: 3, output: 4, outputs: 5, mul: 6, add: 7, low: 8, high: 9 } as const;
+
+/** Independent sums per output in `gather`: an f32 add takes 3 cycles, so one sum would wait on each add. */
+const GATHER_SUMS = 4;
 
 /**
- * gather(...): output[o] = mul[o] * (sum of input[plus index] - sum of input[minus index]) + add[o],
- * clamped to [low, high], two accumulators per list. The shift lets a dense layer keep one index encoding (a row of the
- * batch plan's 16-sample activations) for both plans.
+ * gather(...): output[o] = mul[o] * (sum of the floats at its plus addresses - the same over minus) + add[o],
+ * clamped to [low, high], GATHER_SUMS sums per list.
  */
 function gatherKernel(): WasmFunction {
-  const L = { o: 12, k: 13, end: 14, acc: 15, acc2: 16, limit: 17, last: 18 };
-  /** acc combined with the input the index at k + offset points at. */
+  const L = { o: 10, k: 11, end: 12, limit: 13, last: 14, acc: Array.from({ length: GATHER_SUMS }, (_, i) => 15 + i) };
+  /** acc combined with the float the index at k + offset points at. */
   const take = (acc: number, index: number, offset: number, combine: number[]) => [
-    ...op.get(acc), ...op.get(GATHER.input),
-    ...op.get(index), ...op.get(L.k), ...op.i32Add, ...op.i32Load(offset), ...op.get(GATHER.shift), ...op.i32ShrU,
-    ...op.i32Add, ...op.f32Load(), ...combine, ...op.set(acc),
+    ...op.get(acc), ...op.get(index), ...op.get(L.k), ...op.i32Add, ...op.i32Load(offset), ...op.f32Load(), ...combine, ...op.set(acc),
   ];
   const accumulate = (start: number, index: number, combine: number[]) => [
     ...listRange(start, L.o, L.k, L.end),
-    // pairs: two independent sums, so the loads of one do not wait for the other's add (signed: end - 4 may be negative)
-    ...op.get(L.end), ...op.i32(4), ...op.i32Sub, ...op.set(L.last),
-    ...until([...op.get(L.k), ...op.get(L.last), ...op.i32GeS], take(L.acc, index, 0, combine), take(L.acc2, index, 4, combine), addTo(L.k, 8)),
-    // an odd last one
-    ...op.get(L.k), ...op.get(L.end), ...op.i32LtU, ...op.if, ...take(L.acc, index, 0, combine), ...op.end,
+    // GATHER_SUMS at a time into independent sums (signed: end minus the group may be negative)
+    ...op.get(L.end), ...op.i32(4 * (GATHER_SUMS - 1)), ...op.i32Sub, ...op.set(L.last),
+    ...until([...op.get(L.k), ...op.get(L.last), ...op.i32GeS], ...L.acc.map((acc, i) => take(acc, index, 4 * i, combine)), addTo(L.k, 4 * GATHER_SUMS)),
+    // the rest one by one
+    ...until(atLeast(L.k, op.get(L.end)), take(L.acc[0], index, 0, combine), addTo(L.k, 4)),
   ];
   const at = (array: number) => [...op.get(array), ...op.get(L.o), ...op.i32Add, ...op.f32Load()];
   const body = [
     ...op.get(GATHER.outputs), ...op.i32(4), ...op.i32Mul, ...op.set(L.limit),
     ...forRange(
       L.o, op.get(L.limit), 4,
-      [...op.f32Zero, ...op.set(L.acc), ...op.f32Zero, ...op.set(L.acc2)],
+      L.acc.flatMap((acc) => [...op.f32Zero, ...op.set(acc)]),
       accumulate(GATHER.plusStart, GATHER.plusIndex, op.f32Add),
       accumulate(GATHER.minusStart, GATHER.minusIndex, op.f32Sub),
       [...op.get(GATHER.output), ...op.get(L.o), ...op.i32Add],
-      [...op.get(L.acc), ...op.get(L.acc2), ...op.f32Add, ...at(GATHER.mul), ...op.f32Mul, ...at(GATHER.add), ...op.f32Add],
+      [...op.get(L.acc[0]), ...L.acc.slice(1).flatMap((acc) => [...op.get(acc), ...op.f32Add]), ...at(GATHER.mul), ...op.f32Mul, ...at(GATHER.add), ...op.f32Add],
       [...op.get(GATHER.low), ...op.f32Max, ...op.get(GATHER.high), ...op.f32Min],
       op.f32Store(),
     ),
   ];
-  return { name: 'gather', params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'f32'], locals: ['i32', 'i32', 'i32', 'f32', 'f32', 'i32', 'i32'], body };
+  return { name: 'gather', params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'f32'], locals: ['i32', 'i32', 'i32', 'i32', 'i32', ...L.acc.map((): ValueType => 'f32')], body };
 }
 
 /** Parameters of `window`: per channel, the max (or the scaled sum) of the input shifted by each offset. */
@@ -204,6 +206,7 @@ function pool2Kernel(max: boolean): WasmFunction {
 export interface SparseKernels {
   memory: WebAssembly.Memory;
   runs(...args: number[]): void;
+  runsShifted(...args: number[]): void;
   gather(...args: number[]): void;
   window(max: boolean, ...args: number[]): void;
   pool2(max: boolean, ...args: number[]): void;
@@ -217,11 +220,12 @@ type Exported = (...args: number[]) => void;
 /** The kernels over a memory of `pages` 64 KiB pages. */
 export function sparseKernels(pages: number): SparseKernels {
   const memory = new WebAssembly.Memory({ initial: pages });
-  const module = new WebAssembly.Module(wasmModule([runsKernel(), gatherKernel(), windowKernel(true), windowKernel(false), pool2Kernel(true), pool2Kernel(false), fillKernel(), scatterKernel(), addRowsKernel()]));
+  const module = new WebAssembly.Module(wasmModule([runsKernel(0), runsKernel(BATCH_INDEX_SHIFT), gatherKernel(), windowKernel(true), windowKernel(false), pool2Kernel(true), pool2Kernel(false), fillKernel(), scatterKernel(), addRowsKernel()]));
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, Exported>;
   return {
     memory,
     runs: exports.runs,
+    runsShifted: exports.runsShifted,
     gather: exports.gather,
     window: (max, ...args) => (max ? exports.windowMax : exports.windowSum)(...args),
     pool2: (max, ...args) => (max ? exports.pool2Max : exports.pool2Mean)(...args),

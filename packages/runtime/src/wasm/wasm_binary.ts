@@ -78,7 +78,7 @@ export const op = {
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
-  i32ShrU: [0x76],
+  i32Shl: [0x74],
   i32Eq: [0x46],
   i32GeU: [0x4f],
   i32GeS: [0x4e],

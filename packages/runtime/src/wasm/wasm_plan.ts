@@ -11,8 +11,8 @@ import type { PackedLayer } from '../format';
 import type { Rows, Step } from '../model';
 import { pool } from '../pooling';
 import { medianTimes, type OperationTime } from '../profile';
-import { layerTables, type Arena } from './arena';
-import { DENSE_INDEX_SHIFT, denseIndexBytes } from './dense_index';
+import { layerTables, type Arena, type LayerTables } from './arena';
+import { featureAddress } from './dense_index';
 import { NO_CLAMP, reluBounds, type Bounds } from './fused_activation';
 import type { SparseKernels } from './sparse_kernels';
 
@@ -50,9 +50,17 @@ export interface SampleRunner {
   profile(sample: Float32Array, output: Float32Array, repeat: number): OperationTime[];
 }
 
+/** A ternary dense layer as the one-sample plan laid it out: its indices address features of its input at byte `input`. */
+export interface DenseLayer {
+  tables: LayerTables;
+  input: number;
+}
+
 export interface SamplePlan {
   /** Floats read past the last buffer (garbage lanes of the last runs): the memory needs them. */
   slack: number;
+  /** Per layer index, the ternary dense layers. */
+  dense: Map<number, DenseLayer>;
   /** The runner, once the memory exists: one sample in, its outputs out. */
   bind(kernels: SparseKernels, steps: Step[]): SampleRunner;
 }
@@ -154,6 +162,8 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
 
   /** ReLU layers fused into the kernel before them. */
   const fused = new Set<number>();
+  /** The ternary dense layers: their tables and where their one-sample input is (the batch plan reads the same indices). */
+  const dense = new Map<number, DenseLayer>();
   /** Layer i's output is the current buffer (and the fused ReLU's after it). */
   const record = (i: number) => {
     outputs.set(i, { at, layout });
@@ -214,26 +224,29 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
       };
       // The output plane is one run (rows `row` apart), 16 floats per step.
       const blocks = Math.ceil(((oh - 1) * source.row + ow) / 16);
-      const { plus, minus, mul, add } = layerTables(arena, ternary, bytesOf);
       if (relu) fused.add(i + 1);
       if (oh * ow === 1) {
-        // One output position: a dense layer over the planes, one float per non-zero.
+        // One output position: a dense layer over the planes, one float per non-zero (its index: the float's address).
         const { from, to } = next(co, { reads: reads(!!relu) });
-        op(`layer ${i} conv (gather)`, (k) => () => k.gather(plus.start, plus.index, minus.start, minus.index, from, to, co, mul, add, 0, ...clamp));
+        const { plus, minus, mul, add } = layerTables(arena, ternary, (index) => from + bytesOf(index));
+        op(`layer ${i} conv (gather)`, (k) => () => k.gather(plus.start, plus.index, minus.start, minus.index, to, co, mul, add, ...clamp));
         layout = { kind: 'planes', c: co, h: 1, w: 1, row: 1, plane: 1 };
       } else {
         const { from, to } = next(co * blocks * 16, { reads: reads(!!relu) });
         // The last runs read up to a block past the planes they use: garbage lanes, inside the memory.
         slack = Math.max(slack, blocks * 16 + source.row);
+        const { plus, minus, mul, add } = layerTables(arena, ternary, bytesOf);
         op(`layer ${i} conv (runs)`, (k) => () => k.runs(plus.start, plus.index, minus.start, minus.index, from, to, co, mul, add, blocks * 64, blocks * 64, ...clamp));
         layout = { kind: 'planes', c: co, h: oh, w: ow, row: source.row, plane: blocks * 16 };
       }
     } else if (layer.type === 'dense' && ternary) {
       flat();
-      const { plus, minus, mul, add } = layerTables(arena, ternary, denseIndexBytes);
       const { from, to } = next(layer.rows, { reads: reads(!!relu) });
+      const tables = layerTables(arena, ternary, featureAddress(from));
+      dense.set(i, { tables, input: from });
+      const { plus, minus, mul, add } = tables;
       if (relu) fused.add(i + 1);
-      op(`layer ${i} dense (gather)`, (k) => () => k.gather(plus.start, plus.index, minus.start, minus.index, from, to, layer.rows, mul, add, DENSE_INDEX_SHIFT, ...clamp));
+      op(`layer ${i} dense (gather)`, (k) => () => k.gather(plus.start, plus.index, minus.start, minus.index, to, layer.rows, mul, add, ...clamp));
       layout = { kind: 'flat', shape: [layer.rows] };
     } else if (layer.type === 'pool' && layout.kind === 'planes' && !layout.phases && layer.pads.every((p) => p === 0) && [...layer.pool, ...layer.strides].every((n) => n === 2)) {
       // The usual 2x2 pooling at stride 2, straight to the output.
@@ -295,6 +308,7 @@ export function samplePlan(layers: PlannedLayer[], inputShape: number[], arena: 
   const output = at;
   return {
     slack,
+    dense,
     bind(kernels, steps) {
       const memory = new Float32Array(kernels.memory.buffer);
       const run = ops.map(({ make }) => make(kernels, steps));
