@@ -23,7 +23,8 @@ const blocks = Math.ceil(((oh - 1) * w + ow) / 16);
 const rows = conv ? 64 : 1024;
 const inputFloats = conv ? c * h * w : 1024;
 const fanIn = conv ? c * k * k : 1024;
-const offsetOf = (j: number) => (conv ? 4 * (Math.floor(j / (k * k)) * h * w + Math.floor((j % (k * k)) / k) * w + (j % k)) : 4 * j);
+// conv: byte offsets into the input planes (runs adds the input's address); dense: the input float's address (as gather reads it).
+const offsetOf = (j: number) => (conv ? 4 * (Math.floor(j / (k * k)) * h * w + Math.floor((j % (k * k)) / k) * w + (j % k)) : INPUT + 4 * j);
 const plus: number[][] = [];
 const minus: number[][] = [];
 for (let o = 0; o < rows; o++) {
@@ -32,10 +33,13 @@ for (let o = 0; o < rows; o++) {
   for (let j = 0; j < fanIn; j++) if (random() >= sparsity) (random() < 0.5 ? plus : minus)[o].push(offsetOf(j));
 }
 
+/** Where the input is: the first buffer. */
+const INPUT = 0;
 let at = 0;
 const alloc = (bytes: number) => ((at += Math.ceil(bytes / 64) * 64), at - Math.ceil(bytes / 64) * 64);
 const outFloats = conv ? rows * blocks * 16 : rows;
 const [input, tableOut, codeOut] = [alloc(4 * (inputFloats + 64)), alloc(4 * outFloats), alloc(4 * outFloats)];
+if (input !== INPUT) throw new Error('the input is not the first buffer');
 const csr = (lists: number[][]) => {
   const starts = [0];
   for (const l of lists) starts.push(starts.at(-1)! + 4 * l.length);
@@ -71,7 +75,7 @@ function compiled(): WasmFunction {
   }
   for (let o = 0; o < rows; o++) {
     for (let a = 0; a < 4; a++) body.push(...op.f32Zero, ...op.set(a));
-    signed(o).forEach(([off, , combine], t) => body.push(...op.get(t % 4), ...op.i32(0), ...op.f32Load(input + off), ...combine, ...op.set(t % 4)));
+    signed(o).forEach(([address, , combine], t) => body.push(...op.get(t % 4), ...op.i32(0), ...op.f32Load(address), ...combine, ...op.set(t % 4)));
     body.push(...op.i32(0), ...op.get(0), ...op.get(1), ...op.f32Add, ...op.get(2), ...op.get(3), ...op.f32Add, ...op.f32Add);
     body.push(...f32Const(f32[mul / 4 + o]), ...op.f32Mul, ...f32Const(f32[add / 4 + o]), ...op.f32Add, ...op.f32Zero, ...op.f32Max, ...op.f32Store(codeOut + 4 * o));
   }
@@ -84,7 +88,7 @@ const code = (new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { m
 const built = performance.now() - start;
 const table = conv
   ? () => kernels.runs(P.start, P.index, M.start, M.index, input, tableOut, rows, mul, add, blocks * 64, blocks * 64, 0, Infinity)
-  : () => kernels.gather(P.start, P.index, M.start, M.index, input, tableOut, rows, mul, add, 0, 0, Infinity);
+  : () => kernels.gather(P.start, P.index, M.start, M.index, tableOut, rows, mul, add, 0, Infinity);
 const median = (fn: () => void, n = 1000) => {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
