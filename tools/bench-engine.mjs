@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Engine benchmark: training throughput (samples/s, Adam) of LFC at batch 100 and CNV at batch 50
-// on the 'ort' and 'cpu' backends in the same run, and PyTorch CPU on the same nets when
-// /usr/bin/python3 can import torch. Prints a table of samples/s and ratios.
-//   node tools/bench-engine.mjs [--nets lfc,cnv] [--backends ort,cpu] [--steps N] [--windows N]
+// on the 'ort' and 'cpu' backends in the same run, the whole step compiled into one onnxruntime
+// graph ('compiled': compileTrainingStep), and PyTorch CPU on the same nets when /usr/bin/python3
+// can import torch. Prints a table of samples/s and ratios.
+//   node tools/bench-engine.mjs [--nets lfc,cnv] [--backends ort,cpu,compiled] [--steps N] [--windows N]
 //                               [--cpu-steps N] [--no-torch]
 // Each backend's figure is the median of --windows timings of --steps steps; 'cpu' times one window
 // of --cpu-steps steps (default: 3 for LFC, 1 for CNV, whose step takes minutes there).
@@ -10,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { adam, initEngine } from '@sparse-ternary/engine';
+import { adam, compileTrainingStep, initEngine } from '@sparse-ternary/engine';
 import { NETS } from './lib/nets.mjs';
 
 const { values: args } = parseArgs({
@@ -48,6 +49,28 @@ async function tfjsSamplesPerSecond(netName, backend, steps, windows) {
   return median(rates);
 }
 
+/** The same, with the whole step compiled into one onnxruntime graph. */
+async function compiledSamplesPerSecond(netName, steps, windows) {
+  await initEngine({ backend: 'ort' });
+  const net = NETS[netName];
+  const model = net.build();
+  const step = compileTrainingStep(model, { batchSize: net.batch, optimizer: { kind: 'adam', learningRate: 1e-3 } });
+  const x = tf.randomUniform([net.batch, ...net.inputShape], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.randomUniform([net.batch], 0, 10, 'int32', 2), 10);
+  const [xs, ys] = [x.dataSync(), Float32Array.from(y.dataSync())];
+  step.step(xs, ys);
+  const rates = [];
+  for (let w = 0; w < windows; w++) {
+    const start = performance.now();
+    for (let i = 0; i < steps; i++) step.step(xs, ys);
+    rates.push((steps * net.batch * 1000) / (performance.now() - start));
+  }
+  step.dispose();
+  tf.dispose([x, y]);
+  model.dispose();
+  return median(rates);
+}
+
 function torchSamplesPerSecond(netName, steps) {
   const script = fileURLToPath(new URL('./bench_torch.py', import.meta.url));
   const run = spawnSync('/usr/bin/python3', [script, netName, String(NETS[netName].batch), String(steps)], {
@@ -67,7 +90,7 @@ for (const net of args.nets.split(',')) {
   for (const backend of backends) {
     const cpu = backend === 'cpu';
     const steps = cpu ? Number(args['cpu-steps'] ?? NETS[net].cpuSteps) : Number(args.steps);
-    row[backend] = await tfjsSamplesPerSecond(net, backend, steps, cpu ? 1 : Number(args.windows));
+    row[backend] = backend === 'compiled' ? await compiledSamplesPerSecond(net, steps, Number(args.windows)) : await tfjsSamplesPerSecond(net, backend, steps, cpu ? 1 : Number(args.windows));
     console.error(`${net} ${backend}: ${row[backend].toFixed(1)} samples/s`);
   }
   if (torchAvailable) {
@@ -81,11 +104,10 @@ for (const net of args.nets.split(',')) {
 const fmt = (v) => (v === undefined || Number.isNaN(v) ? 'n/a' : v < 10 ? v.toPrecision(2) : v.toFixed(0));
 const ratio = (a, b) => (a && b ? `${a / b < 10 ? (a / b).toFixed(2) : (a / b).toFixed(0)}x` : 'n/a');
 console.log(`\nTraining throughput, Adam (samples/s); ${process.arch}, ${(await import('node:os')).availableParallelism()} cores`);
-console.log('| net | batch | ' + backends.join(' | ') + ' | PyTorch CPU | ort / cpu | ort / PyTorch |');
-console.log('|---|---|' + backends.map(() => '---|').join('') + '---|---|---|');
+const fast = backends.filter((b) => b !== 'cpu');
+console.log('| net | batch | ' + backends.join(' | ') + ' | PyTorch CPU | ort / cpu | ' + fast.map((b) => `${b} / PyTorch`).join(' | ') + ' |');
+console.log('|---|---|' + backends.map(() => '---|').join('') + '---|---|' + fast.map(() => '---|').join(''));
 for (const r of rows) {
-  console.log(
-    `| ${r.net} | ${NETS[r.net].batch} | ${backends.map((b) => fmt(r[b])).join(' | ')} | ${fmt(r.torch)} | ${ratio(r.ort, r.cpu)} | ${ratio(r.ort, r.torch)} |`,
-  );
+  console.log(`| ${r.net} | ${NETS[r.net].batch} | ${backends.map((b) => fmt(r[b])).join(' | ')} | ${fmt(r.torch)} | ${ratio(r.ort, r.cpu)} | ${fast.map((b) => ratio(r[b], r.torch)).join(' | ')} |`);
 }
 if (!torchAvailable) console.log('\nPyTorch not measured: apt-get install python3-torch libopenblas0-pthread');

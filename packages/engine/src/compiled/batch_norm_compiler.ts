@@ -1,0 +1,53 @@
+// BatchNorm in training mode over the channel axis (axis 1 here; the last in TF.js): the batch's
+// mean and biased variance normalize, gamma and beta scale and shift, the moving statistics move
+// by (1 - momentum) toward the batch's (the engine's fused layer's rule), and the gradient is its
+// closed form: dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / std.
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { CompileError } from './compile_error';
+import { sameLayout, type CompiledLayer, type StateUpdate } from './layer_compilers';
+import type { Activation, StepGraph } from './step_graph';
+import { weightOf } from './weights';
+
+export function compileBatchNorm(layer: tfl.layers.Layer, input: Activation, graph: StepGraph): CompiledLayer {
+  const config = layer.getConfig();
+  const rank = input.shape.length;
+  const axis = (config.axis as number | undefined) ?? -1;
+  if ((rank !== 2 && rank !== 4) || (axis !== -1 && axis !== rank - 1)) throw new CompileError(`BatchNorm over axis ${axis} of a rank-${rank} input`, layer.name);
+  const c = input.shape[1];
+  const axes = rank === 4 ? [0, 2, 3] : [0];
+  const perChannel = rank === 4 ? [1, c, 1, 1] : [1, c];
+  const epsilon = (config.epsilon as number | undefined) ?? 1e-3;
+  const momentum = (config.momentum as number | undefined) ?? 0.99;
+  const gammaVariable = weightOf(layer, 'gamma');
+  const betaVariable = weightOf(layer, 'beta');
+  const gamma = gammaVariable && graph.parameter([c]);
+  const beta = betaVariable && graph.parameter([c]);
+  const x = input.value;
+  const mean = graph.op('ReduceMean', [x], { axes, keepdims: 1 });
+  const centered = graph.op('Sub', [x, mean]);
+  const variance = graph.op('ReduceMean', [graph.op('Mul', [centered, centered])], { axes, keepdims: 1 });
+  const inverse = graph.op('Reciprocal', [graph.op('Sqrt', [graph.op('Add', [variance, graph.scalar(epsilon)])])]);
+  const xhat = graph.op('Mul', [centered, inverse]);
+  const g = gamma && graph.op('Reshape', [gamma.name, graph.ints(perChannel)]);
+  const scaled = g ? graph.op('Mul', [xhat, g]) : xhat;
+  const y = beta ? graph.op('Add', [scaled, graph.op('Reshape', [beta.name, graph.ints(perChannel)])]) : scaled;
+  graph.onBackward((dy) => {
+    if (gamma) gamma.grad = graph.op('ReduceSum', [graph.op('Mul', [dy, xhat]), graph.ints(axes)], { keepdims: 0 });
+    if (beta) beta.grad = graph.op('ReduceSum', [dy, graph.ints(axes)], { keepdims: 0 });
+    const dxhat = g ? graph.op('Mul', [dy, g]) : dy;
+    const m1 = graph.op('ReduceMean', [dxhat], { axes, keepdims: 1 });
+    const m2 = graph.op('ReduceMean', [graph.op('Mul', [dxhat, xhat])], { axes, keepdims: 1 });
+    return graph.op('Mul', [inverse, graph.op('Sub', [graph.op('Sub', [dxhat, m1]), graph.op('Mul', [xhat, m2])])]);
+  });
+  const updates: StateUpdate[] = (['moving_mean', 'moving_variance'] as const).map((name) => {
+    const input = graph.b.input(`${layer.name}/${name}`, 'float32', [c]);
+    const batch = graph.op('Reshape', [name === 'moving_mean' ? mean : variance, graph.ints([c])]);
+    const output = graph.op('Sub', [input, graph.op('Mul', [graph.op('Sub', [input, batch]), graph.scalar(1 - momentum)])]);
+    return { variable: weightOf(layer, name)!, input, output };
+  });
+  return {
+    output: { value: y, shape: input.shape },
+    weights: [...(gamma ? [{ variable: gammaVariable!, parameter: gamma, ...sameLayout }] : []), ...(beta ? [{ variable: betaVariable!, parameter: beta, ...sameLayout }] : [])],
+    updates,
+  };
+}

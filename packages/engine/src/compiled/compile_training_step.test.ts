@@ -1,0 +1,103 @@
+// The compiled training step against TF.js: one SGD step (learning rate 1) moves every weight by
+// exactly its gradient, which must be TF.js's own (tf.variableGrads through the model in training
+// mode, categorical cross-entropy) within 1e-4 relative; BatchNorm's moving statistics move as the
+// layer's do; Adam's first steps give model.fit's losses with the engine's adam().
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { adam } from '../fused/fused_adam';
+import { batchNormalization } from '../fused/fused_batch_normalization';
+import { initEngine } from '../init_engine';
+import { seededRandom } from '../testing/backend_comparison';
+import { compileTrainingStep } from './compile_training_step';
+import { CompileError } from './compile_error';
+
+beforeAll(() => initEngine({ backend: 'ort' }));
+
+const N = 6;
+const CLASSES = 3;
+
+function randomized(model: tfl.LayersModel, seed: number): tfl.LayersModel {
+  const r = seededRandom(seed);
+  model.setWeights(model.getWeights().map((w, i) => tf.tensor(Float32Array.from({ length: w.size }, () => (model.weights[i].name.includes('variance') ? 0.5 + r() : r() * 2 - 1)), w.shape)));
+  return model;
+}
+
+const dense = () =>
+  randomized(tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [7], units: 5, activation: 'relu' }), batchNormalization(), tfl.layers.dense({ units: 4, useBias: false }), tfl.layers.batchNormalization(), tfl.layers.activation({ activation: 'relu' }), tfl.layers.dense({ units: CLASSES, activation: 'softmax' })] }), 3);
+
+const conv = () =>
+  randomized(
+    tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ inputShape: [8, 7, 2], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+        batchNormalization(),
+        tfl.layers.maxPooling2d({ poolSize: 2 }),
+        tfl.layers.conv2d({ filters: 3, kernelSize: 2, useBias: false }),
+        tfl.layers.reLU(),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: CLASSES, activation: 'softmax' }),
+      ],
+    }),
+    5,
+  );
+
+function batch(model: tfl.LayersModel, seed: number) {
+  const r = seededRandom(seed);
+  const shape = [N, ...(model.inputs[0].shape.slice(1) as number[])];
+  const x = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * 2 - 1);
+  const y = Float32Array.from({ length: N * CLASSES }, (_, i) => (i % CLASSES === Math.floor(i / CLASSES) % CLASSES ? 1 : 0));
+  return { x, y, shape };
+}
+
+const relativeError = (a: Float32Array, b: Float32Array) => {
+  let d = 0;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) (d = Math.max(d, Math.abs(a[i] - b[i]))), (m = Math.max(m, Math.abs(b[i])));
+  return d / Math.max(m, 1e-12);
+};
+
+test.each([
+  ['dense layers with both BatchNorms', dense],
+  ["convolutions ('same' and 'valid'), BatchNorm, max pooling, flatten", conv],
+])('%s: one SGD step moves each weight by its TF.js gradient within 1e-4', (_, make) => {
+  const model = make();
+  const { x, y, shape } = batch(model, 9);
+  const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const { value: expectedLoss, grads } = tf.variableGrads(
+    () => tf.tidy(() => tf.mean(tfl.metrics.categoricalCrossentropy(tf.tensor(y, [N, CLASSES]), model.apply(tf.tensor(x, shape), { training: true }) as tf.Tensor)) as tf.Scalar),
+    trainable,
+  );
+  const before = trainable.map((v) => v.dataSync().slice() as Float32Array);
+  const expected = trainable.map((v, i) => before[i].map((w, k) => w - (grads[v.name].dataSync() as Float32Array)[k]));
+  // TF.js's own pass in training mode moved the moving statistics once; the compiled step must move them the same way from the same start.
+  const moving = model.weights.filter((w) => /moving/.test(w.name));
+  const movedByTf = moving.map((w) => w.read().dataSync().slice() as Float32Array);
+
+  const fresh = make();
+  const step = compileTrainingStep(fresh, { batchSize: N, optimizer: { kind: 'sgd', learningRate: 1 } });
+  const loss = step.step(x, y);
+  step.writeBack();
+  step.dispose();
+  expect(loss).toBeCloseTo(expectedLoss.dataSync()[0], 4);
+  fresh.trainableWeights.forEach((w, i) => expect({ weight: w.name, error: relativeError(w.read().dataSync() as Float32Array, expected[i]) < 1e-4 }).toEqual({ weight: w.name, error: true }));
+  fresh.weights.filter((w) => /moving/.test(w.name)).forEach((w, i) => expect(relativeError(w.read().dataSync() as Float32Array, movedByTf[i])).toBeLessThan(1e-4));
+}, 60_000);
+
+test("Adam's first steps give model.fit's losses with the engine's adam()", async () => {
+  const reference = conv();
+  const { x, y, shape } = batch(reference, 11);
+  reference.compile({ optimizer: adam(0.01), loss: 'categoricalCrossentropy' });
+  const history = await reference.fit(tf.tensor(x, shape), tf.tensor(y, [N, CLASSES]), { epochs: 4, batchSize: N, shuffle: false, verbose: 0 });
+  const step = compileTrainingStep(conv(), { batchSize: N, optimizer: { kind: 'adam', learningRate: 0.01 } });
+  const losses = Array.from({ length: 4 }, () => step.step(x, y));
+  step.dispose();
+  (history.history.loss as number[]).forEach((expected, i) => expect(losses[i]).toBeCloseTo(expected, 4));
+  expect(losses[3]).toBeLessThan(losses[0]);
+}, 60_000);
+
+test('layers it does not compile are CompileErrors naming them', () => {
+  const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 3, activation: 'tanh', name: 'odd' }), tfl.layers.dense({ units: 2, activation: 'softmax' })] });
+  expect(() => compileTrainingStep(model, { batchSize: 2, optimizer: { kind: 'sgd', learningRate: 1 } })).toThrow(new CompileError("activation 'tanh' is not compiled", 'odd'));
+  const noSoftmax = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 2 })] });
+  expect(() => compileTrainingStep(noSoftmax, { batchSize: 2, optimizer: { kind: 'sgd', learningRate: 1 } })).toThrow(/must end in a softmax/);
+});

@@ -1,0 +1,64 @@
+// One training step as one ONNX graph, being written: the forward pass layer by layer, each layer
+// leaving its backward pass on a tape, which `backward` then writes in reverse. Activations are
+// channels-first ([N, C, H, W]) throughout, as onnxruntime's convolutions take them.
+import { GraphBuilder } from '../ort/onnx_graph';
+
+/** A trainable weight of the model as the graph holds it: its graph input and its gradient once written. */
+export interface StepParameter {
+  /** The graph input holding its value (ONNX layout). */
+  name: string;
+  dims: number[];
+  /** Its gradient, written by the layer's backward pass. */
+  grad?: string;
+}
+
+/** Where a layer's output is: its value's name and shape (channels-first). */
+export interface Activation {
+  value: string;
+  shape: number[];
+}
+
+/** A layer's backward pass: the gradient of its output in, of its input out (undefined where nothing before needs it). */
+type Backward = (gradient: string) => string | undefined;
+
+export class StepGraph {
+  readonly b = new GraphBuilder();
+  readonly parameters: StepParameter[] = [];
+  private readonly tape: Backward[] = [];
+
+  constructor(readonly batch: number) {}
+
+  ints(values: number[]): string {
+    return this.b.constInt64(values);
+  }
+
+  scalar(value: number): string {
+    return this.b.constFloat([value], []);
+  }
+
+  op(type: string, inputs: string[], attrs: Record<string, number | number[] | string> = {}): string {
+    return this.b.op(type, inputs, attrs);
+  }
+
+  /** A new trainable weight, a graph input of `dims`. */
+  parameter(dims: number[]): StepParameter {
+    const parameter: StepParameter = { name: `w${this.parameters.length}`, dims };
+    this.b.input(parameter.name, 'float32', dims);
+    this.parameters.push(parameter);
+    return parameter;
+  }
+
+  /** Records a layer's backward pass. */
+  onBackward(backward: Backward): void {
+    this.tape.push(backward);
+  }
+
+  /** Writes every recorded backward pass, last layer first, from the loss's gradient with respect to the output. */
+  backward(gradient: string): void {
+    let g: string | undefined = gradient;
+    for (const step of [...this.tape].reverse()) {
+      if (g === undefined) return;
+      g = step(g);
+    }
+  }
+}
