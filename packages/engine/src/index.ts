@@ -20,3 +20,4 @@ export { compileTrainingStep, type CompiledTrainingStep, type CompileOptions } f
 export { CompileError } from './compiled/compile_error';
 export { LAYER_COMPILERS } from './compiled/layer_compilers';
 export type { StepOptimizer } from './compiled/optimizer_update';
+export type { KernelTraining, StepGraph } from './compiled/step_graph';

@@ -6,6 +6,7 @@ export {
   twnQuantizer,
   type Quantized,
   type Quantizer,
+  type QuantizerRule,
 } from './quantizer';
 export { quantizedLayers, type LayerPolicy, type LayerTreatment, type QuantizedLayerRef } from './quantized_layers';
 export { countNonZeros, disposeMasks, keepWhere, pinToMask, type Masks } from './masks';

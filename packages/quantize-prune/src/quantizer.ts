@@ -11,11 +11,22 @@ export interface Quantized {
 }
 
 /**
+ * What a quantizer computes, as data, for code that writes it elsewhere (a compiled training
+ * step's graph): float; binary; or ternary with a threshold Delta_l of t * mean |W_l|, a fixed
+ * delta, or the k-th smallest |w| for a target sparsity.
+ */
+export type QuantizerRule =
+  | { kind: 'float' }
+  | { kind: 'binary' }
+  | { kind: 'ternary'; threshold: { of: 'meanAbs'; t: number } | { of: 'fixed'; delta: number } | { of: 'sparsity'; sparsity: number } };
+
+/**
  * Maps one layer's float weights W_l to quantized weights. With a fixed `mask` (after pruning),
  * ternary quantizers keep exactly the mask's weights, each at +alpha or -alpha.
  */
 export interface Quantizer {
   readonly name: string;
+  readonly rule: QuantizerRule;
   quantize(w: tf.Tensor, mask?: tf.Tensor): Quantized;
 }
 
@@ -60,9 +71,10 @@ function ternarize(w: tf.Tensor, mask: tf.Tensor | undefined, delta: number): Qu
 }
 
 /** A ternary quantizer whose threshold is computed from the weights by `threshold`. */
-function ternaryQuantizer(name: string, threshold: (w: tf.Tensor) => number): Quantizer {
+function ternaryQuantizer(name: string, rule: QuantizerRule, threshold: (w: tf.Tensor) => number): Quantizer {
   return {
     name,
+    rule,
     quantize(w, mask) {
       const delta = threshold(w);
       return ternarize(w, mask, delta);
@@ -78,11 +90,12 @@ const meanAbs = (w: tf.Tensor): number => {
 };
 
 /** Identity: the float baseline. */
-export const floatQuantizer = (): Quantizer => ({ name: 'float', quantize: (w) => ({ q: tf.clone(w), alpha: 1, delta: 0 }) });
+export const floatQuantizer = (): Quantizer => ({ name: 'float', rule: { kind: 'float' }, quantize: (w) => ({ q: tf.clone(w), alpha: 1, delta: 0 }) });
 
 /** Binary (BinaryConnect/XNOR-style): sign(w) * alpha with alpha = mean |W_l| (over the mask's weights, with one). */
 export const binaryQuantizer = (): Quantizer => ({
   name: 'binary',
+  rule: { kind: 'binary' },
   quantize(w, mask) {
     // Every weight is kept: |w| > -1 always holds.
     return mask ? ternarize(w, mask, 0) : ternarize(w, undefined, -1);
@@ -90,10 +103,10 @@ export const binaryQuantizer = (): Quantizer => ({
 });
 
 /** TWN: Delta_l = t * mean |W_l| (t = 0.7); alpha_l = mean |w| over |w| > Delta_l. */
-export const twnQuantizer = (t = 0.7): Quantizer => ternaryQuantizer(`twn(t=${t})`, (w) => t * meanAbs(w));
+export const twnQuantizer = (t = 0.7): Quantizer => ternaryQuantizer(`twn(t=${t})`, { kind: 'ternary', threshold: { of: 'meanAbs', t } }, (w) => t * meanAbs(w));
 
 /** Ternary with the same absolute threshold Delta for every layer. */
-export const fixedThresholdQuantizer = (delta: number): Quantizer => ternaryQuantizer(`ternary(delta=${delta})`, () => delta);
+export const fixedThresholdQuantizer = (delta: number): Quantizer => ternaryQuantizer(`ternary(delta=${delta})`, { kind: 'ternary', threshold: { of: 'fixed', delta } }, () => delta);
 
 /**
  * Ternary with a target sparsity s: Delta_l is the k-th smallest |w| with k = round(s * n), so that
@@ -101,7 +114,7 @@ export const fixedThresholdQuantizer = (delta: number): Quantizer => ternaryQuan
  */
 export const targetSparsityQuantizer = (sparsity: number): Quantizer => {
   if (!(sparsity >= 0 && sparsity <= 1)) throw new Error(`target sparsity must be in [0, 1], got ${sparsity}`);
-  return ternaryQuantizer(`ternary(sparsity=${sparsity})`, (w) => {
+  return ternaryQuantizer(`ternary(sparsity=${sparsity})`, { kind: 'ternary', threshold: { of: 'sparsity', sparsity } }, (w) => {
     const k = Math.round(sparsity * w.size);
     if (k === 0) return 0;
     const values = w.dataSync();

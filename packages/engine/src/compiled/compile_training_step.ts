@@ -10,19 +10,24 @@ import { loadSyncSession, type OrtValue, type SyncSession } from '../ort/ort_bin
 import { SOFTMAX } from './activation_compiler';
 import { CompileError } from './compile_error';
 import { LAYER_COMPILERS, type StateUpdate, type WeightBinding } from './layer_compilers';
-import { ADAM_CORRECTIONS, optimizerUpdate, type StepOptimizer, type UpdatedValue } from './optimizer_update';
-import { StepGraph, type Activation } from './step_graph';
+import { ADAM_CORRECTIONS, LEARNING_RATE, optimizerUpdate, type StepOptimizer, type UpdatedValue } from './optimizer_update';
+import { StepGraph, type Activation, type KernelTraining } from './step_graph';
 
 export interface CompileOptions {
   batchSize: number;
   optimizer: StepOptimizer;
+  /** How each weight layer's kernel trains (quantized, masked, clipped); plain float training where undefined. */
+  kernels?: (layer: tfl.layers.Layer) => KernelTraining | undefined;
   /** onnxruntime's threads; default: the machine's cores. */
   threads?: number;
 }
 
 export interface CompiledTrainingStep {
-  /** One step on a batch: `x` as the model takes it (channels-last), `y` one-hot labels; the batch's mean loss before the update. */
-  step(x: Float32Array, y: Float32Array): number;
+  /**
+   * One step on a batch: `x` as the model takes it (channels-last), `y` one-hot labels, at
+   * `learningRate` (default: the optimizer's); the batch's mean loss before the update.
+   */
+  step(x: Float32Array, y: Float32Array, learningRate?: number): number;
   /** Copies the weights and moving statistics into the TF.js model. */
   writeBack(): void;
   dispose(): void;
@@ -43,7 +48,7 @@ function chain(model: tfl.LayersModel): tfl.layers.Layer[] {
 
 export function compileTrainingStep(model: tfl.LayersModel, options: CompileOptions): CompiledTrainingStep {
   const n = options.batchSize;
-  const graph = new StepGraph(n);
+  const graph = new StepGraph(n, options.kernels);
   const inputShape = [n, ...(model.inputs[0].shape.slice(1) as number[])];
   const x = graph.b.input('x', 'float32', inputShape);
   // Images channels-first inside.
@@ -67,6 +72,7 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   const batch = graph.scalar(n);
   const loss = graph.op('Div', [graph.op('Neg', [graph.op('ReduceSum', [graph.op('Mul', [y, logp])], { keepdims: 0 })]), batch]);
   graph.backward(graph.op('Div', [graph.op('Sub', [graph.op('Exp', [logp]), y]), batch]));
+  graph.b.input(LEARNING_RATE, 'float32', []);
   if (options.optimizer.kind === 'adam') for (const name of ADAM_CORRECTIONS) graph.b.input(name, 'float32', []);
   const updates: UpdatedValue[] = [...graph.parameters.flatMap((p) => optimizerUpdate(graph, p, options.optimizer)), ...states];
   graph.b.rename(loss, 'loss');
@@ -91,10 +97,10 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   const tensor = (data: Float32Array, shape: number[]): OrtValue => ({ type: 'float32', data, dims: shape });
   let t = 0;
   return {
-    step(xs, ys) {
+    step(xs, ys, learningRate = options.optimizer.learningRate) {
       if (xs.length !== inputShape.reduce((a, b) => a * b, 1) || ys.length !== n * classes) throw new CompileError(`a batch of ${n} samples of [${inputShape.slice(1)}] with ${classes} one-hot labels was expected`);
       t++;
-      const feeds: Record<string, OrtValue> = { x: tensor(xs, inputShape), y: tensor(ys, [n, classes]) };
+      const feeds: Record<string, OrtValue> = { x: tensor(xs, inputShape), y: tensor(ys, [n, classes]), [LEARNING_RATE]: tensor(Float32Array.of(learningRate), []) };
       if (options.optimizer.kind === 'adam') {
         const { beta1 = 0.9, beta2 = 0.999 } = options.optimizer;
         feeds[ADAM_CORRECTIONS[0]] = tensor(Float32Array.of(1 / (1 - beta1 ** t)), []);

@@ -38,8 +38,10 @@ export function compileConv2D(layer: tfl.layers.Layer, input: Activation, graph:
   const pads = [top, left, bottom, right];
   const [oh, ow] = [h + top + bottom - kh + 1, w + left + right - kw + 1];
   const wt = graph.parameter([cout, cin, kh, kw]);
+  const layouts = kernelLayouts(kh, kw, cin, cout);
+  const kernelValue = graph.kernel(layer, wt, layouts.toGraph);
   const b = bias && graph.parameter([cout]);
-  const y = graph.op('Conv', [input.value, wt.name, ...(b ? [b.name] : [])], { kernel_shape: [kh, kw], pads });
+  const y = graph.op('Conv', [input.value, kernelValue, ...(b ? [b.name] : [])], { kernel_shape: [kh, kw], pads });
   graph.onBackward((dy) => {
     const padded = pads.some((p) => p) ? graph.op('Pad', [input.value, graph.ints([0, 0, top, left, 0, 0, bottom, right])]) : input.value;
     const channelsLast = graph.op('Transpose', [padded], { perm: [0, 2, 3, 1] });
@@ -49,8 +51,8 @@ export function compileConv2D(layer: tfl.layers.Layer, input: Activation, graph:
     const dyRows = graph.op('Reshape', [graph.op('Transpose', [dy], { perm: [1, 0, 2, 3] }), graph.ints([cout, n * oh * ow])]);
     wt.grad = graph.op('Transpose', [graph.op('Reshape', [graph.op('MatMul', [dyRows, columns]), graph.ints([cout, kh, kw, cin])])], { perm: [0, 3, 1, 2] });
     if (b) b.grad = graph.op('ReduceSum', [dy, graph.ints([0, 2, 3])], { keepdims: 0 });
-    return graph.op('ConvTranspose', [dy, wt.name], { kernel_shape: [kh, kw], pads });
+    return graph.op('ConvTranspose', [dy, kernelValue], { kernel_shape: [kh, kw], pads });
   });
   const output = activate(String(config.activation ?? 'linear'), { value: y, shape: [n, cout, oh, ow] }, graph, layer.name);
-  return { output, weights: [{ variable: kernel, parameter: wt, ...kernelLayouts(kh, kw, cin, cout) }, ...(b ? [{ variable: bias!, parameter: b, ...sameLayout }] : [])] };
+  return { output, weights: [{ variable: kernel, parameter: wt, ...layouts }, ...(b ? [{ variable: bias!, parameter: b, ...sameLayout }] : [])] };
 }

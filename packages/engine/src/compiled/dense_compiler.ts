@@ -13,12 +13,13 @@ export function compileDense(layer: tfl.layers.Layer, input: Activation, graph: 
   const [fin, fout] = kernel.shape as number[];
   const w = graph.parameter([fin, fout]);
   const b = bias && graph.parameter([fout]);
-  const product = graph.op('MatMul', [input.value, w.name]);
+  const kernelValue = graph.kernel(layer, w, sameLayout.toGraph);
+  const product = graph.op('MatMul', [input.value, kernelValue]);
   const y = b ? graph.op('Add', [product, b.name]) : product;
   graph.onBackward((dy) => {
     w.grad = graph.op('MatMul', [graph.op('Transpose', [input.value]), dy]);
     if (b) b.grad = graph.op('ReduceSum', [dy, graph.ints([0])], { keepdims: 0 });
-    return graph.op('MatMul', [dy, graph.op('Transpose', [w.name])]);
+    return graph.op('MatMul', [dy, graph.op('Transpose', [kernelValue])]);
   });
   const output = activate(String(layer.getConfig().activation ?? 'linear'), { value: y, shape: [input.shape[0], fout] }, graph, layer.name);
   return { output, weights: [{ variable: kernel, parameter: w, ...sameLayout }, ...(b ? [{ variable: bias!, parameter: b, ...sameLayout }] : [])] };

@@ -1,6 +1,7 @@
 // One training step as one ONNX graph, being written: the forward pass layer by layer, each layer
 // leaving its backward pass on a tape, which `backward` then writes in reverse. Activations are
 // channels-first ([N, C, H, W]) throughout, as onnxruntime's convolutions take them.
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { GraphBuilder } from '../ort/onnx_graph';
 
 /** A trainable weight of the model as the graph holds it: its graph input and its gradient once written. */
@@ -10,6 +11,22 @@ export interface StepParameter {
   dims: number[];
   /** Its gradient, written by the layer's backward pass. */
   grad?: string;
+  /** A kernel's fixed pruning mask (a graph constant) and gradient clipping, from its KernelTraining. */
+  mask?: string;
+  clip?: number;
+}
+
+/**
+ * How a weight layer's kernel trains: quantized in the forward and backward pass (its gradient
+ * passing straight through to the float weights), pruned to a fixed mask, its gradient clipped.
+ */
+export interface KernelTraining {
+  /** Writes the kernel's forward value from its float weights `w` (and the mask, when there is one). */
+  quantize?: (graph: StepGraph, w: string, mask: string | undefined) => string;
+  /** 1 where the weight may be non-zero, in TF.js's layout: gradients and updated weights are multiplied by it. */
+  mask?: Float32Array;
+  /** The gradient is zeroed where |w| exceeds this. */
+  clip?: number;
 }
 
 /** Where a layer's output is: its value's name and shape (channels-first). */
@@ -26,7 +43,10 @@ export class StepGraph {
   readonly parameters: StepParameter[] = [];
   private readonly tape: Backward[] = [];
 
-  constructor(readonly batch: number) {}
+  constructor(
+    readonly batch: number,
+    private readonly kernelTraining?: (layer: tfl.layers.Layer) => KernelTraining | undefined,
+  ) {}
 
   ints(values: number[]): string {
     return this.b.constInt64(values);
@@ -46,6 +66,18 @@ export class StepGraph {
     this.b.input(parameter.name, 'float32', dims);
     this.parameters.push(parameter);
     return parameter;
+  }
+
+  /**
+   * The value a weight layer computes with for its kernel `p`: quantized when its KernelTraining
+   * says so (`toGraph` converts its mask from TF.js's layout).
+   */
+  kernel(layer: tfl.layers.Layer, p: StepParameter, toGraph: (values: Float32Array) => Float32Array): string {
+    const training = this.kernelTraining?.(layer);
+    if (!training) return p.name;
+    if (training.mask) p.mask = this.b.initializer(`${p.name}/mask`, 'float32', toGraph(training.mask), p.dims);
+    p.clip = training.clip;
+    return training.quantize ? training.quantize(this, p.name, p.mask) : p.name;
   }
 
   /** Records a layer's backward pass. */
