@@ -54,7 +54,7 @@ async function compiledSamplesPerSecond(netName, steps, windows) {
   await initEngine({ backend: 'ort' });
   const net = NETS[netName];
   const model = net.build();
-  const step = compileTrainingStep(model, { batchSize: net.batch, optimizer: { kind: 'adam', learningRate: 1e-3 } });
+  const step = compileTrainingStep(model, { optimizer: { kind: 'adam', learningRate: 1e-3 } });
   const x = tf.randomUniform([net.batch, ...net.inputShape], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([net.batch], 0, 10, 'int32', 2), 10);
   const [xs, ys] = [x.dataSync(), Float32Array.from(y.dataSync())];

@@ -66,7 +66,7 @@ describe.each(['dense', 'conv'] as const)('%s model', (kind) => {
 
     const model = build(kind);
     // Masks are keyed by variable name: the same masks, under this model's names.
-    const step = compiledStep(model, { batchSize: N, optimizer: { kind: 'sgd', learningRate: 1 }, quantizer: quantizer(), masks: masked ? halfMasks(model) : undefined, clip });
+    const step = compiledStep(model, { optimizer: { kind: 'sgd', learningRate: 1 }, output: 'probabilities', quantizer: quantizer(), masks: masked ? halfMasks(model) : undefined, clip });
     if (step instanceof Error) throw step;
     const loss = step.step(x, y);
     step.writeBack();

@@ -7,8 +7,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { compiledQuantizer } from './compiled_quantizer';
 
 export interface CompiledStepOptions {
-  batchSize: number;
   optimizer: StepOptimizer;
+  /** What the model outputs (trainingHead's 'probabilities' or 'logits'). */
+  output: 'probabilities' | 'logits';
   quantizer: Quantizer;
   masks?: Masks;
   policy?: LayerPolicy;
@@ -21,8 +22,8 @@ export function compiledStep(model: tfl.LayersModel, options: CompiledStepOption
   const quantized = new Map(quantizedLayers(model, options.policy).filter((t) => t.treatment !== 'float').map((t) => [t.layer, t]));
   try {
     return compileTrainingStep(model, {
-      batchSize: options.batchSize,
       optimizer: options.optimizer,
+      output: options.output,
       threads: options.threads,
       kernels: (layer) => {
         const ref = quantized.get(layer);

@@ -14,22 +14,38 @@ import { ADAM_CORRECTIONS, LEARNING_RATE, optimizerUpdate, type StepOptimizer, t
 import { StepGraph, type Activation, type KernelTraining } from './step_graph';
 
 export interface CompileOptions {
-  batchSize: number;
   optimizer: StepOptimizer;
   /** How each weight layer's kernel trains (quantized, masked, clipped); plain float training where undefined. */
   kernels?: (layer: tfl.layers.Layer) => KernelTraining | undefined;
+  /** What the model outputs: probabilities from a final softmax (default), or the logits. The loss is softmax cross-entropy either way. */
+  output?: 'probabilities' | 'logits';
   /** onnxruntime's threads; default: the machine's cores. */
   threads?: number;
 }
 
+/** Adam's state of one weight, in TF.js's layout. */
+export interface MomentState {
+  m: Float32Array;
+  v: Float32Array;
+}
+
+/** The optimizer's state: steps taken and, for Adam, each weight's moments in the order of the model's trainable weights (none: zeros). */
+export interface OptimizerState {
+  steps: number;
+  moments: MomentState[];
+}
+
 export interface CompiledTrainingStep {
   /**
-   * One step on a batch: `x` as the model takes it (channels-last), `y` one-hot labels, at
-   * `learningRate` (default: the optimizer's); the batch's mean loss before the update.
+   * One step on a batch of any size: `x` as the model takes it (channels-last), `y` one-hot labels,
+   * at `learningRate` (default: the optimizer's); the batch's mean loss before the update.
    */
   step(x: Float32Array, y: Float32Array, learningRate?: number): number;
   /** Copies the weights and moving statistics into the TF.js model. */
   writeBack(): void;
+  /** The optimizer's state (to checkpoint it), and setting it (to resume). */
+  optimizerState(): OptimizerState;
+  setOptimizerState(state: OptimizerState): void;
   dispose(): void;
 }
 
@@ -47,13 +63,11 @@ function chain(model: tfl.LayersModel): tfl.layers.Layer[] {
 }
 
 export function compileTrainingStep(model: tfl.LayersModel, options: CompileOptions): CompiledTrainingStep {
-  const n = options.batchSize;
-  const graph = new StepGraph(n, options.kernels);
-  const inputShape = [n, ...(model.inputs[0].shape.slice(1) as number[])];
-  const x = graph.b.input('x', 'float32', inputShape);
-  // Images channels-first inside.
-  let h: Activation & { softmax?: typeof SOFTMAX } =
-    inputShape.length === 4 ? { value: graph.op('Transpose', [x], { perm: [0, 3, 1, 2] }), shape: [n, inputShape[3], inputShape[1], inputShape[2]] } : { value: x, shape: inputShape };
+  const graph = new StepGraph(options.kernels);
+  const sample = model.inputs[0].shape.slice(1) as number[];
+  const x = graph.b.input('x', 'float32', ['N', ...sample]);
+  // Images channels-first inside; -1: the batch, any size.
+  let h: Activation & { softmax?: typeof SOFTMAX } = sample.length === 3 ? { value: graph.op('Transpose', [x], { perm: [0, 3, 1, 2] }), shape: [-1, sample[2], sample[0], sample[1]] } : { value: x, shape: [-1, ...sample] };
   const weights: WeightBinding[] = [];
   const states: StateUpdate[] = [];
   for (const layer of chain(model)) {
@@ -65,15 +79,20 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
     weights.push(...compiled.weights);
     states.push(...(compiled.updates ?? []));
   }
-  if (!h.softmax || h.shape.length !== 2) throw new CompileError('the model must end in a softmax over classes (its loss is softmax cross-entropy)');
+  // The step trains exactly the model's trainable weights, in their order (the optimizer state's order).
+  const trainable = model.trainableWeights;
+  if (weights.length !== trainable.length || weights.some((w, i) => w.variable !== trainable[i])) throw new CompileError('the compiled layers do not train exactly the model\'s trainable weights (a frozen layer?)');
+  const logits = (options.output ?? 'probabilities') === 'logits';
+  if (logits === !!h.softmax || h.shape.length !== 2) throw new CompileError(logits ? 'the model must end in logits over classes' : 'the model must end in a softmax over classes (its loss is softmax cross-entropy)');
   const classes = h.shape[1];
-  const y = graph.b.input('y', 'float32', [n, classes]);
+  const y = graph.b.input('y', 'float32', ['N', classes]);
   const logp = graph.op('LogSoftmax', [h.value], { axis: 1 });
-  const batch = graph.scalar(n);
+  const batch = graph.op('Cast', [graph.op('Gather', [graph.op('Shape', [y]), graph.ints([0])])], { to: 1 });
   const loss = graph.op('Div', [graph.op('Neg', [graph.op('ReduceSum', [graph.op('Mul', [y, logp])], { keepdims: 0 })]), batch]);
   graph.backward(graph.op('Div', [graph.op('Sub', [graph.op('Exp', [logp]), y]), batch]));
   graph.b.input(LEARNING_RATE, 'float32', []);
-  if (options.optimizer.kind === 'adam') for (const name of ADAM_CORRECTIONS) graph.b.input(name, 'float32', []);
+  const adam = options.optimizer.kind === 'adam' ? { beta1: 0.9, beta2: 0.999, ...options.optimizer } : undefined;
+  if (adam) for (const name of ADAM_CORRECTIONS) graph.b.input(name, 'float32', []);
   const updates: UpdatedValue[] = [...graph.parameters.flatMap((p) => optimizerUpdate(graph, p, options.optimizer)), ...states];
   graph.b.rename(loss, 'loss');
   graph.b.output('loss', 'float32');
@@ -83,38 +102,54 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   });
   const session: SyncSession = loadSyncSession(graph.b.build({ graphName: 'training-step' }), { intraOpNumThreads: options.threads ?? os.availableParallelism(), allowSpinning: false });
 
-  // The values fed each step: weights (graph layout), moments (zeros), moving statistics.
-  const dims = new Map<string, number[]>();
-  const values = new Map<string, Float32Array>();
-  for (const w of weights) {
-    values.set(w.parameter.name, w.toGraph(w.variable.read().dataSync() as Float32Array));
-    dims.set(w.parameter.name, w.parameter.dims);
-  }
-  if (options.optimizer.kind === 'adam') {
-    for (const p of graph.parameters) for (const moment of ['m', 'v']) values.set(`${p.name}/${moment}`, new Float32Array(p.dims.reduce((a, b) => a * b, 1))), dims.set(`${p.name}/${moment}`, p.dims);
-  }
-  for (const s of states) values.set(s.input, Float32Array.from(s.variable.read().dataSync() as Float32Array)), dims.set(s.input, s.variable.shape as number[]);
-  const tensor = (data: Float32Array, shape: number[]): OrtValue => ({ type: 'float32', data, dims: shape });
-  let t = 0;
+  // The values fed each step, by graph input: weights (graph layout), moments, moving statistics.
+  const values = new Map<string, { data: Float32Array; dims: number[] }>();
+  for (const w of weights) values.set(w.parameter.name, { data: w.toGraph(w.variable.read().dataSync() as Float32Array), dims: w.parameter.dims });
+  const momentsOf = (p: { name: string }) => [`${p.name}/m`, `${p.name}/v`];
+  const zeroMoments = () => {
+    for (const w of weights) for (const name of momentsOf(w.parameter)) values.set(name, { data: new Float32Array(w.parameter.dims.reduce((a, b) => a * b, 1)), dims: w.parameter.dims });
+  };
+  if (adam) zeroMoments();
+  for (const s of states) values.set(s.input, { data: Float32Array.from(s.variable.read().dataSync() as Float32Array), dims: s.variable.shape as number[] });
+  const tensor = (data: Float32Array, dims: number[]): OrtValue => ({ type: 'float32', data, dims });
+  const scalar = (value: number) => tensor(Float32Array.of(value), []);
+  let steps = 0;
   return {
     step(xs, ys, learningRate = options.optimizer.learningRate) {
-      if (xs.length !== inputShape.reduce((a, b) => a * b, 1) || ys.length !== n * classes) throw new CompileError(`a batch of ${n} samples of [${inputShape.slice(1)}] with ${classes} one-hot labels was expected`);
-      t++;
-      const feeds: Record<string, OrtValue> = { x: tensor(xs, inputShape), y: tensor(ys, [n, classes]), [LEARNING_RATE]: tensor(Float32Array.of(learningRate), []) };
-      if (options.optimizer.kind === 'adam') {
-        const { beta1 = 0.9, beta2 = 0.999 } = options.optimizer;
-        feeds[ADAM_CORRECTIONS[0]] = tensor(Float32Array.of(1 / (1 - beta1 ** t)), []);
-        feeds[ADAM_CORRECTIONS[1]] = tensor(Float32Array.of(1 / (1 - beta2 ** t)), []);
-      }
-      for (const u of updates) if (values.has(u.input)) feeds[u.input] = tensor(values.get(u.input)!, dims.get(u.input)!);
+      const count = ys.length / classes;
+      if (!Number.isInteger(count) || count < 1 || xs.length !== count * sample.reduce((a, b) => a * b, 1)) throw new CompileError(`a batch of samples of [${sample}] with ${classes} one-hot labels each was expected`);
+      steps++;
+      const feeds: Record<string, OrtValue> = { x: tensor(xs, [count, ...sample]), y: tensor(ys, [count, classes]), [LEARNING_RATE]: scalar(learningRate) };
+      if (adam) [feeds[ADAM_CORRECTIONS[0]], feeds[ADAM_CORRECTIONS[1]]] = [scalar(1 / (1 - adam.beta1 ** steps)), scalar(1 / (1 - adam.beta2 ** steps))];
+      for (const u of updates) feeds[u.input] = tensor(values.get(u.input)!.data, values.get(u.input)!.dims);
       const out = session.run(feeds);
-      updates.forEach((u, i) => values.has(u.input) && values.set(u.input, out[`next${i}`].data as Float32Array));
+      updates.forEach((u, i) => (values.get(u.input)!.data = out[`next${i}`].data as Float32Array));
       return (out.loss.data as Float32Array)[0];
     },
     writeBack() {
       tf.tidy(() => {
-        for (const w of weights) w.variable.write(tf.tensor(w.fromGraph(values.get(w.parameter.name)!), w.variable.shape as number[]));
-        for (const s of states) s.variable.write(tf.tensor(values.get(s.input)!, s.variable.shape as number[]));
+        for (const w of weights) w.variable.write(tf.tensor(w.fromGraph(values.get(w.parameter.name)!.data), w.variable.shape as number[]));
+        for (const s of states) s.variable.write(tf.tensor(values.get(s.input)!.data, s.variable.shape as number[]));
+      });
+    },
+    optimizerState: () => ({
+      steps,
+      moments: adam
+        ? weights.map((w) => {
+            const [m, v] = momentsOf(w.parameter).map((name) => w.fromGraph(values.get(name)!.data));
+            return { m, v };
+          })
+        : [],
+    }),
+    setOptimizerState(state) {
+      steps = state.steps;
+      if (!adam) return;
+      zeroMoments();
+      if (state.moments.length && state.moments.length !== weights.length) throw new CompileError(`optimizer state for ${state.moments.length} weights; the step trains ${weights.length}`);
+      state.moments.forEach(({ m, v }, i) => {
+        const [mName, vName] = momentsOf(weights[i].parameter);
+        values.get(mName)!.data = weights[i].toGraph(m);
+        values.get(vName)!.data = weights[i].toGraph(v);
       });
     },
     dispose: () => session.dispose(),

@@ -28,7 +28,7 @@ export function compileConv2D(layer: tfl.layers.Layer, input: Activation, graph:
   if (pair(config.strides).some((s) => s !== 1) || pair(config.dilationRate ?? 1).some((d) => d !== 1) || (config.dataFormat ?? 'channelsLast') !== 'channelsLast') {
     throw new CompileError('only undilated, channels-last convolutions with stride 1 are compiled', layer.name);
   }
-  const [n, cin, h, w] = input.shape;
+  const [n, cin, h, w] = input.shape; // n: -1, any batch
   const kernel = weightOf(layer, 'kernel')!;
   const bias = weightOf(layer, 'bias');
   const [kh, kw, , cout] = kernel.shape as number[];
@@ -47,8 +47,8 @@ export function compileConv2D(layer: tfl.layers.Layer, input: Activation, graph:
     const channelsLast = graph.op('Transpose', [padded], { perm: [0, 2, 3, 1] });
     const patches: string[] = [];
     for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) patches.push(graph.op('Slice', [channelsLast, graph.ints([ky, kx]), graph.ints([ky + oh, kx + ow]), graph.ints([1, 2])]));
-    const columns = graph.op('Reshape', [patches.length > 1 ? graph.op('Concat', patches, { axis: 3 }) : patches[0], graph.ints([n * oh * ow, kh * kw * cin])]);
-    const dyRows = graph.op('Reshape', [graph.op('Transpose', [dy], { perm: [1, 0, 2, 3] }), graph.ints([cout, n * oh * ow])]);
+    const columns = graph.op('Reshape', [patches.length > 1 ? graph.op('Concat', patches, { axis: 3 }) : patches[0], graph.ints([-1, kh * kw * cin])]);
+    const dyRows = graph.op('Reshape', [graph.op('Transpose', [dy], { perm: [1, 0, 2, 3] }), graph.ints([cout, -1])]);
     wt.grad = graph.op('Transpose', [graph.op('Reshape', [graph.op('MatMul', [dyRows, columns]), graph.ints([cout, kh, kw, cin])])], { perm: [0, 3, 1, 2] });
     if (b) b.grad = graph.op('ReduceSum', [dy, graph.ints([0, 2, 3])], { keepdims: 0 });
     return graph.op('ConvTranspose', [dy, kernelValue], { kernel_shape: [kh, kw], pads });

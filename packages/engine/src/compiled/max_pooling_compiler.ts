@@ -15,6 +15,6 @@ export function compileMaxPooling2D(layer: tfl.layers.Layer, input: Activation, 
   const [n, c, h, w] = input.shape;
   const attrs = { kernel_shape: pool, strides };
   const [out, indices] = graph.b.node('MaxPool', [input.value], attrs, 2);
-  graph.onBackward((dy) => graph.op('MaxUnpool', [dy, indices, graph.ints(input.shape)], attrs));
+  graph.onBackward((dy) => graph.op('MaxUnpool', [dy, indices, graph.op('Shape', [input.value])], attrs));
   return { output: { value: out, shape: [n, c, Math.floor((h - pool[0]) / strides[0]) + 1, Math.floor((w - pool[1]) / strides[1]) + 1] }, weights: [] };
 }

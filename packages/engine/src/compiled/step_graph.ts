@@ -29,7 +29,7 @@ export interface KernelTraining {
   clip?: number;
 }
 
-/** Where a layer's output is: its value's name and shape (channels-first). */
+/** Where a layer's output is: its value's name and shape (channels-first; the batch, shape[0], may be any size: -1). */
 export interface Activation {
   value: string;
   shape: number[];
@@ -43,10 +43,7 @@ export class StepGraph {
   readonly parameters: StepParameter[] = [];
   private readonly tape: Backward[] = [];
 
-  constructor(
-    readonly batch: number,
-    private readonly kernelTraining?: (layer: tfl.layers.Layer) => KernelTraining | undefined,
-  ) {}
+  constructor(private readonly kernelTraining?: (layer: tfl.layers.Layer) => KernelTraining | undefined) {}
 
   ints(values: number[]): string {
     return this.b.constInt64(values);
