@@ -1,8 +1,9 @@
 // train()'s step compiled into one onnxruntime graph (@sparse-ternary/engine's
 // compileTrainingStep), with the method's quantizer written into it (straight-through), its masks
 // and gradient clipping: or why it cannot be, and train() takes the per-kernel path.
-import { CompileError, compileTrainingStep, type CompiledTrainingStep, type StepOptimizer } from '@sparse-ternary/engine';
+import { CompileError, compileTrainingStep, FusedAdamOptimizer, type CompiledTrainingStep, type StepOptimizer } from '@sparse-ternary/engine';
 import { quantizedLayers, type LayerPolicy, type Masks, type Quantizer } from '@sparse-ternary/quantize-prune';
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { compiledQuantizer } from './compiled_quantizer';
 
@@ -36,4 +37,46 @@ export function compiledStep(model: tfl.LayersModel, options: CompiledStepOption
     if (error instanceof CompileError) return error;
     throw error;
   }
+}
+
+/**
+ * The optimizers the compiled step writes: the engine's Adam and plain SGD (not momentum, a
+ * subclass). By constructor: tf.Optimizer's instanceof is duck-typed (any optimizer passes).
+ */
+export function stepOptimizerOf(optimizer: tf.Optimizer, learningRate: number): StepOptimizer | undefined {
+  if (optimizer.constructor === FusedAdamOptimizer) {
+    const adam = optimizer as FusedAdamOptimizer;
+    return { kind: 'adam', learningRate, beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon };
+  }
+  if (optimizer.constructor === tf.SGDOptimizer) return { kind: 'sgd', learningRate };
+  return undefined;
+}
+
+/**
+ * The TF.js optimizer's state (after a resumed checkpoint) into the compiled step. The engine's
+ * Adam keeps iterations, then first and second moments in the order of the model's trainable
+ * weights (by position: a resumed model's variables have new names).
+ */
+export async function loadOptimizerState(step: CompiledTrainingStep, optimizer: tf.Optimizer, model: tfl.LayersModel): Promise<void> {
+  const [iterations, ...moments] = await optimizer.getWeights();
+  const count = model.trainableWeights.length;
+  const values = moments.map((w) => w.tensor.dataSync() as Float32Array);
+  const steps = iterations ? iterations.tensor.dataSync()[0] : 0;
+  iterations?.tensor.dispose(); // made for the call (the moments are the optimizer's own variables)
+  step.setOptimizerState({
+    steps,
+    moments: values.length === 2 * count ? values.slice(0, count).map((m, i) => ({ m, v: values[count + i] })) : [],
+  });
+}
+
+/** The compiled step's state into the TF.js optimizer (before a checkpoint is written), in its own form: iterations, then first and second moments. */
+export async function storeOptimizerState(step: CompiledTrainingStep, optimizer: tf.Optimizer, model: tfl.LayersModel): Promise<void> {
+  const { steps, moments } = step.optimizerState();
+  const trainable = model.trainableWeights;
+  const tensors = (key: 'm' | 'v') => moments.map((s, i) => ({ name: `${trainable[i].name}/${key}`, tensor: tf.tensor(s[key], trainable[i].shape as number[]) }));
+  const weights = [{ name: 'iter', tensor: tf.scalar(steps, 'int32') }, ...tensors('m'), ...tensors('v')];
+  // Adam's moment variables go: setWeights makes new ones (SGD's dispose would take its learning rate).
+  if (moments.length) optimizer.dispose();
+  await optimizer.setWeights(weights);
+  tf.dispose(weights.map((w) => w.tensor));
 }

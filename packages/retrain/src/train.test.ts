@@ -77,3 +77,30 @@ describe('train', () => {
     tf.dispose(rest);
   }, 120_000); // trains: room for a machine shared with other work
 });
+
+describe('the training step', () => {
+  const options = { stage: 'stage 1', epochs: 2, batchSize: 100, learningRate: 3e-3, seed: 4, quantizer: twnQuantizer() };
+
+  test("compiled (the default) and kernel by kernel train the same: each epoch's loss, sparsity and accuracy agree", async () => {
+    const compiled = sfc({ widthMultiplier: 0.25, seed: 2 });
+    const kernels = sfc({ widthMultiplier: 0.25, seed: 2 });
+    const a = await train(compiled, trainSet, { ...options, test: testSet });
+    const b = await train(kernels, trainSet, { ...options, test: testSet, trainingStep: 'kernels' });
+    expect(a.trainingStep).toEqual({ kind: 'compiled' });
+    expect(b.trainingStep).toEqual({ kind: 'kernels', reason: "trainingStep 'kernels' was asked for" });
+    // Float sums in another order drift apart over 60 steps: within 2% of each other, not bit for bit.
+    a.history.forEach((epoch, i) => {
+      expect(Math.abs(epoch.loss - b.history[i].loss) / b.history[i].loss).toBeLessThan(0.02);
+      expect(epoch.sparsity).toBeCloseTo(b.history[i].sparsity, 2);
+      expect(Math.abs(epoch.quantizedAccuracy! - b.history[i].quantizedAccuracy!)).toBeLessThan(0.01);
+    });
+    expect(a.history[1].quantizedAccuracy).toBeGreaterThan(0.8);
+  }, 120_000); // trains: room for a machine shared with other work
+
+  test("regularizers keep the per-kernel step, saying why; 'compiled' then is a TrainingError", async () => {
+    const model = sfc({ widthMultiplier: 0.25, seed: 2 });
+    const regularized = { ...options, epochs: 1, regularizers: [qtrDeadzone(1e-4)] };
+    expect((await train(model, trainSet, regularized)).trainingStep).toEqual({ kind: 'kernels', reason: 'regularizers are not compiled yet' });
+    await expect(train(model, trainSet, { ...regularized, trainingStep: 'compiled' })).rejects.toThrow(new TrainingError('the training step cannot be compiled: regularizers are not compiled yet', 'stage 1', 0, 0));
+  }, 120_000); // trains: room for a machine shared with other work
+});

@@ -1,3 +1,4 @@
+import type { CompiledTrainingStep } from '@sparse-ternary/engine';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { batches, type Augmentation, type LabeledImages, type TensorOptions } from '@sparse-ternary/datasets';
@@ -17,7 +18,8 @@ import { constantRate, type LearningRateSchedule } from './learning_rate';
 import { makeOptimizer, type OptimizerName, type SchedulableOptimizer } from './optimizer';
 import { resumeStateAt, type RunConfiguration } from './resume_state';
 import { restoreTraining, saveTraining } from './training_checkpoints';
-import { trainingHead } from './training_head';
+import { compiledStep, loadOptimizerState, stepOptimizerOf, storeOptimizerState } from './compiled_step';
+import { trainingHead, type TrainingHead } from './training_head';
 
 export interface BatchProgress {
   stage: string;
@@ -90,12 +92,24 @@ export interface TrainOptions {
   configuration?: RunConfiguration;
   /** Told what resume worked around: a corrupt latest checkpoint refused for the previous one. */
   onWarning?: (message: string) => void;
+  /**
+   * 'auto' (default): each step compiled into one onnxruntime graph (forward, backward, the
+   * quantizer, masks and optimizer; @sparse-ternary/engine's compileTrainingStep) where the model
+   * and method allow it, else one TF.js kernel at a time; 'compiled' insists (a TrainingError says
+   * why it cannot); 'kernels' never compiles.
+   */
+  trainingStep?: TrainingStepChoice;
 }
+
+export const TRAINING_STEPS = ['auto', 'compiled', 'kernels'] as const;
+export type TrainingStepChoice = (typeof TRAINING_STEPS)[number];
 
 export interface TrainResult {
   history: EpochProgress[];
   /** The epoch training started from (0, or the one after a resumed checkpoint's). */
   startEpoch: number;
+  /** How the steps ran: compiled into one graph, or kernel by kernel (with why not compiled, unless asked). */
+  trainingStep: { kind: 'compiled' } | { kind: 'kernels'; reason: string };
 }
 
 /** A layer's c_l: its hardware cost when given, else 1. */
@@ -174,82 +188,121 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
       step = state.step;
     }
   }
-  const position = (epoch: number, at: number, batch?: number) => resumeStateAt({ stage, epoch, step: at, ...(batch === undefined ? {} : { batch }), seed: options.seed ?? 0, configuration: options.configuration });
-  const started = performance.now();
-  const firstStep = step;
-  for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
-    const epochStart = performance.now();
-    let lossSum = 0;
-    let penaltySum = 0;
-    let batch = 0;
-    let trained = 0;
-    for (const { x, y } of batches(data, { ...options.tensors, batchSize: options.batchSize, seed: options.seed ?? 0, epoch, augment: options.augment })) {
-      if (epoch === startEpoch && batch < skip) {
+  const choice = chooseStep(head, options, quantizer, optimizer, schedule(step));
+  if (options.trainingStep === 'compiled' && choice.kind === 'kernels') throw new TrainingError(`the training step cannot be compiled: ${choice.reason}`, stage, startEpoch, skip);
+  const compiled = choice.kind === 'compiled' ? choice.step : undefined;
+  try {
+    if (compiled) await loadOptimizerState(compiled, optimizer, head.model);
+    /** The compiled step's weights (and, for a checkpoint, its optimizer state) into the TF.js model and optimizer. */
+    const sync = async (withOptimizer: boolean) => {
+      compiled?.writeBack();
+      if (compiled && withOptimizer) await storeOptimizerState(compiled, optimizer, head.model);
+    };
+    const position = (epoch: number, at: number, batch?: number) => resumeStateAt({ stage, epoch, step: at, ...(batch === undefined ? {} : { batch }), seed: options.seed ?? 0, configuration: options.configuration });
+    const started = performance.now();
+    const firstStep = step;
+    for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
+      const epochStart = performance.now();
+      let lossSum = 0;
+      let penaltySum = 0;
+      let batch = 0;
+      let trained = 0;
+      for (const { x, y } of batches(data, { ...options.tensors, batchSize: options.batchSize, seed: options.seed ?? 0, epoch, augment: options.augment })) {
+        if (epoch === startEpoch && batch < skip) {
+          batch++;
+          continue;
+        }
+        optimizer.setLearningRate(schedule(step));
+        const penalty = regularizers.length
+          ? (weights: { name: string; w: tf.Tensor; delta: number }[]) =>
+              totalPenalty(regularizers, weights.map((w) => ({ ...w, cost: costOf(options.layerCosts, w.name) })), step)
+          : undefined;
+        const result = compiled
+          ? { loss: compiled.step(x.dataSync() as Float32Array, oneHot(y, head.model), schedule(step)), penalty: 0, layers: [] }
+          : straightThroughStep(head.model, x, y, {
+              quantizer,
+              optimizer,
+              loss: head.loss,
+              masks: options.masks,
+              policy: options.policy,
+              clip: options.clip,
+              penalty,
+            });
+        if (!Number.isFinite(result.loss) || !Number.isFinite(result.penalty)) {
+          throw new TrainingError(`the loss is ${result.loss} (penalty ${result.penalty})`, stage, epoch, batch);
+        }
+        // NaN weights can hide behind a quantizer (a NaN threshold zeroes every weight): check its statistics too.
+        const broken = result.layers.find((l) => !Number.isFinite(l.alpha) || !Number.isFinite(l.delta));
+        if (broken) throw new TrainingError(`layer ${broken.name} has non-finite weights (alpha ${broken.alpha}, Delta ${broken.delta})`, stage, epoch, batch);
+        lossSum += result.loss;
+        penaltySum += result.penalty;
+        step++;
         batch++;
-        continue;
+        trained++;
+        const elapsed = (performance.now() - started) / 1000;
+        const samplesPerSecond = ((step - firstStep) * options.batchSize) / elapsed;
+        const remaining = (options.epochs - epoch) * batchCount - batch;
+        options.onBatchEnd?.({
+          stage,
+          epoch,
+          epochs: options.epochs,
+          batch,
+          batches: batchCount,
+          loss: result.loss,
+          penalty: result.penalty,
+          samplesPerSecond,
+          etaSeconds: (remaining * options.batchSize) / samplesPerSecond,
+        });
+        // A turn of the event loop, so that a signal (Ctrl-C) and timers (progress bars) are handled mid-epoch.
+        if (options.signal) await new Promise((resolve) => setImmediate(resolve));
+        if (options.signal?.aborted && batch < batchCount) {
+          await sync(!!options.checkpointDir);
+          if (options.checkpointDir) await saveTraining(options.checkpointDir, model, optimizer, options.masks, position(epoch, step, batch));
+          throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
+        }
       }
-      optimizer.setLearningRate(schedule(step));
-      const penalty = regularizers.length
-        ? (weights: { name: string; w: tf.Tensor; delta: number }[]) =>
-            totalPenalty(regularizers, weights.map((w) => ({ ...w, cost: costOf(options.layerCosts, w.name) })), step)
-        : undefined;
-      const result = straightThroughStep(head.model, x, y, {
-        quantizer,
-        optimizer,
-        loss: head.loss,
-        masks: options.masks,
-        policy: options.policy,
-        clip: options.clip,
-        penalty,
-      });
-      if (!Number.isFinite(result.loss) || !Number.isFinite(result.penalty)) {
-        throw new TrainingError(`the loss is ${result.loss} (penalty ${result.penalty})`, stage, epoch, batch);
-      }
-      // NaN weights can hide behind a quantizer (a NaN threshold zeroes every weight): check its statistics too.
-      const broken = result.layers.find((l) => !Number.isFinite(l.alpha) || !Number.isFinite(l.delta));
-      if (broken) throw new TrainingError(`layer ${broken.name} has non-finite weights (alpha ${broken.alpha}, Delta ${broken.delta})`, stage, epoch, batch);
-      lossSum += result.loss;
-      penaltySum += result.penalty;
-      step++;
-      batch++;
-      trained++;
-      const elapsed = (performance.now() - started) / 1000;
-      const samplesPerSecond = ((step - firstStep) * options.batchSize) / elapsed;
-      const remaining = (options.epochs - epoch) * batchCount - batch;
-      options.onBatchEnd?.({
+      await sync(!!options.checkpointDir);
+      const progress: EpochProgress = {
         stage,
         epoch,
-        epochs: options.epochs,
-        batch,
-        batches: batchCount,
-        loss: result.loss,
-        penalty: result.penalty,
-        samplesPerSecond,
-        etaSeconds: (remaining * options.batchSize) / samplesPerSecond,
-      });
-      // A turn of the event loop, so that a signal (Ctrl-C) and timers (progress bars) are handled mid-epoch.
-      if (options.signal) await new Promise((resolve) => setImmediate(resolve));
-      if (options.signal?.aborted && batch < batchCount) {
-        if (options.checkpointDir) await saveTraining(options.checkpointDir, model, optimizer, options.masks, position(epoch, step, batch));
-        throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
+        loss: lossSum / trained,
+        penalty: penaltySum / trained,
+        ...epochStatistics(model, quantizer, regularizers, step, options.masks, options.policy, options.layerCosts),
+        seconds: (performance.now() - epochStart) / 1000,
+      };
+      if (options.test) {
+        progress.quantizedAccuracy = quantizedAccuracy(model, options.test, quantizer, { masks: options.masks, policy: options.policy, tensors: options.tensors });
+        progress.floatAccuracy = accuracy(model, options.test, options.tensors);
       }
+      history.push(progress);
+      if (options.checkpointDir) await saveTraining(options.checkpointDir, model, optimizer, options.masks, position(epoch, step));
+      await options.onEpochEnd?.(progress);
+      if (options.signal?.aborted && epoch < options.epochs - 1) throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
     }
-    const progress: EpochProgress = {
-      stage,
-      epoch,
-      loss: lossSum / trained,
-      penalty: penaltySum / trained,
-      ...epochStatistics(model, quantizer, regularizers, step, options.masks, options.policy, options.layerCosts),
-      seconds: (performance.now() - epochStart) / 1000,
-    };
-    if (options.test) {
-      progress.quantizedAccuracy = quantizedAccuracy(model, options.test, quantizer, { masks: options.masks, policy: options.policy, tensors: options.tensors });
-      progress.floatAccuracy = accuracy(model, options.test, options.tensors);
-    }
-    history.push(progress);
-    if (options.checkpointDir) await saveTraining(options.checkpointDir, model, optimizer, options.masks, position(epoch, step));
-    await options.onEpochEnd?.(progress);
-    if (options.signal?.aborted && epoch < options.epochs - 1) throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
+    // An optimizer passed in keeps its state for the caller.
+    await sync(typeof options.optimizer === 'object');
+    return { history, startEpoch, trainingStep: choice.kind === 'compiled' ? { kind: 'compiled' } : choice };
+  } finally {
+    compiled?.dispose();
   }
-  return { history, startEpoch };
+}
+
+/** Labels as one-hot floats ([batch, classes] already, or class indices). */
+function oneHot(y: tf.Tensor, model: tfl.LayersModel): Float32Array {
+  if (y.rank === 2) return y.dataSync() as Float32Array;
+  const classes = model.outputs[0].shape[1] as number;
+  const labels = y.dataSync();
+  const out = new Float32Array(labels.length * classes);
+  labels.forEach((label, i) => (out[i * classes + label] = 1));
+  return out;
+}
+
+/** The compiled step where the options, model and method allow it, or why not. */
+function chooseStep(head: TrainingHead, options: TrainOptions, quantizer: Quantizer, optimizer: tf.Optimizer, learningRate: number): { kind: 'compiled'; step: CompiledTrainingStep } | { kind: 'kernels'; reason: string } {
+  if (options.trainingStep === 'kernels') return { kind: 'kernels', reason: "trainingStep 'kernels' was asked for" };
+  if (options.regularizers?.length) return { kind: 'kernels', reason: 'regularizers are not compiled yet' };
+  const stepOptimizer = stepOptimizerOf(optimizer, learningRate);
+  if (!stepOptimizer) return { kind: 'kernels', reason: 'only Adam and SGD are compiled' };
+  const step = compiledStep(head.model, { optimizer: stepOptimizer, output: head.output, quantizer, masks: options.masks, policy: options.policy, clip: options.clip });
+  return step instanceof Error ? { kind: 'kernels', reason: step.message } : { kind: 'compiled', step };
 }
