@@ -21,6 +21,7 @@ import type { RunConfiguration } from './resume_state';
 import { METHOD_PLANS, type Method } from './methods';
 import { STAGES, type Stage } from './stages';
 import { train, type BatchProgress, type EpochProgress } from './train';
+import type { TrainingStepChoice } from './training_steps';
 
 
 export interface CompressOptions {
@@ -32,6 +33,8 @@ export interface CompressOptions {
   epochs: { stage0?: number; stage1: number; stage3: number };
   batchSize: number;
   optimizer?: OptimizerName;
+  /** train()'s step: compiled into one graph where possible ('auto', default), always, or never. */
+  trainingStep?: TrainingStepChoice;
   learningRate?: number | LearningRateSchedule;
   seed?: number;
   tensors?: TensorOptions;
@@ -96,6 +99,7 @@ function stageSetup(options: CompressOptions) {
     common: {
       batchSize: options.batchSize,
       optimizer: options.optimizer,
+      trainingStep: options.trainingStep,
       learningRate: options.learningRate,
       seed: options.seed,
       tensors: options.tensors,

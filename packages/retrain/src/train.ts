@@ -20,6 +20,7 @@ import { resumeStateAt, type RunConfiguration } from './resume_state';
 import { restoreTraining, saveTraining } from './training_checkpoints';
 import { compiledStep, loadOptimizerState, stepOptimizerOf, storeOptimizerState } from './compiled_step';
 import { trainingHead, type TrainingHead } from './training_head';
+import type { TrainingStepChoice } from './training_steps';
 
 export interface BatchProgress {
   stage: string;
@@ -101,8 +102,6 @@ export interface TrainOptions {
   trainingStep?: TrainingStepChoice;
 }
 
-export const TRAINING_STEPS = ['auto', 'compiled', 'kernels'] as const;
-export type TrainingStepChoice = (typeof TRAINING_STEPS)[number];
 
 export interface TrainResult {
   history: EpochProgress[];

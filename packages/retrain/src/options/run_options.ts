@@ -10,6 +10,7 @@ import { l2, qtrCost, qtrDeadzone, type Regularizer } from '@sparse-ternary/regu
 import type { CompressOptions } from '../compress';
 import { METHODS } from '../methods';
 import { OPTIMIZERS } from '../optimizer';
+import { TRAINING_STEPS } from '../training_steps';
 import type { RunConfiguration } from '../resume_state';
 import { channelValues, PRESET_NAMES } from './mean_std';
 import { defaultsOf, type ConfigOf, type OptionTable } from './option_table';
@@ -57,6 +58,14 @@ export const RUN_OPTIONS = {
   batchSize: { flag: '-b, --batch-size <n>', type: 'integer', exclusiveMinimum: 0, default: 100, group: 'training', help: 'batch size' },
   learningRate: { flag: '--lr <rate>', ...positive, default: 3e-3, group: 'training', help: 'learning rate' },
   optimizer: { flag: '--optimizer <name>', type: 'string', choices: OPTIMIZERS, default: 'adam', group: 'training', help: 'the optimizer' },
+  trainingStep: {
+    flag: '--training-step <how>',
+    type: 'string',
+    choices: TRAINING_STEPS,
+    default: 'auto',
+    group: 'run',
+    help: "auto: each step compiled into one onnxruntime graph where the model and method allow it (not yet with regularizers, momentum or dropout), else kernel by kernel; compiled insists; kernels never compiles",
+  },
   l2: { flag: '--l2 <lambda>', type: 'number', minimum: 0, default: 0, group: 'training', help: 'L2 strength' },
   augment: { flag: '--augment', type: 'boolean', default: false, group: 'training', help: 'augment the training images: random 4-pixel-padded crops and horizontal flips (for CIFAR)' },
   seed: { flag: '--seed <n>', type: 'integer', default: 1, group: 'model', help: 'seed of weights, shuffling and augmentation' },
@@ -114,6 +123,7 @@ export function compressOptionsOf(config: RunConfig, context: RunContext & { tes
     epochs: { stage0: config.stage0Epochs, stage1: config.stage1Epochs, stage3: config.stage3Epochs },
     batchSize: config.batchSize,
     optimizer: config.optimizer,
+    trainingStep: config.trainingStep,
     learningRate: config.learningRate,
     seed: config.seed,
     augment: config.augment ? CIFAR_AUGMENTATION : undefined,
