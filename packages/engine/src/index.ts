@@ -8,7 +8,7 @@ export {
   type EngineInfo,
   type EngineOptions,
 } from './init_engine';
-export { EngineError, OrtBindingError } from './errors';
+export { CompileError, EngineError, OrtBindingError } from './errors';
 export { OrtBackend, type OrtBackendOptions, type OrtBackendStats } from './ort/ort_backend';
 export { checkOrtBinding, loadSyncSession, type OrtData, type OrtDataType, type OrtSessionOptions, type OrtValue, type SyncSession } from './ort/ort_binding';
 export { ortKernelConfigs } from './ort/register_ort_kernels';
@@ -17,7 +17,6 @@ export { batchNormalization, FusedBatchNormalization, type FusedBatchNormalizati
 export { batchNormTraining, type BatchNormTrainingResult } from './fused/batch_norm_training';
 export { GraphBuilder, float, type AttrValue, type BuildOptions, type Dim, type FloatAttr, type GraphDataType, type NodeOptions } from './ort/onnx_graph';
 export { compileTrainingStep, type CompiledTrainingStep, type CompileOptions, type MomentState, type OptimizerState } from './compiled/compile_training_step';
-export { CompileError } from './compiled/compile_error';
 export { LAYER_COMPILERS } from './compiled/layer_compilers';
 export type { StepOptimizer } from './compiled/optimizer_update';
 export type { KernelTraining, StepGraph } from './compiled/step_graph';

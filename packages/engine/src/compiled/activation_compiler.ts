@@ -1,7 +1,7 @@
 // Activations: ReLU (its gradient passes where the input was positive), linear, and softmax as the
 // model's last operation (the loss takes the logits before it).
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { CompileError } from './compile_error';
+import { CompileError } from '../errors';
 import type { CompiledLayer } from './layer_compilers';
 import type { Activation, StepGraph } from './step_graph';
 

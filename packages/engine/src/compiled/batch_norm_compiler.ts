@@ -3,7 +3,7 @@
 // by (1 - momentum) toward the batch's (the engine's fused layer's rule), and the gradient is its
 // closed form: dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / std.
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { CompileError } from './compile_error';
+import { CompileError } from '../errors';
 import { sameLayout, type CompiledLayer, type StateUpdate } from './layer_compilers';
 import type { Activation, StepGraph } from './step_graph';
 import { weightOf } from './weights';

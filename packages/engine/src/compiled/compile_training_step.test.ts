@@ -9,7 +9,7 @@ import { batchNormalization } from '../fused/fused_batch_normalization';
 import { initEngine } from '../init_engine';
 import { seededRandom } from '../testing/backend_comparison';
 import { compileTrainingStep } from './compile_training_step';
-import { CompileError } from './compile_error';
+import { CompileError } from '../errors';
 
 beforeAll(() => initEngine({ backend: 'ort' }));
 

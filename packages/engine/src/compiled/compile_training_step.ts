@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadSyncSession, type OrtValue, type SyncSession } from '../ort/ort_binding';
 import { SOFTMAX } from './activation_compiler';
-import { CompileError } from './compile_error';
+import { CompileError } from '../errors';
 import { LAYER_COMPILERS, type StateUpdate, type WeightBinding } from './layer_compilers';
 import { ADAM_CORRECTIONS, LEARNING_RATE, optimizerUpdate, type StepOptimizer, type UpdatedValue } from './optimizer_update';
 import { StepGraph, type Activation, type KernelTraining } from './step_graph';

@@ -4,7 +4,7 @@
 // Slice per kernel position and a Concat (as a Conv over the batch axis it measured 3-4x slower).
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { activate } from './activation_compiler';
-import { CompileError } from './compile_error';
+import { CompileError } from '../errors';
 import { sameLayout, type CompiledLayer } from './layer_compilers';
 import type { Activation, StepGraph } from './step_graph';
 import { weightOf } from './weights';

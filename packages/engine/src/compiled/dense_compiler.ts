@@ -1,7 +1,7 @@
 // Dense: y = x W (+ b). dW = x^T dy, db = the batch sum of dy, dx = dy W^T.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { activate } from './activation_compiler';
-import { CompileError } from './compile_error';
+import { CompileError } from '../errors';
 import { sameLayout, type CompiledLayer } from './layer_compilers';
 import type { Activation, StepGraph } from './step_graph';
 import { weightOf } from './weights';

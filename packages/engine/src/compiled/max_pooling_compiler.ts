@@ -1,7 +1,7 @@
 // MaxPooling2D, 'valid', channels-first: its gradient goes to each window's maximum (MaxUnpool at
 // the indices MaxPool gives).
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { CompileError } from './compile_error';
+import { CompileError } from '../errors';
 import type { CompiledLayer } from './layer_compilers';
 import type { Activation, StepGraph } from './step_graph';
 
