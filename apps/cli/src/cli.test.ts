@@ -110,6 +110,9 @@ describe('compress, then the model commands on its outputs', () => {
     const markdown = readFileSync(path.join(out, 'report.md'), 'utf8');
     expect(markdown).toContain('## Hardware cost');
     expect(markdown).toContain(`Test accuracy ${(100 * report.compress.accuracy).toFixed(2)}%`);
+    // sfc trains compiled in both stages (the default --training-step auto), and the report says so.
+    expect(report.compress.stages.map((s: { trainingStep: unknown }) => s.trainingStep)).toEqual([{ kind: 'compiled' }, { kind: 'compiled' }]);
+    expect(markdown).toContain('Training steps: stage 1 compiled into one onnxruntime graph; stage 3 compiled into one onnxruntime graph.');
   });
 
   test('report.html is self-contained: no script or stylesheet loaded from elsewhere', () => {

@@ -15,7 +15,6 @@ export interface CompiledStepOptions {
   masks?: Masks;
   policy?: LayerPolicy;
   clip?: number;
-  threads?: number;
 }
 
 /** The compiled step, or the CompileError saying why this model and method are not compiled. */
@@ -25,12 +24,11 @@ export function compiledStep(model: tfl.LayersModel, options: CompiledStepOption
     return compileTrainingStep(model, {
       optimizer: options.optimizer,
       output: options.output,
-      threads: options.threads,
       kernels: (layer) => {
         const ref = quantized.get(layer);
         if (!ref) return undefined;
         const mask = options.masks?.get(ref.name);
-        return { quantize: compiledQuantizer(options.quantizer.rule, ref.kernel.shape.reduce((a, b) => a! * b!, 1)!), mask: mask && (mask.dataSync() as Float32Array), clip: options.clip };
+        return { quantize: compiledQuantizer(options.quantizer.rule, (ref.kernel.shape as number[]).reduce((a, b) => a * b, 1)), mask: mask && (mask.dataSync() as Float32Array), clip: options.clip };
       },
     });
   } catch (error) {

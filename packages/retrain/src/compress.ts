@@ -20,7 +20,7 @@ import type { OptimizerName } from './optimizer';
 import type { RunConfiguration } from './resume_state';
 import { METHOD_PLANS, type Method } from './methods';
 import { STAGES, type Stage } from './stages';
-import { train, type BatchProgress, type EpochProgress } from './train';
+import { train, type BatchProgress, type EpochProgress, type TrainResult } from './train';
 import type { TrainingStepChoice } from './training_steps';
 
 
@@ -71,6 +71,8 @@ export interface CompressOptions {
 export interface StageReport {
   stage: string;
   history: EpochProgress[];
+  /** How its steps ran (train()'s result). */
+  trainingStep: TrainResult['trainingStep'];
 }
 
 export interface CompressReport {
@@ -136,7 +138,7 @@ export async function trainFirstStages(model: tfl.LayersModel, data: LabeledImag
     const { stage0 } = STAGES;
     options.onStageStart?.(stage0.label, options.epochs.stage0);
     const pretrained = await train(model, data, { ...common, stage: stage0.label, epochs: options.epochs.stage0, regularizers: withoutQtr, checkpointDir: checkpointsFor(stage0) });
-    stages.push({ stage: stage0.label, history: pretrained.history });
+    stages.push({ stage: stage0.label, history: pretrained.history, trainingStep: pretrained.trainingStep });
   }
   const beforeStage1 = weightHistograms(model, undefined, options.policy);
   const layerCosts = options.hardwareCost ? nonZeroCosts(model, options.hardwareCost) : undefined;
@@ -152,7 +154,7 @@ export async function trainFirstStages(model: tfl.LayersModel, data: LabeledImag
     layerCosts,
     checkpointDir: checkpointsFor(stage1),
   });
-  stages.push({ stage: stage1.label, history: first.history });
+  stages.push({ stage: stage1.label, history: first.history, trainingStep: first.trainingStep });
   return { stages, histograms: { beforeStage1, afterStage1: weightHistograms(model, undefined, options.policy) }, ...(layerCosts ? { layerCosts } : {}) };
 }
 
@@ -169,7 +171,7 @@ export async function retrainStage(model: tfl.LayersModel, data: LabeledImages, 
   const { stage3 } = STAGES;
   options.onStageStart?.(stage3.label, options.epochs.stage3);
   const third = await train(model, data, { ...common, stage: stage3.label, epochs: options.epochs.stage3, quantizer: plan.deployed(ternary), masks, regularizers: withoutQtr, layerCosts, checkpointDir: checkpointsFor(stage3) });
-  return { stage: stage3.label, history: third.history };
+  return { stage: stage3.label, history: third.history, trainingStep: third.trainingStep };
 }
 
 /** Writes the deployed weights (0 or +-alpha_l per layer) into the model and reports on it. */

@@ -102,7 +102,6 @@ export interface TrainOptions {
   trainingStep?: TrainingStepChoice;
 }
 
-
 export interface TrainResult {
   history: EpochProgress[];
   /** The epoch training started from (0, or the one after a resumed checkpoint's). */

@@ -6,10 +6,12 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { activeOrtBackend } from '../init_engine';
 import { loadSyncSession, type OrtValue, type SyncSession } from '../ort/ort_binding';
 import { SOFTMAX } from './activation_compiler';
 import { CompileError } from '../errors';
 import { LAYER_COMPILERS, type StateUpdate, type WeightBinding } from './layer_compilers';
+import { ADAM_DEFAULTS } from '../fused/fused_adam';
 import { ADAM_CORRECTIONS, LEARNING_RATE, optimizerUpdate, type StepOptimizer, type UpdatedValue } from './optimizer_update';
 import { StepGraph, type Activation, type KernelTraining } from './step_graph';
 
@@ -19,7 +21,7 @@ export interface CompileOptions {
   kernels?: (layer: tfl.layers.Layer) => KernelTraining | undefined;
   /** What the model outputs: probabilities from a final softmax (default), or the logits. The loss is softmax cross-entropy either way. */
   output?: 'probabilities' | 'logits';
-  /** onnxruntime's threads; default: the machine's cores. */
+  /** onnxruntime's threads; default: the 'ort' backend's (initEngine's), else the machine's cores. Its threads spin between runs when the backend's do. */
   threads?: number;
 }
 
@@ -91,7 +93,7 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   const loss = graph.op('Div', [graph.op('Neg', [graph.op('ReduceSum', [graph.op('Mul', [y, logp])], { keepdims: 0 })]), batch]);
   graph.backward(graph.op('Div', [graph.op('Sub', [graph.op('Exp', [logp]), y]), batch]));
   graph.b.input(LEARNING_RATE, 'float32', []);
-  const adam = options.optimizer.kind === 'adam' ? { beta1: 0.9, beta2: 0.999, ...options.optimizer } : undefined;
+  const adam = options.optimizer.kind === 'adam' ? { ...ADAM_DEFAULTS, ...options.optimizer } : undefined;
   if (adam) for (const name of ADAM_CORRECTIONS) graph.b.input(name, 'float32', []);
   const updates: UpdatedValue[] = [...graph.parameters.flatMap((p) => optimizerUpdate(graph, p, options.optimizer)), ...states];
   graph.b.rename(loss, 'loss');
@@ -100,7 +102,8 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
     graph.b.rename(u.output, `next${i}`);
     graph.b.output(`next${i}`, 'float32');
   });
-  const session: SyncSession = loadSyncSession(graph.b.build({ graphName: 'training-step' }), { intraOpNumThreads: options.threads ?? os.availableParallelism(), allowSpinning: false });
+  const ort = activeOrtBackend()?.options;
+  const session: SyncSession = loadSyncSession(graph.b.build({ graphName: 'training-step' }), { intraOpNumThreads: options.threads ?? ort?.threads ?? os.availableParallelism(), allowSpinning: ort?.allowSpinning ?? false });
 
   // The values fed each step, by graph input: weights (graph layout), moments, moving statistics.
   const values = new Map<string, { data: Float32Array; dims: number[] }>();

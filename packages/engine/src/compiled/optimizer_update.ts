@@ -2,6 +2,7 @@
 // fused Adam computes it (the learning rate and the bias corrections c1 = 1 / (1 - beta1^t) and
 // c2 = 1 / (1 - beta2^t) fed each step). A kernel's gradient is clipped and masked first, and its
 // updated weights masked again, so pruned weights stay exactly zero whatever the moments do.
+import { ADAM_DEFAULTS } from '../fused/fused_adam';
 import type { StepGraph, StepParameter } from './step_graph';
 
 export type StepOptimizer = { kind: 'sgd'; learningRate: number } | { kind: 'adam'; learningRate: number; beta1?: number; beta2?: number; epsilon?: number };
@@ -23,7 +24,7 @@ export function optimizerUpdate(graph: StepGraph, p: StepParameter, optimizer: S
   if (p.mask) g = graph.op('Mul', [g, p.mask]);
   const masked = (value: string) => (p.mask ? graph.op('Mul', [value, p.mask]) : value);
   if (optimizer.kind === 'sgd') return [{ input: p.name, output: masked(graph.op('Sub', [p.name, graph.op('Mul', [g, rate])])) }];
-  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = optimizer;
+  const { beta1, beta2, epsilon } = { ...ADAM_DEFAULTS, ...optimizer };
   const [m, v] = ['m', 'v'].map((moment) => graph.b.input(`${p.name}/${moment}`, 'float32', p.dims));
   const m1 = graph.op('Add', [graph.op('Mul', [m, graph.scalar(beta1)]), graph.op('Mul', [g, graph.scalar(1 - beta1)])]);
   const v1 = graph.op('Add', [graph.op('Mul', [v, graph.scalar(beta2)]), graph.op('Mul', [graph.op('Mul', [g, g]), graph.scalar(1 - beta2)])]);

@@ -17,6 +17,9 @@ interface Moment {
  * is one FusedAdamUpdate kernel where the backend has it ('cpu', 'ort'), and tf.train.adam's
  * elementwise ops elsewhere (tfjs-node).
  */
+/** Adam's defaults: tf.train.adam's (its epsilon, the backend's, is 1e-7). */
+export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
+
 export class FusedAdamOptimizer extends tf.Optimizer {
   static get className(): string {
     return 'FusedAdam';
@@ -27,9 +30,9 @@ export class FusedAdamOptimizer extends tf.Optimizer {
 
   constructor(
     public learningRate = 0.001,
-    readonly beta1 = 0.9,
-    readonly beta2 = 0.999,
-    readonly epsilon = 1e-7,
+    readonly beta1: number = ADAM_DEFAULTS.beta1,
+    readonly beta2: number = ADAM_DEFAULTS.beta2,
+    readonly epsilon: number = ADAM_DEFAULTS.epsilon,
   ) {
     super();
   }

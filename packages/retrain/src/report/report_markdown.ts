@@ -26,6 +26,8 @@ export function reportMarkdown(r: RunReport): string {
       s.history.map((e) => `| ${s.stage} | ${e.epoch + 1} | ${e.loss.toFixed(4)} | ${e.penalty.toExponential(2)} | ${percent(e.sparsity)} | ${percent(e.quantizedAccuracy)} | ${percent(e.floatAccuracy)} | ${e.seconds.toFixed(1)} |`),
     ),
     '',
+    `Training steps: ${c.stages.map((s) => `${s.stage} ${s.trainingStep.kind === 'compiled' ? 'compiled into one onnxruntime graph' : `kernel by kernel (${s.trainingStep.reason})`}`).join('; ')}.`,
+    '',
     '## Layers',
     '',
     '| layer | treatment | weights | non-zero | sparsity | alpha | Delta |',
