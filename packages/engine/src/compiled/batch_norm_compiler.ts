@@ -6,7 +6,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { CompileError } from '../errors';
 import { sameLayout, type CompiledLayer, type StateUpdate } from './layer_compilers';
 import type { Activation, StepGraph } from './step_graph';
-import { weightOf } from './weights';
+import { weightOf } from './layer_fields';
 
 export function compileBatchNorm(layer: tfl.layers.Layer, input: Activation, graph: StepGraph): CompiledLayer {
   const config = layer.getConfig();

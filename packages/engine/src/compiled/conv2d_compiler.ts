@@ -7,9 +7,7 @@ import { activate } from './activation_compiler';
 import { CompileError } from '../errors';
 import { sameLayout, type CompiledLayer } from './layer_compilers';
 import type { Activation, StepGraph } from './step_graph';
-import { weightOf } from './weights';
-
-const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v as number, v as number]);
+import { pair, weightOf } from './layer_fields';
 
 /** TF.js's [kh, kw, cin, cout] kernel as ONNX's [cout, cin, kh, kw], and back. */
 function kernelLayouts(kh: number, kw: number, cin: number, cout: number) {

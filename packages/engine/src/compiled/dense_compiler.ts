@@ -4,7 +4,7 @@ import { activate } from './activation_compiler';
 import { CompileError } from '../errors';
 import { sameLayout, type CompiledLayer } from './layer_compilers';
 import type { Activation, StepGraph } from './step_graph';
-import { weightOf } from './weights';
+import { weightOf } from './layer_fields';
 
 export function compileDense(layer: tfl.layers.Layer, input: Activation, graph: StepGraph): CompiledLayer {
   if (input.shape.length !== 2) throw new CompileError(`a dense layer on a [${input.shape}] input`, layer.name);

@@ -3,9 +3,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CompileError } from '../errors';
 import type { CompiledLayer } from './layer_compilers';
+import { pair } from './layer_fields';
 import type { Activation, StepGraph } from './step_graph';
-
-const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v as number, v as number]);
 
 export function compileMaxPooling2D(layer: tfl.layers.Layer, input: Activation, graph: StepGraph): CompiledLayer {
   const config = layer.getConfig();
