@@ -1,18 +1,25 @@
 #!/usr/bin/env node
 // Engine benchmark: training throughput (samples/s, Adam) of LFC at batch 100 and CNV at batch 50
 // on the 'ort' and 'cpu' backends in the same run, the whole step compiled into one onnxruntime
-// graph ('compiled': compileTrainingStep), and PyTorch CPU on the same nets when /usr/bin/python3
-// can import torch. Prints a table of samples/s and ratios.
-//   node tools/bench-engine.mjs [--nets lfc,cnv] [--backends ort,cpu,compiled] [--steps N] [--windows N]
-//                               [--cpu-steps N] [--no-torch]
+// graph ('compiled': compileTrainingStep, float weights as PyTorch trains them; 'ternary': with the
+// demo's stage-1 quantizer, 95% target sparsity, straight-through; 'qtr': that plus qtr-cost), and
+// PyTorch CPU on the same nets when /usr/bin/python3 can import torch. Prints a table of samples/s
+// and ratios (qtr / ternary: what the regularizer costs).
+//   node tools/bench-engine.mjs [--nets lfc,cnv] [--backends ort,cpu,compiled,ternary,qtr] [--steps N]
+//                               [--windows N] [--cpu-steps N] [--no-torch] [--profile]
+// --profile: onnxruntime's per-operator profile of each compiled variant's timed steps.
 // Each backend's figure is the median of --windows timings of --steps steps; 'cpu' times one window
 // of --cpu-steps steps (default: 3 for LFC, 1 for CNV, whose step takes minutes there).
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { adam, compileTrainingStep, initEngine } from '@sparse-ternary/engine';
+import { adam, initEngine } from '@sparse-ternary/engine';
+import { floatQuantizer, targetSparsityQuantizer } from '@sparse-ternary/quantize-prune';
+import { qtrCost } from '@sparse-ternary/regularizers';
+import { compiledStep, strengthsAt } from '@sparse-ternary/retrain';
 import { NETS } from './lib/nets.mjs';
+import { formatProfile, summarizeProfile } from './lib/ort_profile.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,6 +29,7 @@ const { values: args } = parseArgs({
     windows: { type: 'string', default: '3' },
     'cpu-steps': { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
   },
 });
 
@@ -49,23 +57,35 @@ async function tfjsSamplesPerSecond(netName, backend, steps, windows) {
   return median(rates);
 }
 
+/** The compiled steps: what each trains. */
+const COMPILED = {
+  compiled: { quantizer: floatQuantizer, regularizers: () => [] },
+  ternary: { quantizer: () => targetSparsityQuantizer(0.95), regularizers: () => [] },
+  qtr: { quantizer: () => targetSparsityQuantizer(0.95), regularizers: () => [qtrCost(2e-5)] },
+};
+
 /** The same, with the whole step compiled into one onnxruntime graph. */
-async function compiledSamplesPerSecond(netName, steps, windows) {
+async function compiledSamplesPerSecond(netName, variant, steps, windows) {
   await initEngine({ backend: 'ort' });
   const net = NETS[netName];
   const model = net.build();
-  const step = compileTrainingStep(model, { optimizer: { kind: 'adam', learningRate: 1e-3 } });
+  const regularizers = COMPILED[variant].regularizers();
+  const profile = args.profile ? `/tmp/bench-engine-${variant}` : undefined;
+  const step = compiledStep(model, { optimizer: { kind: 'adam', learningRate: 1e-3 }, output: 'probabilities', quantizer: COMPILED[variant].quantizer(), regularizers, profile });
+  if (step instanceof Error) throw step;
   const x = tf.randomUniform([net.batch, ...net.inputShape], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([net.batch], 0, 10, 'int32', 2), 10);
   const [xs, ys] = [x.dataSync(), Float32Array.from(y.dataSync())];
-  step.step(xs, ys);
+  const feeds = { scalars: strengthsAt(regularizers, 0) };
+  step.step(xs, ys, feeds);
   const rates = [];
   for (let w = 0; w < windows; w++) {
     const start = performance.now();
-    for (let i = 0; i < steps; i++) step.step(xs, ys);
+    for (let i = 0; i < steps; i++) step.step(xs, ys, feeds);
     rates.push((steps * net.batch * 1000) / (performance.now() - start));
   }
   step.dispose();
+  if (profile) console.error(`${netName} ${variant}:\n${formatProfile(summarizeProfile(profile, steps * windows + 1))}`);
   tf.dispose([x, y]);
   model.dispose();
   return median(rates);
@@ -90,7 +110,7 @@ for (const net of args.nets.split(',')) {
   for (const backend of backends) {
     const cpu = backend === 'cpu';
     const steps = cpu ? Number(args['cpu-steps'] ?? NETS[net].cpuSteps) : Number(args.steps);
-    row[backend] = backend === 'compiled' ? await compiledSamplesPerSecond(net, steps, Number(args.windows)) : await tfjsSamplesPerSecond(net, backend, steps, cpu ? 1 : Number(args.windows));
+    row[backend] = backend in COMPILED ? await compiledSamplesPerSecond(net, backend, steps, Number(args.windows)) : await tfjsSamplesPerSecond(net, backend, steps, cpu ? 1 : Number(args.windows));
     console.error(`${net} ${backend}: ${row[backend].toFixed(1)} samples/s`);
   }
   if (torchAvailable) {
@@ -105,9 +125,11 @@ const fmt = (v) => (v === undefined || Number.isNaN(v) ? 'n/a' : v < 10 ? v.toPr
 const ratio = (a, b) => (a && b ? `${a / b < 10 ? (a / b).toFixed(2) : (a / b).toFixed(0)}x` : 'n/a');
 console.log(`\nTraining throughput, Adam (samples/s); ${process.arch}, ${(await import('node:os')).availableParallelism()} cores`);
 const fast = backends.filter((b) => b !== 'cpu');
-console.log('| net | batch | ' + backends.join(' | ') + ' | PyTorch CPU | ort / cpu | ' + fast.map((b) => `${b} / PyTorch`).join(' | ') + ' |');
-console.log('|---|---|' + backends.map(() => '---|').join('') + '---|---|' + fast.map(() => '---|').join(''));
+// A step's time with qtr-cost against without (the issue's target: at most 1.1x).
+const qtrCostRatio = backends.includes('qtr') && backends.includes('ternary');
+console.log('| net | batch | ' + backends.join(' | ') + ' | PyTorch CPU | ort / cpu | ' + fast.map((b) => `${b} / PyTorch`).join(' | ') + (qtrCostRatio ? ' | qtr time / ternary time' : '') + ' |');
+console.log('|---|---|' + backends.map(() => '---|').join('') + '---|---|' + fast.map(() => '---|').join('') + (qtrCostRatio ? '---|' : ''));
 for (const r of rows) {
-  console.log(`| ${r.net} | ${NETS[r.net].batch} | ${backends.map((b) => fmt(r[b])).join(' | ')} | ${fmt(r.torch)} | ${ratio(r.ort, r.cpu)} | ${fast.map((b) => ratio(r[b], r.torch)).join(' | ')} |`);
+  console.log(`| ${r.net} | ${NETS[r.net].batch} | ${backends.map((b) => fmt(r[b])).join(' | ')} | ${fmt(r.torch)} | ${ratio(r.ort, r.cpu)} | ${fast.map((b) => ratio(r[b], r.torch)).join(' | ')}${qtrCostRatio ? ` | ${ratio(r.ternary, r.qtr)}` : ''} |`);
 }
 if (!torchAvailable) console.log('\nPyTorch not measured: apt-get install python3-torch libopenblas0-pthread');

@@ -7,7 +7,7 @@
 // step. Prints the loss of the first steps (it must fall on a fixed batch) and samples/s.
 // --profile: onnxruntime's own profile of the steps, summed by operator type.
 //   npm run build && node tools/prototypes/compiled_training_step.mjs cnv 50 [steps] [--spin] [--profile]
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { formatProfile, summarizeProfile } from '../lib/ort_profile.mjs';
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder, loadSyncSession } from '@sparse-ternary/engine';
 
@@ -206,15 +206,5 @@ console.log(`losses: ${losses.slice(0, 5).map((l) => l.toFixed(4)).join(', ')} .
 console.log(`step ${median.toFixed(1)} ms (median of ${sorted.length}): ${((N * 1000) / median).toFixed(0)} samples/s`);
 if (profiling) {
   await session.endProfiling(); // writes /tmp/training-step_<date>.json
-  const file = `/tmp/${readdirSync('/tmp').filter((f) => f.startsWith('training-step_')).sort().at(-1)}`;
-  const events = JSON.parse(readFileSync(file, 'utf8')).filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'));
-  rmSync(file);
-  const byOp = {};
-  for (const e of events) byOp[e.args.op_name] = (byOp[e.args.op_name] ?? 0) + e.dur / 1000 / STEPS;
-  console.log('per step, by operator (ms): ' + Object.entries(byOp).sort((a, c) => c[1] - a[1]).map(([op, ms]) => `${op} ${ms.toFixed(1)}`).join(', '));
-  const byNode = {};
-  for (const e of events) byNode[e.name] ??= { op: e.args.op_name, shapes: JSON.stringify(e.args.input_type_shape?.map((t) => Object.values(t)[0])), ms: 0 };
-  for (const e of events) byNode[e.name].ms += e.dur / 1000 / STEPS;
-  console.log('slowest nodes (ms per step):');
-  for (const n of Object.values(byNode).sort((a, c) => c.ms - a.ms).slice(0, 14)) console.log(`  ${n.op} ${n.shapes} ${n.ms.toFixed(1)}`);
+  console.log(formatProfile(summarizeProfile('/tmp/training-step', STEPS)));
 }

@@ -12,9 +12,17 @@ export interface RegularizedWeight {
   cost: number;
 }
 
+/**
+ * What a regularizer's term is, as data, for code that writes it elsewhere (a compiled training
+ * step's graph): lambda times the sum over a layer of w^2 (l2), |w| (l1), |w| inside the zero bin
+ * (qtr-deadzone), or c_l * sigmoid((|w| - Delta_l) / (kappa * Delta_l)) (qtr-cost).
+ */
+export type RegularizerRule = { kind: 'l2' } | { kind: 'l1' } | { kind: 'qtr-deadzone' } | { kind: 'qtr-cost'; kappa: number };
+
 /** A scalar penalty on float weights, differentiable by TF.js autodiff, with a name and a strength. */
 export interface Regularizer {
   readonly name: string;
+  readonly rule: RegularizerRule;
   readonly strength: Schedule;
   /**
    * Drives weights into the ternary zero bin (the QTR family): it belongs to the stage that finds

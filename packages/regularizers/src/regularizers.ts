@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Regularizer, RegularizedWeight } from './regularizer';
+import type { Regularizer, RegularizedWeight, RegularizerRule } from './regularizer';
 import { toSchedule, type Schedule } from './schedule';
 
 const sumOver = (weights: RegularizedWeight[], term: (r: RegularizedWeight) => tf.Tensor): tf.Scalar =>
   weights.length === 0 ? tf.scalar(0) : (tf.addN(weights.map((r) => tf.sum(term(r)))) as tf.Scalar);
 
-function regularizer(name: string, strength: number | Schedule, term: (r: RegularizedWeight) => tf.Tensor, sparsifying = false): Regularizer {
+function regularizer(rule: RegularizerRule, strength: number | Schedule, term: (r: RegularizedWeight) => tf.Tensor, sparsifying = false): Regularizer {
   const schedule = toSchedule(strength);
   return {
-    name,
+    name: rule.kind,
+    rule,
     strength: schedule,
     sparsifying,
     penalty: (weights, step) => tf.tidy(() => tf.mul(schedule(step), sumOver(weights, term)) as tf.Scalar),
@@ -16,10 +17,10 @@ function regularizer(name: string, strength: number | Schedule, term: (r: Regula
 }
 
 /** L2 (weight decay): lambda * sum w^2. */
-export const l2 = (strength: number | Schedule): Regularizer => regularizer('l2', strength, ({ w }) => tf.square(w));
+export const l2 = (strength: number | Schedule): Regularizer => regularizer({ kind: 'l2' }, strength, ({ w }) => tf.square(w));
 
 /** L1: lambda * sum |w|. */
-export const l1 = (strength: number | Schedule): Regularizer => regularizer('l1', strength, ({ w }) => tf.abs(w));
+export const l1 = (strength: number | Schedule): Regularizer => regularizer({ kind: 'l1' }, strength, ({ w }) => tf.abs(w));
 
 /**
  * sum_i term(w_i) as a scalar whose gradient is term'(w_i), both from one pass over the values in
@@ -45,7 +46,7 @@ const sign = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : 0);
  * step (read from the values), so the gradient is lambda * sign(w) inside the bin and 0 outside.
  */
 export const qtrDeadzone = (strength: number | Schedule): Regularizer =>
-  regularizer('qtr-deadzone', strength, ({ w, delta }) =>
+  regularizer({ kind: 'qtr-deadzone' }, strength, ({ w, delta }) =>
     analyticSum(w, (values, gradient) => {
       let sum = 0;
       for (let i = 0; i < values.length; i++) {
@@ -72,17 +73,18 @@ export interface QtrCostOptions {
  */
 export const qtrCost = (strength: number | Schedule, options: QtrCostOptions = {}): Regularizer => {
   const kappa = options.kappa ?? 0.1;
-  return regularizer('qtr-cost', strength, ({ w, delta, cost }) => {
+  return regularizer({ kind: 'qtr-cost', kappa }, strength, ({ w, delta, cost }) => {
     if (delta <= 0) return tf.zeros([]);
     const tau = kappa * delta;
-    // d/dw c * sigmoid((|w| - Delta) / tau) = c * s (1 - s) / tau * sign(w)
+    // d/dw c * sigmoid((|w| - Delta) / tau) = c * s (1 - s) / tau * sign(w), sign +1 at 0 as the
+    // quantizers take it (a subgradient; the compiled step has that sign already).
     return analyticSum(w, (values, gradient) => {
       let sum = 0;
       for (let i = 0; i < values.length; i++) {
         const v = values[i];
         const s = 1 / (1 + Math.exp((delta - Math.abs(v)) / tau));
         sum += s;
-        gradient[i] = ((cost * s * (1 - s)) / tau) * sign(v);
+        gradient[i] = ((cost * s * (1 - s)) / tau) * (v >= 0 ? 1 : -1);
       }
       return cost * sum;
     });

@@ -3,30 +3,52 @@
 // (+1 at w = 0) on them, 0 elsewhere; kept: the mask's ones, or |w| > Delta_l. Binary keeps every
 // weight; float is w itself.
 import type { StepGraph } from '@sparse-ternary/engine';
-import type { QuantizerRule } from '@sparse-ternary/quantize-prune';
+import { MagnitudeSelector, type QuantizerRule } from '@sparse-ternary/quantize-prune';
 
-/** Delta_l of a ternary rule, from |w| (`size` weights). */
-function threshold(graph: StepGraph, rule: Extract<QuantizerRule, { kind: 'ternary' }>['threshold'], magnitudes: string, size: number): string {
-  if (rule.of === 'fixed') return graph.scalar(rule.delta);
-  if (rule.of === 'meanAbs') return graph.op('Mul', [graph.op('ReduceMean', [magnitudes], { keepdims: 0 }), graph.scalar(rule.t)]);
-  // The k-th smallest |w|, k = round(s * n): TopK from whichever end is nearer.
-  const k = Math.round(rule.sparsity * size);
-  if (k === 0) return graph.scalar(0);
-  const flat = graph.op('Reshape', [magnitudes, graph.ints([-1])]);
-  const smallest = k <= size / 2;
-  const [values] = graph.b.node('TopK', [flat, graph.ints([smallest ? k : size - k + 1])], { largest: smallest ? 0 : 1, sorted: 0 }, 2);
-  return graph.op(smallest ? 'ReduceMax' : 'ReduceMin', [values], { keepdims: 0 });
+/**
+ * A kernel quantized in the graph, and what the regularizers read of it, each written when first
+ * asked for: its threshold Delta_l as quantize() reports it (a graph scalar, or a number known
+ * when compiling), |w|, and sign(w) as the quantizer takes it (+1 at 0).
+ */
+export interface CompiledQuantization {
+  value: string;
+  delta(): string | number;
+  magnitudes(): string;
+  sign(): string;
 }
 
-/** The quantized kernel's value from its float weights `w` ([dims]) and the mask, when there is one. */
-export function compiledQuantizer(rule: QuantizerRule, size: number): ((graph: StepGraph, w: string, mask: string | undefined) => string) | undefined {
-  if (rule.kind === 'float') return undefined;
+/** f() the first time, its value after. */
+const once = <T>(f: () => T) => {
+  let value: T | undefined;
+  return () => (value ??= f());
+};
+
+type TernaryThreshold = Extract<QuantizerRule, { kind: 'ternary' }>['threshold'];
+
+/** Delta_l of a ternary rule, from the weights `w` (`size` of them) and their magnitudes. */
+function threshold(graph: StepGraph, rule: TernaryThreshold, w: string, magnitudes: string, size: number): string | number {
+  if (rule.of === 'fixed') return rule.delta;
+  if (rule.of === 'meanAbs') return graph.op('Mul', [graph.op('ReduceMean', [magnitudes], { keepdims: 0 }), graph.scalar(rule.t)]);
+  // The k-th smallest |w|, k = round(s * n), selected in JavaScript before each step (the graph's TopK sorts).
+  const k = Math.round(rule.sparsity * size);
+  if (k === 0) return 0;
+  const selector = new MagnitudeSelector(k, size);
+  return graph.computedScalar(`${w}/threshold`, w, (weights) => selector.select(weights));
+}
+
+const asScalar = (graph: StepGraph, value: string | number) => (typeof value === 'number' ? graph.scalar(value) : value);
+
+/** The quantized kernel from its float weights `w` (`size` of them) and the mask, when there is one. */
+export function compiledQuantizer(rule: QuantizerRule, size: number): (graph: StepGraph, w: string, mask: string | undefined) => CompiledQuantization {
   return (graph, w, mask) => {
-    const magnitudes = graph.op('Abs', [w]);
-    const kept = mask ?? (rule.kind === 'binary' ? graph.op('Cast', [graph.op('GreaterOrEqual', [magnitudes, graph.scalar(0)])], { to: 1 }) : graph.op('Cast', [graph.op('Greater', [magnitudes, threshold(graph, rule.threshold, magnitudes, size)])], { to: 1 }));
+    const magnitudes = once(() => graph.op('Abs', [w]));
+    const sign = once(() => graph.op('Sub', [graph.op('Mul', [graph.op('Cast', [graph.op('GreaterOrEqual', [w, graph.scalar(0)])], { to: 1 }), graph.scalar(2)]), graph.scalar(1)]));
+    // As quantize(): float reports 0; binary -1 (every weight kept), or 0 with a mask.
+    if (rule.kind === 'float') return { value: w, delta: () => 0, magnitudes, sign };
+    const delta = once(() => (rule.kind === 'binary' ? (mask ? 0 : -1) : threshold(graph, rule.threshold, w, magnitudes(), size)));
+    const kept = mask ?? graph.op('Cast', [graph.op('Greater', [magnitudes(), asScalar(graph, delta())])], { to: 1 });
     const count = graph.op('ReduceSum', [kept], { keepdims: 0 });
-    const alpha = graph.op('Div', [graph.op('ReduceSum', [graph.op('Mul', [magnitudes, kept])], { keepdims: 0 }), graph.op('Max', [count, graph.scalar(1)])]);
-    const sign = graph.op('Sub', [graph.op('Mul', [graph.op('Cast', [graph.op('GreaterOrEqual', [w, graph.scalar(0)])], { to: 1 }), graph.scalar(2)]), graph.scalar(1)]);
-    return graph.op('Mul', [graph.op('Mul', [sign, kept]), alpha]);
+    const alpha = graph.op('Div', [graph.op('ReduceSum', [graph.op('Mul', [magnitudes(), kept])], { keepdims: 0 }), graph.op('Max', [count, graph.scalar(1)])]);
+    return { value: graph.op('Mul', [graph.op('Mul', [sign(), kept]), alpha]), delta, magnitudes, sign };
   };
 }

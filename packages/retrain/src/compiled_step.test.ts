@@ -1,11 +1,13 @@
 // The compiled step against the per-kernel one (straightThroughStep): one SGD step at learning rate
 // 1 moves every weight by the same gradient within 1e-4 relative, for each quantizer rule, with
-// and without masks and clipping, on dense and convolutional models.
+// and without masks and clipping, and with each regularizer, on dense and convolutional models.
 import { seededRandom } from '@sparse-ternary/base';
 import { batchNormalization, initEngine } from '@sparse-ternary/engine';
 import { binaryQuantizer, fixedThresholdQuantizer, floatQuantizer, quantizedLayers, straightThroughStep, targetSparsityQuantizer, twnQuantizer, type Masks, type Quantizer } from '@sparse-ternary/quantize-prune';
+import { l1, l2, qtrCost, qtrDeadzone, totalPenalty, type Regularizer } from '@sparse-ternary/regularizers';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { strengthsAt } from './compiled_regularizer';
 import { compiledStep } from './compiled_step';
 import { trainingHead } from './training_head';
 
@@ -42,7 +44,9 @@ function halfMasks(model: tfl.LayersModel): Masks {
   return new Map(quantizedLayers(model).map((t) => [t.name, tf.tensor(Float32Array.from({ length: t.kernel.read().size }, (_, i) => i % 2), t.kernel.shape as number[])]));
 }
 
-const cases: [string, () => Quantizer, { masks?: boolean; clip?: number }][] = [
+type Case = [string, () => Quantizer, { masks?: boolean; clip?: number; regularizers?: () => Regularizer[] }];
+
+const cases: Case[] = [
   ['float', floatQuantizer, {}],
   ['twn', () => twnQuantizer(0.7), {}],
   ['fixed threshold', () => fixedThresholdQuantizer(0.3), { clip: 0.8 }],
@@ -50,10 +54,21 @@ const cases: [string, () => Quantizer, { masks?: boolean; clip?: number }][] = [
   ['target sparsity 25%', () => targetSparsityQuantizer(0.25), {}],
   ['binary', binaryQuantizer, {}],
   ['twn, masked', () => twnQuantizer(0.7), { masks: true }],
+  ['twn, l2 and qtr-cost', () => twnQuantizer(0.7), { regularizers: () => [l2(0.05), qtrCost(0.02)] }],
+  ['target sparsity 75%, qtr-cost on a schedule', () => targetSparsityQuantizer(0.75), { regularizers: () => [qtrCost((step) => 0.01 * (step + 2), { kappa: 0.2 })] }],
+  ['fixed threshold, qtr-deadzone and l1', () => fixedThresholdQuantizer(0.3), { regularizers: () => [qtrDeadzone(0.03), l1(0.02)] }],
+  ['binary, qtr-cost (no zero bin: nothing)', binaryQuantizer, { regularizers: () => [qtrCost(0.02), l2(0.01)] }],
+  ['twn, masked, l2', () => twnQuantizer(0.7), { masks: true, regularizers: () => [l2(0.05)] }],
 ];
 
+/** The training step the regularizers' schedules are read at. */
+const STEP = 3;
+
+/** Made-up hardware costs c_l, different per layer, so that qtr-cost's weighting shows. */
+const costsOf = (model: tfl.LayersModel) => Object.fromEntries(quantizedLayers(model).map((t, i) => [t.name, 1 + i]));
+
 describe.each(['dense', 'conv'] as const)('%s model', (kind) => {
-  test.each(cases)('%s: one SGD step equals straightThroughStep within 1e-4', (_, quantizer, { masks: masked, clip }) => {
+  test.each(cases)('%s: one SGD step equals straightThroughStep within 1e-4', (_, quantizer, { masks: masked, clip, regularizers: makeRegularizers }) => {
     const r = seededRandom(8);
     const reference = build(kind);
     const shape = [N, ...(reference.inputs[0].shape.slice(1) as number[])];
@@ -62,16 +77,21 @@ describe.each(['dense', 'conv'] as const)('%s model', (kind) => {
     const masks = masked ? halfMasks(reference) : undefined;
     const optimizer = tf.train.sgd(1);
     const head = trainingHead(reference);
-    const expected = straightThroughStep(head.model, tf.tensor(x, shape), tf.tensor(y, [N, CLASSES]), { quantizer: quantizer(), optimizer, loss: head.loss, masks, clip });
+    const regularizers = makeRegularizers?.() ?? [];
+    const costs = costsOf(reference);
+    const penalty = regularizers.length ? (weights: { name: string; w: tf.Tensor; delta: number }[]) => totalPenalty(regularizers, weights.map((w) => ({ ...w, cost: costs[w.name] })), STEP) : undefined;
+    const expected = straightThroughStep(head.model, tf.tensor(x, shape), tf.tensor(y, [N, CLASSES]), { quantizer: quantizer(), optimizer, loss: head.loss, masks, clip, penalty });
+    if (regularizers.length) expect(expected.penalty).toBeGreaterThan(0);
 
     const model = build(kind);
     // Masks are keyed by variable name: the same masks, under this model's names.
-    const step = compiledStep(model, { optimizer: { kind: 'sgd', learningRate: 1 }, output: 'probabilities', quantizer: quantizer(), masks: masked ? halfMasks(model) : undefined, clip });
+    const step = compiledStep(model, { optimizer: { kind: 'sgd', learningRate: 1 }, output: 'probabilities', quantizer: quantizer(), masks: masked ? halfMasks(model) : undefined, clip, regularizers, layerCosts: costsOf(model) });
     if (step instanceof Error) throw step;
-    const loss = step.step(x, y);
+    const result = step.step(x, y, { scalars: strengthsAt(regularizers, STEP) });
     step.writeBack();
     step.dispose();
-    expect(loss).toBeCloseTo(expected.loss, 4);
+    expect(result.loss).toBeCloseTo(expected.loss, 4);
+    expect(Math.abs(result.penalty - expected.penalty)).toBeLessThanOrEqual(1e-5 * Math.max(1, expected.penalty));
     model.weights.forEach((w, i) => {
       const [actual, wanted] = [w.read().dataSync(), reference.weights[i].read().dataSync()];
       const scale = Math.max(...Array.from(wanted, Math.abs), 1e-6);

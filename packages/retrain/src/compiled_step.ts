@@ -1,11 +1,15 @@
 // train()'s step compiled into one onnxruntime graph (@sparse-ternary/engine's
-// compileTrainingStep), with the method's quantizer written into it (straight-through), its masks
-// and gradient clipping: or why it cannot be, and train() takes the per-kernel path.
+// compileTrainingStep), with the method's quantizer written into it (straight-through), the
+// regularizers, the masks and gradient clipping: or why it cannot be, and train() takes the
+// per-kernel path.
 import { CompileError, compileTrainingStep, FusedAdamOptimizer, type CompiledTrainingStep, type StepOptimizer } from '@sparse-ternary/engine';
 import { quantizedLayers, type LayerPolicy, type Masks, type Quantizer } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Regularizer } from '@sparse-ternary/regularizers';
 import { compiledQuantizer } from './compiled_quantizer';
+import { compiledPenalty } from './compiled_regularizer';
+import { costOf } from './layer_cost';
 
 export interface CompiledStepOptions {
   optimizer: StepOptimizer;
@@ -15,6 +19,12 @@ export interface CompiledStepOptions {
   masks?: Masks;
   policy?: LayerPolicy;
   clip?: number;
+  /** On the quantized kernels' float weights, as straightThroughStep's penalty; their strengths fed each step (strengthsAt). */
+  regularizers?: readonly Regularizer[];
+  /** c_l by kernel name (default 1). */
+  layerCosts?: Readonly<Record<string, number>>;
+  /** onnxruntime's per-operator profile, as compileTrainingStep's. */
+  profile?: string;
 }
 
 /** The compiled step, or the CompileError saying why this model and method are not compiled. */
@@ -24,11 +34,20 @@ export function compiledStep(model: tfl.LayersModel, options: CompiledStepOption
     return compileTrainingStep(model, {
       optimizer: options.optimizer,
       output: options.output,
+      profile: options.profile,
       kernels: (layer) => {
         const ref = quantized.get(layer);
         if (!ref) return undefined;
         const mask = options.masks?.get(ref.name);
-        return { quantize: compiledQuantizer(options.quantizer.rule, (ref.kernel.shape as number[]).reduce((a, b) => a * b, 1)), mask: mask && (mask.dataSync() as Float32Array), clip: options.clip };
+        const quantize = compiledQuantizer(options.quantizer.rule, (ref.kernel.shape as number[]).reduce((a, b) => a * b, 1));
+        return {
+          write: (graph, w, maskValue) => {
+            const quantized = quantize(graph, w, maskValue);
+            return { value: quantized.value, penalty: compiledPenalty(graph, options.regularizers ?? [], { ...quantized, w, cost: costOf(options.layerCosts, ref.name) }) };
+          },
+          mask: mask && (mask.dataSync() as Float32Array),
+          clip: options.clip,
+        };
       },
     });
   } catch (error) {

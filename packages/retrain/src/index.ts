@@ -1,6 +1,7 @@
 export { train, type BatchProgress, type EpochProgress, type TrainOptions, type TrainResult } from './train';
 export { TRAINING_STEPS, type TrainingStepChoice } from './training_steps';
 export { compiledStep, type CompiledStepOptions } from './compiled_step';
+export { strengthsAt } from './compiled_regularizer';
 export { accuracy, quantizedAccuracy } from './evaluate';
 export { constantRate, cosineDecay, stepDecay, withWarmup, type LearningRateSchedule } from './learning_rate';
 export { makeOptimizer, OPTIMIZERS, type OptimizerName, type SchedulableOptimizer } from './optimizer';

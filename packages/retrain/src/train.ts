@@ -19,6 +19,8 @@ import { makeOptimizer, type OptimizerName, type SchedulableOptimizer } from './
 import { resumeStateAt, type RunConfiguration } from './resume_state';
 import { restoreTraining, saveTraining } from './training_checkpoints';
 import { compiledStep, loadOptimizerState, stepOptimizerOf, storeOptimizerState } from './compiled_step';
+import { strengthsAt } from './compiled_regularizer';
+import { costOf } from './layer_cost';
 import { trainingHead, type TrainingHead } from './training_head';
 import type { TrainingStepChoice } from './training_steps';
 
@@ -109,9 +111,6 @@ export interface TrainResult {
   /** How the steps ran: compiled into one graph, or kernel by kernel (with why not compiled, unless asked). */
   trainingStep: { kind: 'compiled' } | { kind: 'kernels'; reason: string };
 }
-
-/** A layer's c_l: its hardware cost when given, else 1. */
-const costOf = (costs: Readonly<Record<string, number>> | undefined, kernel: string) => costs?.[kernel] ?? 1;
 
 /**
  * One pass over the quantized kernels at the end of an epoch: the fraction of q(W) that is zero,
@@ -216,7 +215,7 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
               totalPenalty(regularizers, weights.map((w) => ({ ...w, cost: costOf(options.layerCosts, w.name) })), step)
           : undefined;
         const result = compiled
-          ? { loss: compiled.step(x.dataSync() as Float32Array, oneHot(y, head.model), schedule(step)), penalty: 0, layers: [] }
+          ? { ...compiled.step(x.dataSync() as Float32Array, oneHot(y, head.model), { learningRate: schedule(step), scalars: strengthsAt(regularizers, step) }), layers: [] }
           : straightThroughStep(head.model, x, y, {
               quantizer,
               optimizer,
@@ -298,9 +297,8 @@ function oneHot(y: tf.Tensor, model: tfl.LayersModel): Float32Array {
 /** The compiled step where the options, model and method allow it, or why not. */
 function chooseStep(head: TrainingHead, options: TrainOptions, quantizer: Quantizer, optimizer: tf.Optimizer, learningRate: number): { kind: 'compiled'; step: CompiledTrainingStep } | { kind: 'kernels'; reason: string } {
   if (options.trainingStep === 'kernels') return { kind: 'kernels', reason: "trainingStep 'kernels' was asked for" };
-  if (options.regularizers?.length) return { kind: 'kernels', reason: 'regularizers are not compiled yet' };
   const stepOptimizer = stepOptimizerOf(optimizer, learningRate);
   if (!stepOptimizer) return { kind: 'kernels', reason: 'only Adam and SGD are compiled' };
-  const step = compiledStep(head.model, { optimizer: stepOptimizer, output: head.output, quantizer, masks: options.masks, policy: options.policy, clip: options.clip });
+  const step = compiledStep(head.model, { optimizer: stepOptimizer, output: head.output, quantizer, masks: options.masks, policy: options.policy, clip: options.clip, regularizers: options.regularizers, layerCosts: options.layerCosts });
   return step instanceof Error ? { kind: 'kernels', reason: step.message } : { kind: 'compiled', step };
 }

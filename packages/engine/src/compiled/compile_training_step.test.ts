@@ -75,7 +75,7 @@ test.each([
 
   const fresh = make();
   const step = compileTrainingStep(fresh, { optimizer: { kind: 'sgd', learningRate: 1 } });
-  const loss = step.step(x, y);
+  const { loss } = step.step(x, y);
   step.writeBack();
   step.dispose();
   expect(loss).toBeCloseTo(expectedLoss.dataSync()[0], 4);
@@ -89,7 +89,7 @@ test("Adam's first steps give model.fit's losses with the engine's adam()", asyn
   reference.compile({ optimizer: adam(0.01), loss: 'categoricalCrossentropy' });
   const history = await reference.fit(tf.tensor(x, shape), tf.tensor(y, [N, CLASSES]), { epochs: 4, batchSize: N, shuffle: false, verbose: 0 });
   const step = compileTrainingStep(conv(), { optimizer: { kind: 'adam', learningRate: 0.01 } });
-  const losses = Array.from({ length: 4 }, () => step.step(x, y));
+  const losses = Array.from({ length: 4 }, () => step.step(x, y).loss);
   step.dispose();
   (history.history.loss as number[]).forEach((expected, i) => expect(losses[i]).toBeCloseTo(expected, 4));
   expect(losses[3]).toBeLessThan(losses[0]);
@@ -103,18 +103,18 @@ test('batches of any size; the written-back weights and optimizer state continue
   const a = compileTrainingStep(model, { optimizer });
   a.step(x, y);
   // Two samples only: the batch is the graph's symbolic dimension.
-  expect(Number.isFinite(a.step(x.subarray(0, 2 * sample), y.subarray(0, 2 * CLASSES)))).toBe(true);
+  expect(Number.isFinite(a.step(x.subarray(0, 2 * sample), y.subarray(0, 2 * CLASSES)).loss)).toBe(true);
   a.writeBack();
   const snapshot = model.getWeights().map((t) => t.clone());
   const state = a.optimizerState();
   expect(state.steps).toBe(2);
-  const expected = [a.step(x, y), a.step(x, y)];
+  const expected = [a.step(x, y).loss, a.step(x, y).loss];
   a.dispose();
   const resumed = conv();
   resumed.setWeights(snapshot);
   const b = compileTrainingStep(resumed, { optimizer });
   b.setOptimizerState(state);
-  const losses = [b.step(x, y), b.step(x, y)];
+  const losses = [b.step(x, y).loss, b.step(x, y).loss];
   b.dispose();
   losses.forEach((loss, i) => expect(loss).toBeCloseTo(expected[i], 5));
   // Without the moments the run differs: the state matters.
@@ -123,7 +123,7 @@ test('batches of any size; the written-back weights and optimizer state continue
   const c = compileTrainingStep(fresh, { optimizer });
   c.setOptimizerState({ steps: 2, moments: [] });
   c.step(x, y);
-  expect(Math.abs(c.step(x, y) - expected[1])).toBeGreaterThan(1e-4);
+  expect(Math.abs(c.step(x, y).loss - expected[1])).toBeGreaterThan(1e-4);
   c.dispose();
   tf.dispose(snapshot);
 });

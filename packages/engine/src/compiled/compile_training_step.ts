@@ -1,5 +1,5 @@
 // A model's whole training step as one ONNX graph run by onnxruntime: forward, softmax
-// cross-entropy, backward and the optimizer's update, with the weights, the optimizer's moments
+// cross-entropy, the kernels' penalties, backward and the optimizer's update, with the weights, the optimizer's moments
 // and BatchNorm's moving statistics fed in and taken out each step, copied to the TF.js model only
 // when asked (writeBack). For chains of the layers in LAYER_COMPILERS ending in softmax; anything
 // else is a CompileError, and the caller trains on the per-kernel path.
@@ -23,6 +23,8 @@ export interface CompileOptions {
   output?: 'probabilities' | 'logits';
   /** onnxruntime's threads; default: the 'ort' backend's (initEngine's), else the machine's cores. Its threads spin between runs when the backend's do. */
   threads?: number;
+  /** Writes onnxruntime's per-operator profile of the steps to `<profile>_<date>.json` on dispose() (tools/bench-engine.mjs --profile). */
+  profile?: string;
 }
 
 /** Adam's state of one weight, in TF.js's layout. */
@@ -37,12 +39,23 @@ export interface OptimizerState {
   moments: MomentState[];
 }
 
+/** What a step is fed besides the batch. */
+export interface StepFeeds {
+  /** Default: the optimizer's. */
+  learningRate?: number;
+  /** Every scalar the kernels' KernelTraining declared (StepGraph.scalarInput), by name. */
+  scalars?: Readonly<Record<string, number>>;
+}
+
+/** A step's batch mean loss and the kernels' total penalty, both before the update. */
+export interface StepResult {
+  loss: number;
+  penalty: number;
+}
+
 export interface CompiledTrainingStep {
-  /**
-   * One step on a batch of any size: `x` as the model takes it (channels-last), `y` one-hot labels,
-   * at `learningRate` (default: the optimizer's); the batch's mean loss before the update.
-   */
-  step(x: Float32Array, y: Float32Array, learningRate?: number): number;
+  /** One step on a batch of any size: `x` as the model takes it (channels-last), `y` one-hot labels. */
+  step(x: Float32Array, y: Float32Array, feeds?: StepFeeds): StepResult;
   /** Copies the weights and moving statistics into the TF.js model. */
   writeBack(): void;
   /** The optimizer's state (to checkpoint it), and setting it (to resume). */
@@ -98,12 +111,15 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   const updates: UpdatedValue[] = [...graph.parameters.flatMap((p) => optimizerUpdate(graph, p, options.optimizer)), ...states];
   graph.b.rename(loss, 'loss');
   graph.b.output('loss', 'float32');
+  const penalties = graph.penalties.length ? graph.penalties : [graph.scalar(0)];
+  graph.b.rename(penalties.length === 1 ? graph.op('Identity', penalties) : graph.op('Sum', penalties), 'penalty');
+  graph.b.output('penalty', 'float32');
   updates.forEach((u, i) => {
     graph.b.rename(u.output, `next${i}`);
     graph.b.output(`next${i}`, 'float32');
   });
   const ort = activeOrtBackend()?.options;
-  const session: SyncSession = loadSyncSession(graph.b.build({ graphName: 'training-step' }), { intraOpNumThreads: options.threads ?? ort?.threads ?? os.availableParallelism(), allowSpinning: ort?.allowSpinning ?? false });
+  const session: SyncSession = loadSyncSession(graph.b.build({ graphName: 'training-step' }), { intraOpNumThreads: options.threads ?? ort?.threads ?? os.availableParallelism(), allowSpinning: ort?.allowSpinning ?? false, profile: options.profile });
 
   // The values fed each step, by graph input: weights (graph layout), moments, moving statistics.
   const values = new Map<string, { data: Float32Array; dims: number[] }>();
@@ -118,16 +134,21 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   const scalar = (value: number) => tensor(Float32Array.of(value), []);
   let steps = 0;
   return {
-    step(xs, ys, learningRate = options.optimizer.learningRate) {
+    step(xs, ys, { learningRate = options.optimizer.learningRate, scalars = {} } = {}) {
       const count = ys.length / classes;
       if (!Number.isInteger(count) || count < 1 || xs.length !== count * sample.reduce((a, b) => a * b, 1)) throw new CompileError(`a batch of samples of [${sample}] with ${classes} one-hot labels each was expected`);
       steps++;
       const feeds: Record<string, OrtValue> = { x: tensor(xs, [count, ...sample]), y: tensor(ys, [count, classes]), [LEARNING_RATE]: scalar(learningRate) };
+      for (const name of graph.scalarInputs) {
+        if (!Number.isFinite(scalars[name])) throw new CompileError(`the step's scalar '${name}' was not fed (got ${scalars[name]})`);
+        feeds[name] = scalar(scalars[name]);
+      }
+      for (const c of graph.computedScalars) feeds[c.name] = scalar(c.compute(values.get(c.from)!.data));
       if (adam) [feeds[ADAM_CORRECTIONS[0]], feeds[ADAM_CORRECTIONS[1]]] = [scalar(1 / (1 - adam.beta1 ** steps)), scalar(1 / (1 - adam.beta2 ** steps))];
       for (const u of updates) feeds[u.input] = tensor(values.get(u.input)!.data, values.get(u.input)!.dims);
       const out = session.run(feeds);
       updates.forEach((u, i) => (values.get(u.input)!.data = out[`next${i}`].data as Float32Array));
-      return (out.loss.data as Float32Array)[0];
+      return { loss: (out.loss.data as Float32Array)[0], penalty: (out.penalty.data as Float32Array)[0] };
     },
     writeBack() {
       tf.tidy(() => {

@@ -1,6 +1,6 @@
 // The optimizer's update of one weight, in the step's graph: plain SGD, or Adam as the engine's
 // fused Adam computes it (the learning rate and the bias corrections c1 = 1 / (1 - beta1^t) and
-// c2 = 1 / (1 - beta2^t) fed each step). A kernel's gradient is clipped and masked first, and its
+// c2 = 1 / (1 - beta2^t) fed each step). A kernel's gradient (its penalty's added) is clipped and masked first, and its
 // updated weights masked again, so pruned weights stay exactly zero whatever the moments do.
 import { ADAM_DEFAULTS } from '../fused/fused_adam';
 import type { StepGraph, StepParameter } from './step_graph';
@@ -19,7 +19,7 @@ export const ADAM_CORRECTIONS = ['adam_c1', 'adam_c2'] as const;
 
 export function optimizerUpdate(graph: StepGraph, p: StepParameter, optimizer: StepOptimizer): UpdatedValue[] {
   const rate = LEARNING_RATE;
-  let g = p.grad!;
+  let g = p.penaltyGradient ? graph.op('Add', [p.grad!, p.penaltyGradient]) : p.grad!;
   if (p.clip !== undefined) g = graph.op('Mul', [g, graph.op('Cast', [graph.op('LessOrEqual', [graph.op('Abs', [p.name]), graph.scalar(p.clip)])], { to: 1 })]);
   if (p.mask) g = graph.op('Mul', [g, p.mask]);
   const masked = (value: string) => (p.mask ? graph.op('Mul', [value, p.mask]) : value);

@@ -14,6 +14,14 @@ export interface StepParameter {
   /** A kernel's fixed pruning mask (a graph constant) and gradient clipping, from its KernelTraining. */
   mask?: string;
   clip?: number;
+  /** The gradient of a regularized kernel's penalty, added to its loss gradient. */
+  penaltyGradient?: string;
+}
+
+/** A kernel as its KernelTraining writes it: the value the layer computes with and, when regularized, the penalty on the float weights and its gradient. */
+export interface KernelGraph {
+  value: string;
+  penalty?: { value: string; gradient: string };
 }
 
 /**
@@ -21,12 +29,19 @@ export interface StepParameter {
  * passing straight through to the float weights), pruned to a fixed mask, its gradient clipped.
  */
 export interface KernelTraining {
-  /** Writes the kernel's forward value from its float weights `w` (and the mask, when there is one). */
-  quantize?: (graph: StepGraph, w: string, mask: string | undefined) => string;
+  /** Writes the kernel's forward value (and penalty) from its float weights `w` (and the mask, when there is one); w itself where undefined. */
+  write?: (graph: StepGraph, w: string, mask: string | undefined) => KernelGraph;
   /** 1 where the weight may be non-zero, in TF.js's layout: gradients and updated weights are multiplied by it. */
   mask?: Float32Array;
   /** The gradient is zeroed where |w| exceeds this. */
   clip?: number;
+}
+
+/** A scalar input computed from a weight before each step (StepGraph.computedScalar). */
+export interface ComputedScalar {
+  name: string;
+  from: string;
+  compute: (weights: Float32Array) => number;
 }
 
 /** Where a layer's output is: its value's name and shape (channels-first; the batch, shape[0], may be any size: -1). */
@@ -41,6 +56,12 @@ type Backward = (gradient: string) => string | undefined;
 export class StepGraph {
   readonly b = new GraphBuilder();
   readonly parameters: StepParameter[] = [];
+  /** The regularized kernels' penalties (scalars), summed into the step's `penalty` output. */
+  readonly penalties: string[] = [];
+  /** Scalars fed each step by name (a regularizer's strength on its schedule). */
+  readonly scalarInputs = new Set<string>();
+  /** Scalars computed in JavaScript before each step from a weight's current value. */
+  readonly computedScalars: ComputedScalar[] = [];
   private readonly tape: Backward[] = [];
 
   constructor(private readonly kernelTraining?: (layer: tfl.layers.Layer) => KernelTraining | undefined) {}
@@ -57,6 +78,25 @@ export class StepGraph {
     return this.b.op(type, inputs, attrs);
   }
 
+  /** A scalar fed each step under `name` (CompiledTrainingStep.step's `scalars`). */
+  scalarInput(name: string): string {
+    if (!this.scalarInputs.has(name)) this.b.input(name, 'float32', []);
+    this.scalarInputs.add(name);
+    return name;
+  }
+
+  /**
+   * A scalar computed before each step from the current value of the weight whose graph input is
+   * `from` (in the graph's layout), where one pass in JavaScript beats the graph's ops (an order
+   * statistic: onnxruntime's TopK sorts).
+   */
+  computedScalar(name: string, from: string, compute: (weights: Float32Array) => number): string {
+    if (!this.parameters.some((p) => p.name === from)) throw new Error(`computedScalar: '${from}' is not a weight of the step`);
+    this.b.input(name, 'float32', []);
+    this.computedScalars.push({ name, from, compute });
+    return name;
+  }
+
   /** A new trainable weight, a graph input of `dims`. */
   parameter(dims: number[]): StepParameter {
     const parameter: StepParameter = { name: `w${this.parameters.length}`, dims };
@@ -66,15 +106,21 @@ export class StepGraph {
   }
 
   /**
-   * The value a weight layer computes with for its kernel `p`: quantized when its KernelTraining
-   * says so (`toGraph` converts its mask from TF.js's layout).
+   * The value a weight layer computes with for its kernel `p`: quantized (and regularized) when its
+   * KernelTraining says so (`toGraph` converts its mask from TF.js's layout).
    */
   kernel(layer: tfl.layers.Layer, p: StepParameter, toGraph: (values: Float32Array) => Float32Array): string {
     const training = this.kernelTraining?.(layer);
     if (!training) return p.name;
     if (training.mask) p.mask = this.b.initializer(`${p.name}/mask`, 'float32', toGraph(training.mask), p.dims);
     p.clip = training.clip;
-    return training.quantize ? training.quantize(this, p.name, p.mask) : p.name;
+    if (!training.write) return p.name;
+    const { value, penalty } = training.write(this, p.name, p.mask);
+    if (penalty) {
+      this.penalties.push(penalty.value);
+      p.penaltyGradient = penalty.gradient;
+    }
+    return value;
   }
 
   /** Records a layer's backward pass. */

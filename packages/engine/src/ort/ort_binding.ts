@@ -18,6 +18,8 @@ export interface OrtSessionOptions {
   intraOpNumThreads: number;
   /** Whether ORT's pool threads spin between runs; off, they leave the core to TF.js's JS kernels. */
   allowSpinning: boolean;
+  /** Writes onnxruntime's per-operator profile to `<profile>_<date>.json` when the session is disposed. */
+  profile?: string;
 }
 
 /** A loaded one-graph session whose run() returns its outputs synchronously. */
@@ -30,6 +32,7 @@ interface NativeSession {
   loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: object): void;
   readonly outputMetadata: { name: string }[];
   run(feeds: Record<string, unknown>, fetches: Record<string, null>, options: object): Record<string, OrtValue>;
+  endProfiling(): void;
   dispose(): void;
 }
 
@@ -46,7 +49,7 @@ export function checkOrtBinding(): void {
     );
   }
   const proto = (ctor as { prototype: Record<string, unknown> }).prototype;
-  for (const method of ['loadModel', 'run', 'dispose']) {
+  for (const method of ['loadModel', 'run', 'endProfiling', 'dispose']) {
     if (typeof proto[method] !== 'function') {
       throw new OrtBindingError(`onnxruntime-node's native InferenceSession has no synchronous ${method}()`);
     }
@@ -64,6 +67,7 @@ export function loadSyncSession(model: Uint8Array, options: OrtSessionOptions): 
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } },
+    ...(options.profile ? { enableProfiling: true, profileFilePrefix: options.profile } : {}),
   });
   const fetches: Record<string, null> = {};
   for (const { name } of native.outputMetadata) fetches[name] = null;
@@ -73,6 +77,9 @@ export function loadSyncSession(model: Uint8Array, options: OrtSessionOptions): 
       for (const [name, v] of Object.entries(feeds)) tensors[name] = new Tensor(v.type, v.data, v.dims);
       return native.run(tensors, fetches, {});
     },
-    dispose: () => native.dispose(),
+    dispose() {
+      if (options.profile) native.endProfiling();
+      native.dispose();
+    },
   };
 }
