@@ -8,7 +8,8 @@ import { l1, l2, qtrCost, qtrDeadzone, totalPenalty, type Regularizer } from '@s
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { strengthsAt } from './compiled_regularizer';
-import { compiledStep } from './compiled_step';
+import { compiledStep, loadOptimizerState, stepOptimizerOf, storeOptimizerState } from './compiled_step';
+import { makeOptimizer } from './optimizer';
 import { trainingHead } from './training_head';
 
 beforeAll(() => initEngine({ backend: 'ort' }));
@@ -101,3 +102,29 @@ describe.each(['dense', 'conv'] as const)('%s model', (kind) => {
     optimizer.dispose();
   }, 60_000);
 });
+
+test.each(['adam', 'momentum'] as const)("%s: the compiled step's state goes into the TF.js optimizer (as a checkpoint takes it) and back", async (name) => {
+  const model = build('conv');
+  const optimizer = makeOptimizer(name, 0.01);
+  const stepOptimizer = stepOptimizerOf(optimizer, 0.01)!;
+  expect(stepOptimizer.kind).toBe(name);
+  const first = compiledStep(model, { optimizer: stepOptimizer, output: 'probabilities', quantizer: twnQuantizer() });
+  if (first instanceof Error) throw first;
+  const x = Float32Array.from({ length: N * 72 }, (_, i) => Math.sin(i));
+  const y = Float32Array.from({ length: N * CLASSES }, (_, i) => (i % CLASSES === Math.floor(i / CLASSES) % CLASSES ? 1 : 0));
+  first.step(x, y);
+  first.step(x, y);
+  const state = first.optimizerState();
+  await storeOptimizerState(first, optimizer, model);
+  first.dispose();
+  const second = compiledStep(model, { optimizer: stepOptimizer, output: 'probabilities', quantizer: twnQuantizer() });
+  if (second instanceof Error) throw second;
+  await loadOptimizerState(second, optimizer, model);
+  const loaded = second.optimizerState();
+  second.dispose();
+  optimizer.dispose();
+  expect(loaded.steps).toBe(2);
+  expect(loaded.slots.length).toBe(name === 'adam' ? 2 : 1);
+  expect(loaded.slots.map((slot) => slot.map((values) => Array.from(values)))).toEqual(state.slots.map((slot) => slot.map((values) => Array.from(values))));
+  expect(loaded.slots[0][0].some((v) => v !== 0)).toBe(true);
+}, 60_000);

@@ -2,7 +2,7 @@
 // compileTrainingStep), with the method's quantizer written into it (straight-through), the
 // regularizers, the masks and gradient clipping: or why it cannot be, and train() takes the
 // per-kernel path.
-import { CompileError, compileTrainingStep, FusedAdamOptimizer, type CompiledTrainingStep, type StepOptimizer } from '@sparse-ternary/engine';
+import { CompileError, compileTrainingStep, FusedAdamOptimizer, OPTIMIZER_SLOTS, type CompiledTrainingStep, type StepOptimizer } from '@sparse-ternary/engine';
 import { quantizedLayers, type LayerPolicy, type Masks, type Quantizer } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -57,8 +57,9 @@ export function compiledStep(model: tfl.LayersModel, options: CompiledStepOption
 }
 
 /**
- * The optimizers the compiled step writes: the engine's Adam and plain SGD (not momentum, a
- * subclass). By constructor: tf.Optimizer's instanceof is duck-typed (any optimizer passes).
+ * The optimizers the compiled step writes: the engine's Adam, SGD and TF.js's momentum (without
+ * Nesterov). By constructor: tf.Optimizer's instanceof is duck-typed (any optimizer passes), and
+ * momentum subclasses SGD.
  */
 export function stepOptimizerOf(optimizer: tf.Optimizer, learningRate: number): StepOptimizer | undefined {
   if (optimizer.constructor === FusedAdamOptimizer) {
@@ -66,34 +67,37 @@ export function stepOptimizerOf(optimizer: tf.Optimizer, learningRate: number): 
     return { kind: 'adam', learningRate, beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon };
   }
   if (optimizer.constructor === tf.SGDOptimizer) return { kind: 'sgd', learningRate };
+  if (Object.prototype.isPrototypeOf.call(tf.MomentumOptimizer.prototype, optimizer)) {
+    const { momentum, useNesterov } = optimizer.getConfig() as { momentum: number; useNesterov: boolean };
+    if (!useNesterov) return { kind: 'momentum', learningRate, momentum };
+  }
   return undefined;
 }
 
 /**
- * The TF.js optimizer's state (after a resumed checkpoint) into the compiled step. The engine's
- * Adam keeps iterations, then first and second moments in the order of the model's trainable
- * weights (by position: a resumed model's variables have new names).
+ * The TF.js optimizer's state (after a resumed checkpoint) into the compiled step. TF.js's
+ * optimizers keep iterations, then each slot (Adam's first and second moments, momentum's
+ * accumulations) for every weight in the order of the model's trainable weights (by position: a
+ * resumed model's variables have new names).
  */
 export async function loadOptimizerState(step: CompiledTrainingStep, optimizer: tf.Optimizer, model: tfl.LayersModel): Promise<void> {
-  const [iterations, ...moments] = await optimizer.getWeights();
+  const [iterations, ...slotValues] = await optimizer.getWeights();
   const count = model.trainableWeights.length;
-  const values = moments.map((w) => w.tensor.dataSync() as Float32Array);
+  const values = slotValues.map((w) => w.tensor.dataSync() as Float32Array);
   const steps = iterations ? iterations.tensor.dataSync()[0] : 0;
-  iterations?.tensor.dispose(); // made for the call (the moments are the optimizer's own variables)
-  step.setOptimizerState({
-    steps,
-    moments: values.length === 2 * count ? values.slice(0, count).map((m, i) => ({ m, v: values[count + i] })) : [],
-  });
+  iterations?.tensor.dispose(); // made for the call (the slots are the optimizer's own variables)
+  step.setOptimizerState({ steps, slots: Array.from({ length: count ? values.length / count : 0 }, (_, k) => values.slice(k * count, (k + 1) * count)) });
 }
 
-/** The compiled step's state into the TF.js optimizer (before a checkpoint is written), in its own form: iterations, then first and second moments. */
+/** The compiled step's state into the TF.js optimizer (before a checkpoint is written), in its own form: iterations, then each slot weight by weight. */
 export async function storeOptimizerState(step: CompiledTrainingStep, optimizer: tf.Optimizer, model: tfl.LayersModel): Promise<void> {
-  const { steps, moments } = step.optimizerState();
+  const { steps, slots } = step.optimizerState();
   const trainable = model.trainableWeights;
-  const tensors = (key: 'm' | 'v') => moments.map((s, i) => ({ name: `${trainable[i].name}/${key}`, tensor: tf.tensor(s[key], trainable[i].shape as number[]) }));
-  const weights = [{ name: 'iter', tensor: tf.scalar(steps, 'int32') }, ...tensors('m'), ...tensors('v')];
-  // Adam's moment variables go: setWeights makes new ones (SGD's dispose would take its learning rate).
-  if (moments.length) optimizer.dispose();
+  const names = OPTIMIZER_SLOTS[stepOptimizerOf(optimizer, 0)!.kind];
+  const weights = [{ name: 'iter', tensor: tf.scalar(steps, 'int32') }, ...slots.flatMap((slot, k) => slot.map((data, i) => ({ name: `${trainable[i].name}/${names[k]}`, tensor: tf.tensor(data, trainable[i].shape as number[]) })))];
+  // The slot variables go (setWeights makes new ones); the optimizer's other tensors (its learning rate) stay.
+  const [iterations, ...old] = await optimizer.getWeights();
+  tf.dispose([iterations?.tensor, ...old.map((w) => w.tensor)].filter((t) => t !== undefined));
   await optimizer.setWeights(weights);
   tf.dispose(weights.map((w) => w.tensor));
 }

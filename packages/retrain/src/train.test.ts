@@ -4,7 +4,8 @@ import type { LabeledImages } from '@sparse-ternary/datasets';
 import { mnistSubset } from './testing/mnist_subset';
 import { sfc } from '@sparse-ternary/models';
 import { disposeMasks, quantizationPrune, twnQuantizer } from '@sparse-ternary/quantize-prune';
-import { qtrDeadzone } from '@sparse-ternary/regularizers';
+import { l2, qtrCost, qtrDeadzone } from '@sparse-ternary/regularizers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { TrainingError } from './errors';
 import { train, type BatchProgress, type EpochProgress } from './train';
 
@@ -79,9 +80,9 @@ describe('train', () => {
 });
 
 describe('the training step', () => {
-  const options = { stage: 'stage 1', epochs: 2, batchSize: 100, learningRate: 3e-3, seed: 4, quantizer: twnQuantizer() };
+  const options = { stage: 'stage 1', epochs: 2, batchSize: 100, learningRate: 3e-3, seed: 4, quantizer: twnQuantizer(), regularizers: [l2(1e-4), qtrCost(1e-5)] };
 
-  test("compiled (the default) and kernel by kernel train the same: each epoch's loss, sparsity and accuracy agree", async () => {
+  test("compiled (the default) and kernel by kernel train the same, regularizers included: each epoch's loss, penalty, sparsity and accuracy agree", async () => {
     const compiled = sfc({ widthMultiplier: 0.25, seed: 2 });
     const kernels = sfc({ widthMultiplier: 0.25, seed: 2 });
     const a = await train(compiled, trainSet, { ...options, test: testSet });
@@ -91,16 +92,30 @@ describe('the training step', () => {
     // Float sums in another order drift apart over 60 steps: within 2% of each other, not bit for bit.
     a.history.forEach((epoch, i) => {
       expect(Math.abs(epoch.loss - b.history[i].loss) / b.history[i].loss).toBeLessThan(0.02);
+      expect(Math.abs(epoch.penalty - b.history[i].penalty) / b.history[i].penalty).toBeLessThan(0.02);
+      expect(epoch.penalty).toBeGreaterThan(0);
       expect(epoch.sparsity).toBeCloseTo(b.history[i].sparsity, 2);
       expect(Math.abs(epoch.quantizedAccuracy! - b.history[i].quantizedAccuracy!)).toBeLessThan(0.01);
     });
     expect(a.history[1].quantizedAccuracy).toBeGreaterThan(0.8);
   }, 120_000); // trains: room for a machine shared with other work
 
-  test("regularizers keep the per-kernel step, saying why; 'compiled' then is a TrainingError", async () => {
-    const model = sfc({ widthMultiplier: 0.25, seed: 2 });
-    const regularized = { ...options, epochs: 1, regularizers: [qtrDeadzone(1e-4)] };
-    expect((await train(model, trainSet, regularized)).trainingStep).toEqual({ kind: 'kernels', reason: 'regularizers are not compiled yet' });
-    await expect(train(model, trainSet, { ...regularized, trainingStep: 'compiled' })).rejects.toThrow(new TrainingError('the training step cannot be compiled: regularizers are not compiled yet', 'stage 1', 0, 0));
+  test("a layer the step does not compile keeps the per-kernel step, saying why; 'compiled' then is a TrainingError", async () => {
+    const model = tfl.sequential({
+      layers: [tfl.layers.flatten({ inputShape: [28, 28, 1] }), tfl.layers.dense({ units: 32, activation: 'relu' }), tfl.layers.dropout({ rate: 0.2, name: 'drop' }), tfl.layers.dense({ units: 10, activation: 'softmax' })],
+    });
+    const reason = "layer 'drop': Dropout layers are not compiled";
+    expect((await train(model, trainSet, { ...options, epochs: 1 })).trainingStep).toEqual({ kind: 'kernels', reason });
+    await expect(train(model, trainSet, { ...options, epochs: 1, trainingStep: 'compiled' })).rejects.toThrow(new TrainingError(`the training step cannot be compiled: ${reason}`, 'stage 1', 0, 0));
+  }, 120_000); // trains: room for a machine shared with other work
+
+  test('SGD with momentum is compiled, and trains as kernel by kernel', async () => {
+    const momentum = { ...options, epochs: 1, optimizer: 'momentum', learningRate: 0.02, test: testSet } as const;
+    const a = await train(sfc({ widthMultiplier: 0.25, seed: 2 }), trainSet, momentum);
+    const b = await train(sfc({ widthMultiplier: 0.25, seed: 2 }), trainSet, { ...momentum, trainingStep: 'kernels' });
+    expect(a.trainingStep).toEqual({ kind: 'compiled' });
+    expect(Math.abs(a.history[0].loss - b.history[0].loss) / b.history[0].loss).toBeLessThan(0.02);
+    expect(Math.abs(a.history[0].quantizedAccuracy! - b.history[0].quantizedAccuracy!)).toBeLessThan(0.01);
+    expect(a.history[0].quantizedAccuracy).toBeGreaterThan(0.5); // chance: 0.1
   }, 120_000); // trains: room for a machine shared with other work
 });

@@ -41,6 +41,22 @@ const conv = () =>
     5,
   );
 
+const reshapes = () =>
+  randomized(
+    tfl.sequential({
+      layers: [
+        tfl.layers.reshape({ inputShape: [4, 3, 2], targetShape: [24] }),
+        tfl.layers.dense({ units: 18, activation: 'relu' }),
+        tfl.layers.reshape({ targetShape: [3, 3, 2] }),
+        tfl.layers.conv2d({ filters: 2, kernelSize: 2 }),
+        tfl.layers.reshape({ targetShape: [2, 4] }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: CLASSES, activation: 'softmax' }),
+      ],
+    }),
+    6,
+  );
+
 function batch(model: tfl.LayersModel, seed: number) {
   const r = seededRandom(seed);
   const shape = [N, ...(model.inputs[0].shape.slice(1) as number[])];
@@ -59,6 +75,7 @@ const relativeError = (a: Float32Array, b: Float32Array) => {
 test.each([
   ['dense layers with both BatchNorms', dense],
   ["convolutions ('same' and 'valid'), BatchNorm, max pooling, flatten", conv],
+  ['reshapes between images and vectors (channels-last as TF.js)', reshapes],
 ])('%s: one SGD step moves each weight by its TF.js gradient within 1e-4', (_, make) => {
   const model = make();
   const { x, y, shape } = batch(model, 9);
@@ -83,12 +100,15 @@ test.each([
   fresh.weights.filter((w) => /moving/.test(w.name)).forEach((w, i) => expect(relativeError(w.read().dataSync() as Float32Array, movedByTf[i])).toBeLessThan(1e-4));
 }, 60_000);
 
-test("Adam's first steps give model.fit's losses with the engine's adam()", async () => {
+test.each([
+  ["the engine's Adam", () => adam(0.01), { kind: 'adam', learningRate: 0.01 }],
+  ["TF.js's momentum", () => tf.train.momentum(0.05, 0.9), { kind: 'momentum', learningRate: 0.05, momentum: 0.9 }],
+] as const)("%s: the first steps give model.fit's losses", async (_, optimizer, stepOptimizer) => {
   const reference = conv();
   const { x, y, shape } = batch(reference, 11);
-  reference.compile({ optimizer: adam(0.01), loss: 'categoricalCrossentropy' });
+  reference.compile({ optimizer: optimizer(), loss: 'categoricalCrossentropy' });
   const history = await reference.fit(tf.tensor(x, shape), tf.tensor(y, [N, CLASSES]), { epochs: 4, batchSize: N, shuffle: false, verbose: 0 });
-  const step = compileTrainingStep(conv(), { optimizer: { kind: 'adam', learningRate: 0.01 } });
+  const step = compileTrainingStep(conv(), { optimizer: stepOptimizer });
   const losses = Array.from({ length: 4 }, () => step.step(x, y).loss);
   step.dispose();
   (history.history.loss as number[]).forEach((expected, i) => expect(losses[i]).toBeCloseTo(expected, 4));
@@ -121,7 +141,7 @@ test('batches of any size; the written-back weights and optimizer state continue
   const fresh = conv();
   fresh.setWeights(snapshot);
   const c = compileTrainingStep(fresh, { optimizer });
-  c.setOptimizerState({ steps: 2, moments: [] });
+  c.setOptimizerState({ steps: 2, slots: [] });
   c.step(x, y);
   expect(Math.abs(c.step(x, y).loss - expected[1])).toBeGreaterThan(1e-4);
   c.dispose();

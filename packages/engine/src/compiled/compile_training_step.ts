@@ -12,7 +12,7 @@ import { SOFTMAX } from './activation_compiler';
 import { CompileError } from '../errors';
 import { LAYER_COMPILERS, type StateUpdate, type WeightBinding } from './layer_compilers';
 import { ADAM_DEFAULTS } from '../fused/fused_adam';
-import { ADAM_CORRECTIONS, LEARNING_RATE, optimizerUpdate, type StepOptimizer, type UpdatedValue } from './optimizer_update';
+import { ADAM_CORRECTIONS, LEARNING_RATE, OPTIMIZER_SLOTS, optimizerUpdate, slotInput, type StepOptimizer, type UpdatedValue } from './optimizer_update';
 import { StepGraph, type Activation, type KernelTraining } from './step_graph';
 
 export interface CompileOptions {
@@ -27,16 +27,14 @@ export interface CompileOptions {
   profile?: string;
 }
 
-/** Adam's state of one weight, in TF.js's layout. */
-export interface MomentState {
-  m: Float32Array;
-  v: Float32Array;
-}
-
-/** The optimizer's state: steps taken and, for Adam, each weight's moments in the order of the model's trainable weights (none: zeros). */
+/**
+ * The optimizer's state: steps taken and its slots (OPTIMIZER_SLOTS: Adam's m and v, momentum's
+ * accumulation), slot by slot, each weight's values in the order of the model's trainable weights
+ * and in TF.js's layout, as TF.js's optimizers list them (no slots: zeros).
+ */
 export interface OptimizerState {
   steps: number;
-  moments: MomentState[];
+  slots: Float32Array[][];
 }
 
 /** What a step is fed besides the batch. */
@@ -121,14 +119,14 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   const ort = activeOrtBackend()?.options;
   const session: SyncSession = loadSyncSession(graph.b.build({ graphName: 'training-step' }), { intraOpNumThreads: options.threads ?? ort?.threads ?? os.availableParallelism(), allowSpinning: ort?.allowSpinning ?? false, profile: options.profile });
 
-  // The values fed each step, by graph input: weights (graph layout), moments, moving statistics.
+  // The values fed each step, by graph input: weights (graph layout), the optimizer's slots, moving statistics.
   const values = new Map<string, { data: Float32Array; dims: number[] }>();
   for (const w of weights) values.set(w.parameter.name, { data: w.toGraph(w.variable.read().dataSync() as Float32Array), dims: w.parameter.dims });
-  const momentsOf = (p: { name: string }) => [`${p.name}/m`, `${p.name}/v`];
-  const zeroMoments = () => {
-    for (const w of weights) for (const name of momentsOf(w.parameter)) values.set(name, { data: new Float32Array(w.parameter.dims.reduce((a, b) => a * b, 1)), dims: w.parameter.dims });
+  const slots = OPTIMIZER_SLOTS[options.optimizer.kind];
+  const zeroSlots = () => {
+    for (const w of weights) for (const slot of slots) values.set(slotInput(w.parameter, slot), { data: new Float32Array(w.parameter.dims.reduce((a, b) => a * b, 1)), dims: w.parameter.dims });
   };
-  if (adam) zeroMoments();
+  zeroSlots();
   for (const s of states) values.set(s.input, { data: Float32Array.from(s.variable.read().dataSync() as Float32Array), dims: s.variable.shape as number[] });
   const tensor = (data: Float32Array, dims: number[]): OrtValue => ({ type: 'float32', data, dims });
   const scalar = (value: number) => tensor(Float32Array.of(value), []);
@@ -156,25 +154,15 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
         for (const s of states) s.variable.write(tf.tensor(values.get(s.input)!.data, s.variable.shape as number[]));
       });
     },
-    optimizerState: () => ({
-      steps,
-      moments: adam
-        ? weights.map((w) => {
-            const [m, v] = momentsOf(w.parameter).map((name) => w.fromGraph(values.get(name)!.data));
-            return { m, v };
-          })
-        : [],
-    }),
+    optimizerState: () => ({ steps, slots: slots.map((slot) => weights.map((w) => w.fromGraph(values.get(slotInput(w.parameter, slot))!.data))) }),
     setOptimizerState(state) {
       steps = state.steps;
-      if (!adam) return;
-      zeroMoments();
-      if (state.moments.length && state.moments.length !== weights.length) throw new CompileError(`optimizer state for ${state.moments.length} weights; the step trains ${weights.length}`);
-      state.moments.forEach(({ m, v }, i) => {
-        const [mName, vName] = momentsOf(weights[i].parameter);
-        values.get(mName)!.data = weights[i].toGraph(m);
-        values.get(vName)!.data = weights[i].toGraph(v);
-      });
+      zeroSlots();
+      if (state.slots.length === 0) return;
+      if (state.slots.length !== slots.length || state.slots.some((slot) => slot.length !== weights.length)) {
+        throw new CompileError(`optimizer state of ${state.slots.length} slots for ${state.slots.map((v) => v.length)} weights; the step's ${options.optimizer.kind} keeps ${slots.length} for ${weights.length}`);
+      }
+      state.slots.forEach((slot, k) => slot.forEach((data, i) => (values.get(slotInput(weights[i].parameter, slots[k]))!.data = weights[i].toGraph(data))));
     },
     dispose: () => session.dispose(),
   };

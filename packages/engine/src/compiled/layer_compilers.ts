@@ -6,8 +6,8 @@ import type { Activation, StepGraph, StepParameter } from './step_graph';
 import { compileBatchNorm } from './batch_norm_compiler';
 import { compileConv2D } from './conv2d_compiler';
 import { compileDense } from './dense_compiler';
-import { compileFlatten } from './flatten_compiler';
 import { compileMaxPooling2D } from './max_pooling_compiler';
+import { compileReshape } from './reshape_compiler';
 import { compileActivation } from './activation_compiler';
 
 /** A TF.js weight as the graph holds it: converted to the graph's layout and back (kernels are transposed). */
@@ -41,7 +41,8 @@ export const LAYER_COMPILERS: Readonly<Record<string, LayerCompiler>> = {
   Activation: compileActivation,
   ReLU: compileActivation,
   MaxPooling2D: compileMaxPooling2D,
-  Flatten: compileFlatten,
+  Flatten: compileReshape,
+  Reshape: compileReshape,
 };
 
 /** Identity conversions, for weights whose layout is the same in TF.js and the graph. */
