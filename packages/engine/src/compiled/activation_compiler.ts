@@ -1,5 +1,6 @@
-// Activations: ReLU (its gradient passes where the input was positive), linear, and softmax as the
-// model's last operation (the loss takes the logits before it).
+// Activations: ReLU (its gradient passes where the input was positive), ReLU with a maximum (ReLU6:
+// and not above it, as TF.js's clip passes its bounds), linear, and softmax as the model's last
+// operation (the loss takes the logits before it).
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CompileError } from '../errors';
 import type { CompiledLayer } from './layer_compilers';
@@ -13,14 +14,20 @@ export function activate(activation: string, x: Activation, graph: StepGraph, la
   if (activation === 'linear') return x;
   if (activation === 'softmax') return { ...x, softmax: SOFTMAX };
   if (activation !== 'relu') throw new CompileError(`activation '${activation}' is not compiled`, layer);
-  const out = graph.op('Relu', [x.value]);
-  graph.onBackward((g) => graph.op('Mul', [g, graph.op('Cast', [graph.op('Greater', [x.value, graph.scalar(0)])], { to: 1 })]));
+  return relu(x, graph);
+}
+
+/** max(x, 0), clipped at `maximum` when given. */
+function relu(x: Activation, graph: StepGraph, maximum?: number): Activation {
+  const mask = (compare: string, bound: number) => graph.op('Cast', [graph.op(compare, [x.value, graph.scalar(bound)])], { to: 1 });
+  const out = maximum === undefined ? graph.op('Relu', [x.value]) : graph.op('Clip', [x.value, graph.scalar(0), graph.scalar(maximum)]);
+  graph.onBackward((g) => graph.op('Mul', [g, maximum === undefined ? mask('Greater', 0) : graph.op('Mul', [mask('Greater', 0), mask('LessOrEqual', maximum)])]));
   return { value: out, shape: x.shape };
 }
 
 export function compileActivation(layer: tfl.layers.Layer, input: Activation, graph: StepGraph): CompiledLayer {
   const config = layer.getConfig();
-  if (layer.getClassName() === 'ReLU' && config.maxValue != null) throw new CompileError('ReLU with a maximum is not compiled', layer.name);
+  if (layer.getClassName() === 'ReLU' && config.maxValue != null) return { output: relu(input, graph, config.maxValue as number), weights: [] };
   const activation = layer.getClassName() === 'ReLU' ? 'relu' : String(config.activation);
   return { output: activate(activation, input, graph, layer.name), weights: [] };
 }

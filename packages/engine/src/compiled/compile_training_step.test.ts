@@ -16,9 +16,13 @@ beforeAll(() => initEngine({ backend: 'ort' }));
 const N = 6;
 const CLASSES = 3;
 
-function randomized(model: tfl.LayersModel, seed: number): tfl.LayersModel {
+/**
+ * Seeded weights in [-scale, scale] (variances in [0.5, 1.5]). Small enough that no probability
+ * falls below 1e-7, where TF.js's cross-entropy clips it (and its gradient).
+ */
+function randomized(model: tfl.LayersModel, seed: number, scale = 1): tfl.LayersModel {
   const r = seededRandom(seed);
-  model.setWeights(model.getWeights().map((w, i) => tf.tensor(Float32Array.from({ length: w.size }, () => (model.weights[i].name.includes('variance') ? 0.5 + r() : r() * 2 - 1)), w.shape)));
+  model.setWeights(model.getWeights().map((w, i) => tf.tensor(Float32Array.from({ length: w.size }, () => (model.weights[i].name.includes('variance') ? 0.5 + r() : (r() * 2 - 1) * scale)), w.shape)));
   return model;
 }
 
@@ -57,6 +61,22 @@ const reshapes = () =>
     6,
   );
 
+/** A functional model with what imported torchvision classifiers have: padding, strided and depthwise convolutions, ReLU6, a residual addition, padded max pooling, global pooling. */
+const residual = () => {
+  const input = tfl.input({ shape: [9, 9, 2] });
+  const padded = tfl.layers.zeroPadding2d({ padding: [[1, 0], [0, 1]] }).apply(input) as tfl.SymbolicTensor;
+  const stem = tfl.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2 }).apply(padded) as tfl.SymbolicTensor;
+  const relu6 = tfl.layers.reLU({ maxValue: 0.5 }).apply(stem) as tfl.SymbolicTensor;
+  const depthwise = tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false }).apply(relu6) as tfl.SymbolicTensor;
+  const normalized = batchNormalization().apply(depthwise) as tfl.SymbolicTensor;
+  const sum = tfl.layers.add().apply([normalized, relu6]) as tfl.SymbolicTensor;
+  const branch = tfl.layers.conv2d({ filters: 4, kernelSize: 2, strides: 2, activation: 'relu' }).apply(tfl.layers.zeroPadding2d({ padding: [[1, 0], [0, 1]] }).apply(sum) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+  const strided = tfl.layers.depthwiseConv2d({ kernelSize: 2, strides: 2, padding: 'same' }).apply(sum) as tfl.SymbolicTensor;
+  const pooled = tfl.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same' }).apply(tfl.layers.add().apply([branch, strided]) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+  const features = tfl.layers.globalAveragePooling2d({}).apply(pooled) as tfl.SymbolicTensor;
+  return randomized(tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: CLASSES, activation: 'softmax' }).apply(features) as tfl.SymbolicTensor }), 7, 0.5);
+};
+
 function batch(model: tfl.LayersModel, seed: number) {
   const r = seededRandom(seed);
   const shape = [N, ...(model.inputs[0].shape.slice(1) as number[])];
@@ -76,6 +96,7 @@ test.each([
   ['dense layers with both BatchNorms', dense],
   ["convolutions ('same' and 'valid'), BatchNorm, max pooling, flatten", conv],
   ['reshapes between images and vectors (channels-last as TF.js)', reshapes],
+  ['padding, strided and depthwise convolutions, ReLU6, residual additions, padded pooling, global pooling', residual],
 ])('%s: one SGD step moves each weight by its TF.js gradient within 1e-4', (_, make) => {
   const model = make();
   const { x, y, shape } = batch(model, 9);

@@ -62,16 +62,12 @@ export interface CompiledTrainingStep {
   dispose(): void;
 }
 
-/** The model's layers in order, checked to form a chain. */
-function chain(model: tfl.LayersModel): tfl.layers.Layer[] {
+/** The model's layers in order (TF.js keeps them sorted: each after the layers it reads), each called once. */
+function layersOf(model: tfl.LayersModel): tfl.layers.Layer[] {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new CompileError('only models with one input and one output are compiled');
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  let previous = model.inputs[0];
-  for (const layer of layers) {
-    const inbound = layer.inboundNodes;
-    if (inbound.length !== 1 || inbound[0].inputTensors.length !== 1 || inbound[0].inputTensors[0] !== previous) throw new CompileError('only chains of layers are compiled', layer.name);
-    previous = inbound[0].outputTensors[0];
-  }
+  const shared = layers.find((l) => l.inboundNodes.length !== 1 || l.inboundNodes[0].outputTensors.length !== 1);
+  if (shared) throw new CompileError('layers called more than once, or with several outputs, are not compiled', shared.name);
   return layers;
 }
 
@@ -80,18 +76,24 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   const sample = model.inputs[0].shape.slice(1) as number[];
   const x = graph.b.input('x', 'float32', ['N', ...sample]);
   // Images channels-first inside; -1: the batch, any size.
-  let h: Activation & { softmax?: typeof SOFTMAX } = sample.length === 3 ? { value: graph.op('Transpose', [x], { perm: [0, 3, 1, 2] }), shape: [-1, sample[2], sample[0], sample[1]] } : { value: x, shape: [-1, ...sample] };
+  const input: Activation = sample.length === 3 ? { value: graph.op('Transpose', [x], { perm: [0, 3, 1, 2] }), shape: [-1, sample[2], sample[0], sample[1]] } : { value: x, shape: [-1, ...sample] };
+  graph.constant(input.value);
+  // Each symbolic tensor of the model (by id) as the graph computes it.
+  const activations = new Map<number, Activation & { softmax?: typeof SOFTMAX }>([[model.inputs[0].id, input]]);
   const weights: WeightBinding[] = [];
   const states: StateUpdate[] = [];
-  for (const layer of chain(model)) {
-    if (h.softmax) throw new CompileError('softmax before the last layer', layer.name);
+  for (const layer of layersOf(model)) {
+    const node = layer.inboundNodes[0];
+    const inputs = node.inputTensors.map((t) => activations.get(t.id)!);
+    if (inputs.some((i) => i.softmax)) throw new CompileError('softmax before the last layer', layer.name);
     const compile = LAYER_COMPILERS[layer.getClassName()];
     if (!compile) throw new CompileError(`${layer.getClassName()} layers are not compiled`, layer.name);
-    const compiled = compile(layer, h, graph);
-    h = compiled.output;
+    const compiled = graph.layer(inputs, () => compile(layer, inputs, graph));
+    activations.set(node.outputTensors[0].id, compiled.output);
     weights.push(...compiled.weights);
     states.push(...(compiled.updates ?? []));
   }
+  const h = activations.get(model.outputs[0].id)!;
   // The step trains exactly the model's trainable weights, in their order (the optimizer state's order).
   const trainable = model.trainableWeights;
   if (weights.length !== trainable.length || weights.some((w, i) => w.variable !== trainable[i])) throw new CompileError('the compiled layers do not train exactly the model\'s trainable weights (a frozen layer?)');
@@ -102,7 +104,7 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   const logp = graph.op('LogSoftmax', [h.value], { axis: 1 });
   const batch = graph.op('Cast', [graph.op('Gather', [graph.op('Shape', [y]), graph.ints([0])])], { to: 1 });
   const loss = graph.op('Div', [graph.op('Neg', [graph.op('ReduceSum', [graph.op('Mul', [y, logp])], { keepdims: 0 })]), batch]);
-  graph.backward(graph.op('Div', [graph.op('Sub', [graph.op('Exp', [logp]), y]), batch]));
+  graph.backward(graph.op('Div', [graph.op('Sub', [graph.op('Exp', [logp]), y]), batch]), h.value);
   graph.b.input(LEARNING_RATE, 'float32', []);
   const adam = options.optimizer.kind === 'adam' ? { ...ADAM_DEFAULTS, ...options.optimizer } : undefined;
   if (adam) for (const name of ADAM_CORRECTIONS) graph.b.input(name, 'float32', []);

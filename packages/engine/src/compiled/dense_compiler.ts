@@ -19,7 +19,7 @@ export function compileDense(layer: tfl.layers.Layer, input: Activation, graph: 
   graph.onBackward((dy) => {
     w.grad = graph.op('MatMul', [graph.op('Transpose', [input.value]), dy]);
     if (b) b.grad = graph.op('ReduceSum', [dy, graph.ints([0])], { keepdims: 0 });
-    return graph.op('MatMul', [dy, graph.op('Transpose', [kernelValue])]);
+    return graph.needsGradient(input.value) ? graph.op('MatMul', [dy, graph.op('Transpose', [kernelValue])]) : undefined;
   });
   const output = activate(String(layer.getConfig().activation ?? 'linear'), { value: y, shape: [input.shape[0], fout] }, graph, layer.name);
   return { output, weights: [{ variable: kernel, parameter: w, ...sameLayout }, ...(b ? [{ variable: bias!, parameter: b, ...sameLayout }] : [])] };

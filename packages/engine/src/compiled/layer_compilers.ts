@@ -9,6 +9,10 @@ import { compileDense } from './dense_compiler';
 import { compileMaxPooling2D } from './max_pooling_compiler';
 import { compileReshape } from './reshape_compiler';
 import { compileActivation } from './activation_compiler';
+import { compileAdd } from './add_compiler';
+import { compileDepthwiseConv2D } from './depthwise_conv2d_compiler';
+import { compileGlobalAveragePooling2D } from './global_pooling_compiler';
+import { compilePadding } from './padding_compiler';
 
 /** A TF.js weight as the graph holds it: converted to the graph's layout and back (kernels are transposed). */
 export interface WeightBinding {
@@ -31,18 +35,32 @@ export interface CompiledLayer {
   updates?: StateUpdate[];
 }
 
-export type LayerCompiler = (layer: tfl.layers.Layer, input: Activation, graph: StepGraph) => CompiledLayer;
+export type LayerCompiler = (layer: tfl.layers.Layer, inputs: Activation[], graph: StepGraph) => CompiledLayer;
+
+/** A layer of one input. */
+type SingleInputCompiler = (layer: tfl.layers.Layer, input: Activation, graph: StepGraph) => CompiledLayer;
+
+const single =
+  (compile: SingleInputCompiler): LayerCompiler =>
+  (layer, inputs, graph) =>
+    compile(layer, inputs[0], graph);
 
 export const LAYER_COMPILERS: Readonly<Record<string, LayerCompiler>> = {
-  Dense: compileDense,
-  Conv2D: compileConv2D,
-  BatchNormalization: compileBatchNorm,
-  FusedBatchNormalization: compileBatchNorm,
-  Activation: compileActivation,
-  ReLU: compileActivation,
-  MaxPooling2D: compileMaxPooling2D,
-  Flatten: compileReshape,
-  Reshape: compileReshape,
+  Dense: single(compileDense),
+  Conv2D: single(compileConv2D),
+  DepthwiseConv2D: single(compileDepthwiseConv2D),
+  BatchNormalization: single(compileBatchNorm),
+  FusedBatchNormalization: single(compileBatchNorm),
+  Activation: single(compileActivation),
+  ReLU: single(compileActivation),
+  MaxPooling2D: single(compileMaxPooling2D),
+  GlobalAveragePooling2D: single(compileGlobalAveragePooling2D),
+  ZeroPadding2D: single(compilePadding),
+  // @sparse-ternary/onnx's padding with a value (before a max pooling), by its registered name.
+  SparseTernaryConstantPadding2D: single(compilePadding),
+  Add: compileAdd,
+  Flatten: single(compileReshape),
+  Reshape: single(compileReshape),
 };
 
 /** Identity conversions, for weights whose layout is the same in TF.js and the graph. */

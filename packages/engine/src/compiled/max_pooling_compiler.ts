@@ -1,19 +1,25 @@
-// MaxPooling2D, 'valid', channels-first: its gradient goes to each window's maximum (MaxUnpool at
-// the indices MaxPool gives).
+// MaxPooling2D, 'valid' or 'same' (padding never wins a window: as TF.js), channels-first: its
+// gradient goes to each window's maximum, added up where windows overlap (a scatter-add at the
+// indices MaxPool gives, into the whole input flattened: MaxUnpool would keep one window's).
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CompileError } from '../errors';
 import type { CompiledLayer } from './layer_compilers';
 import { pair } from './layer_fields';
 import type { Activation, StepGraph } from './step_graph';
+import { windowGeometry } from './window_geometry';
 
 export function compileMaxPooling2D(layer: tfl.layers.Layer, input: Activation, graph: StepGraph): CompiledLayer {
   const config = layer.getConfig();
-  if (config.padding !== 'valid' || input.shape.length !== 4) throw new CompileError("only 'valid' max pooling of images is compiled", layer.name);
-  const pool = pair(config.poolSize);
-  const strides = pair(config.strides ?? config.poolSize);
+  if (input.shape.length !== 4) throw new CompileError('only max pooling of images is compiled', layer.name);
   const [n, c, h, w] = input.shape;
-  const attrs = { kernel_shape: pool, strides };
+  const geometry = windowGeometry(layer.name, config, pair(config.poolSize), pair(config.strides ?? config.poolSize), [h, w]);
+  const attrs = { kernel_shape: geometry.kernel, strides: geometry.strides, pads: geometry.pads };
   const [out, indices] = graph.b.node('MaxPool', [input.value], attrs, 2);
-  graph.onBackward((dy) => graph.op('MaxUnpool', [dy, indices, graph.op('Shape', [input.value])], attrs));
-  return { output: { value: out, shape: [n, c, Math.floor((h - pool[0]) / strides[0]) + 1, Math.floor((w - pool[1]) / strides[1]) + 1] }, weights: [] };
+  graph.onBackward((dy) => {
+    const shape = graph.op('Shape', [input.value]);
+    const zeros = graph.op('ConstantOfShape', [graph.op('ReduceProd', [shape], { keepdims: 1 })]);
+    const flat = (value: string) => graph.op('Reshape', [value, graph.ints([-1])]);
+    return graph.op('Reshape', [graph.op('ScatterElements', [zeros, flat(indices), flat(dy)], { reduction: 'add' }), shape]);
+  });
+  return { output: { value: out, shape: [n, c, ...geometry.out] }, weights: [] };
 }

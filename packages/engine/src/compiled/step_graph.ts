@@ -53,6 +53,17 @@ export interface Activation {
 /** A layer's backward pass: the gradient of its output in, of its input out (undefined where nothing before needs it). */
 type Backward = (gradient: string) => string | undefined;
 
+/** The backward pass of a layer of several inputs (an addition): the gradient of each. */
+type BackwardToEach = (gradient: string) => (string | undefined)[];
+
+/** A layer on the tape: the values it reads and writes, and its backward passes in the order written. */
+interface TapeLayer {
+  inputs: string[];
+  output: string;
+  steps: Backward[];
+  toEach?: BackwardToEach;
+}
+
 export class StepGraph {
   readonly b = new GraphBuilder();
   readonly parameters: StepParameter[] = [];
@@ -62,7 +73,10 @@ export class StepGraph {
   readonly scalarInputs = new Set<string>();
   /** Scalars computed in JavaScript before each step from a weight's current value. */
   readonly computedScalars: ComputedScalar[] = [];
-  private readonly tape: Backward[] = [];
+  private readonly tape: TapeLayer[] = [];
+  private recording?: Omit<TapeLayer, 'output'>;
+  /** Values no gradient flows to (the model's input). */
+  private readonly constants = new Set<string>();
 
   constructor(private readonly kernelTraining?: (layer: tfl.layers.Layer) => KernelTraining | undefined) {}
 
@@ -123,17 +137,52 @@ export class StepGraph {
     return value;
   }
 
-  /** Records a layer's backward pass. */
-  onBackward(backward: Backward): void {
-    this.tape.push(backward);
+  /** Marks a value no gradient is taken for (the model's input): layers reading it write no input gradient. */
+  constant(value: string): void {
+    this.constants.add(value);
   }
 
-  /** Writes every recorded backward pass, last layer first, from the loss's gradient with respect to the output. */
-  backward(gradient: string): void {
-    let g: string | undefined = gradient;
-    for (const step of [...this.tape].reverse()) {
-      if (g === undefined) return;
-      g = step(g);
+  /** Whether a layer reading `value` must write its gradient. */
+  needsGradient(value: string): boolean {
+    return !this.constants.has(value);
+  }
+
+  /** Writes one layer's forward pass (`compile`), recording its backward passes on the tape against the values it reads and writes. */
+  layer<T extends { output: Activation }>(inputs: Activation[], compile: () => T): T {
+    this.recording = { inputs: inputs.map((i) => i.value), steps: [] };
+    const compiled = compile();
+    this.tape.push({ ...this.recording, output: compiled.output.value });
+    this.recording = undefined;
+    return compiled;
+  }
+
+  /** Records a backward pass of the layer being written (a weight layer's, then its activation's). */
+  onBackward(backward: Backward): void {
+    this.recording!.steps.push(backward);
+  }
+
+  /** Records the backward pass of a layer of several inputs, to each of them. */
+  onBackwardToEach(backward: BackwardToEach): void {
+    this.recording!.toEach = backward;
+  }
+
+  /**
+   * Writes every recorded backward pass, last layer first, from the loss's gradient with respect to
+   * `output`; a value read by several layers (a residual branch) gets the sum of their gradients.
+   */
+  backward(gradient: string, output: string): void {
+    const pending = new Map<string, string[]>([[output, [gradient]]]);
+    for (const layer of [...this.tape].reverse()) {
+      const contributions = pending.get(layer.output);
+      if (!contributions) continue;
+      let g: string | undefined = contributions.length === 1 ? contributions[0] : this.op('Sum', contributions);
+      for (const step of [...layer.steps].reverse()) g = g === undefined ? undefined : step(g);
+      if (g === undefined) continue;
+      const toInputs = layer.toEach ? layer.toEach(g) : [g];
+      layer.inputs.forEach((input, i) => {
+        const gi = toInputs[i];
+        if (gi !== undefined && this.needsGradient(input)) pending.set(input, [...(pending.get(input) ?? []), gi]);
+      });
     }
   }
 }

@@ -94,8 +94,10 @@ export class OrtBackend extends MathBackendCPU {
     });
     const feeds: Record<string, OrtValue> = {};
     inputs.forEach((t, i) => {
-      const data = this.data.get(t.dataId).values as OrtValue['data'];
-      feeds[`x${i}`] = { type: t.dtype as OrtDataType, data, dims: t.shape };
+      const stored = this.data.get(t.dataId);
+      // TF.js's cpu kernels (run here below minWork) may keep int32 values in a Float32Array (oneHot does): onnxruntime takes Int32Array only.
+      if (t.dtype === 'int32' && !(stored.values instanceof Int32Array)) stored.values = Int32Array.from(stored.values as Float32Array);
+      feeds[`x${i}`] = { type: t.dtype as OrtDataType, data: stored.values as OrtValue['data'], dims: t.shape };
     });
     const result = graph.session.run(feeds);
     this.ortRuns++;

@@ -32,6 +32,12 @@ describe('layout, normalization and data-movement kernels on ort match the cpu k
     expect(ortRuns).toBeGreaterThan(0);
   });
 
+  test("int32 values a cpu kernel kept as floats (oneHot's) go to onnxruntime as int32", () => {
+    const { relError, ortRuns } = compareBackends(() => tf.cast(tf.oneHot(tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 8], 'int32'), 1000), 'float32'));
+    expect(relError).toBe(0);
+    expect(ortRuns).toBeGreaterThan(0);
+  });
+
   test('a contiguous slice stays a cpu subarray (no ort run)', () => {
     const { relError, ortRuns } = compareBackends(() => tf.slice(x(), [1, 0, 0, 0], [3, 8, 9, 16]));
     expect(relError).toBe(0);
