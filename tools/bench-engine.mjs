@@ -5,8 +5,11 @@
 // demo's stage-1 quantizer, 95% target sparsity, straight-through; 'qtr': that plus qtr-cost), and
 // PyTorch CPU on the same nets when /usr/bin/python3 can import torch. Prints a table of samples/s
 // and ratios (qtr / ternary: what the regularizer costs).
-//   node tools/bench-engine.mjs [--nets lfc,cnv] [--backends ort,cpu,compiled,ternary,qtr] [--steps N]
+//   node tools/bench-engine.mjs [--nets lfc,cnv,resnet18-op13-dynamic.onnx] [--batch 8]
+//                               [--backends ort,cpu,compiled,ternary,qtr] [--steps N]
 //                               [--windows N] [--cpu-steps N] [--no-torch] [--profile]
+// An ONNX file is a torchvision classifier as fixtures/torchvision_exports.py writes it, timed at
+// --batch; its PyTorch peer is that architecture (with its BatchNorm layers, which the export folds).
 // --profile: onnxruntime's per-operator profile of each compiled variant's timed steps.
 // Each backend's figure is the median of --windows timings of --steps steps; 'cpu' times one window
 // of --cpu-steps steps (default: 3 for LFC, 1 for CNV, whose step takes minutes there).
@@ -17,8 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { adam, initEngine } from '@sparse-ternary/engine';
 import { floatQuantizer, targetSparsityQuantizer } from '@sparse-ternary/quantize-prune';
 import { qtrCost } from '@sparse-ternary/regularizers';
-import { compiledStep, strengthsAt } from '@sparse-ternary/retrain';
-import { NETS } from './lib/nets.mjs';
+import { benchNet } from './lib/nets.mjs';
+import { compiledStep, strengthsAt, trainingHead } from '@sparse-ternary/retrain';
 import { formatProfile, summarizeProfile } from './lib/ort_profile.mjs';
 
 const { values: args } = parseArgs({
@@ -30,19 +33,24 @@ const { values: args } = parseArgs({
     'cpu-steps': { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    batch: { type: 'string', default: '8' },
   },
 });
+
+/** The batch of nets given as ONNX files (the built-in nets have their own). */
+const batchArg = Number(args.batch);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Median samples/s over `windows` timed windows of `steps` steps. */
 async function tfjsSamplesPerSecond(netName, backend, steps, windows) {
   await initEngine({ backend, allowSpinning: process.env.ORT_SPIN === '1' });
-  const net = NETS[netName];
-  const model = net.build();
-  model.compile({ optimizer: adam(1e-3), loss: 'categoricalCrossentropy' });
+  const net = await benchNet(netName, batchArg);
+  const head = trainingHead(net.build());
+  const model = head.model;
+  model.compile({ optimizer: adam(1e-3), loss: head.loss });
   const x = tf.randomUniform([net.batch, ...net.inputShape], 0, 1, 'float32', 1);
-  const y = tf.oneHot(tf.randomUniform([net.batch], 0, 10, 'int32', 2), 10);
+  const y = tf.oneHot(tf.randomUniform([net.batch], 0, net.classes, 'int32', 2), net.classes);
   // Warm-up (session building, allocation); the 'cpu' backend has none to do and a CNV step
   // there takes minutes.
   if (backend !== 'cpu') await model.trainOnBatch(x, y);
@@ -67,14 +75,15 @@ const COMPILED = {
 /** The same, with the whole step compiled into one onnxruntime graph. */
 async function compiledSamplesPerSecond(netName, variant, steps, windows) {
   await initEngine({ backend: 'ort' });
-  const net = NETS[netName];
-  const model = net.build();
+  const net = await benchNet(netName, batchArg);
+  const head = trainingHead(net.build());
+  const model = head.model;
   const regularizers = COMPILED[variant].regularizers();
   const profile = args.profile ? `/tmp/bench-engine-${variant}` : undefined;
-  const step = compiledStep(model, { optimizer: { kind: 'adam', learningRate: 1e-3 }, output: 'probabilities', quantizer: COMPILED[variant].quantizer(), regularizers, profile });
+  const step = compiledStep(model, { optimizer: { kind: 'adam', learningRate: 1e-3 }, output: head.output, quantizer: COMPILED[variant].quantizer(), regularizers, profile });
   if (step instanceof Error) throw step;
   const x = tf.randomUniform([net.batch, ...net.inputShape], 0, 1, 'float32', 1);
-  const y = tf.oneHot(tf.randomUniform([net.batch], 0, 10, 'int32', 2), 10);
+  const y = tf.oneHot(tf.randomUniform([net.batch], 0, net.classes, 'int32', 2), net.classes);
   const [xs, ys] = [x.dataSync(), Float32Array.from(y.dataSync())];
   const feeds = { scalars: strengthsAt(regularizers, 0) };
   step.step(xs, ys, feeds);
@@ -91,9 +100,10 @@ async function compiledSamplesPerSecond(netName, variant, steps, windows) {
   return median(rates);
 }
 
-function torchSamplesPerSecond(netName, steps) {
+async function torchSamplesPerSecond(netName, steps) {
   const script = fileURLToPath(new URL('./bench_torch.py', import.meta.url));
-  const run = spawnSync('/usr/bin/python3', [script, netName, String(NETS[netName].batch), String(steps)], {
+  const net = await benchNet(netName, batchArg);
+  const run = spawnSync('/usr/bin/python3', [script, net.torch[0], String(net.batch), String(steps), ...net.torch.slice(1)], {
     env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OMP_NUM_THREADS: '2' },
     encoding: 'utf8',
   });
@@ -109,16 +119,16 @@ for (const net of args.nets.split(',')) {
   const row = { net };
   for (const backend of backends) {
     const cpu = backend === 'cpu';
-    const steps = cpu ? Number(args['cpu-steps'] ?? NETS[net].cpuSteps) : Number(args.steps);
+    const steps = cpu ? Number(args['cpu-steps'] ?? (await benchNet(net, batchArg)).cpuSteps) : Number(args.steps);
     row[backend] = backend in COMPILED ? await compiledSamplesPerSecond(net, backend, steps, Number(args.windows)) : await tfjsSamplesPerSecond(net, backend, steps, cpu ? 1 : Number(args.windows));
     console.error(`${net} ${backend}: ${row[backend].toFixed(1)} samples/s`);
   }
   if (torchAvailable) {
-    const t = torchSamplesPerSecond(net, Number(args.steps) * Number(args.windows));
+    const t = await torchSamplesPerSecond(net, Number(args.steps) * Number(args.windows));
     row.torch = t.value;
     console.error(`${net} torch: ${t.value?.toFixed(1) ?? t.error}`);
   }
-  rows.push(row);
+  rows.push({ ...row, batch: (await benchNet(net, batchArg)).batch });
 }
 
 const fmt = (v) => (v === undefined || Number.isNaN(v) ? 'n/a' : v < 10 ? v.toPrecision(2) : v.toFixed(0));
@@ -130,6 +140,6 @@ const qtrCostRatio = backends.includes('qtr') && backends.includes('ternary');
 console.log('| net | batch | ' + backends.join(' | ') + ' | PyTorch CPU | ort / cpu | ' + fast.map((b) => `${b} / PyTorch`).join(' | ') + (qtrCostRatio ? ' | qtr time / ternary time' : '') + ' |');
 console.log('|---|---|' + backends.map(() => '---|').join('') + '---|---|' + fast.map(() => '---|').join('') + (qtrCostRatio ? '---|' : ''));
 for (const r of rows) {
-  console.log(`| ${r.net} | ${NETS[r.net].batch} | ${backends.map((b) => fmt(r[b])).join(' | ')} | ${fmt(r.torch)} | ${ratio(r.ort, r.cpu)} | ${fast.map((b) => ratio(r[b], r.torch)).join(' | ')}${qtrCostRatio ? ` | ${ratio(r.ternary, r.qtr)}` : ''} |`);
+  console.log(`| ${r.net.endsWith('.onnx') ? r.net.split('/').pop() : r.net} | ${r.batch} | ${backends.map((b) => fmt(r[b])).join(' | ')} | ${fmt(r.torch)} | ${ratio(r.ort, r.cpu)} | ${fast.map((b) => ratio(r[b], r.torch)).join(' | ')}${qtrCostRatio ? ` | ${ratio(r.ternary, r.qtr)}` : ''} |`);
 }
 if (!torchAvailable) console.log('\nPyTorch not measured: apt-get install python3-torch libopenblas0-pthread');

@@ -49,3 +49,21 @@ export const NETS = {
   sfc: { batch: 100, inputShape: [28, 28, 1], build: () => mlp(256), cpuSteps: 3 },
   cnv: { batch: 50, inputShape: [32, 32, 3], build: cnv, cpuSteps: 1 },
 };
+
+/**
+ * A benchmark net by name, or an ONNX file (a torchvision classifier exported by
+ * fixtures/torchvision_exports.py, named `<architecture>-...onnx`) imported at `batch`: its
+ * PyTorch peer is that torchvision architecture at the file's input size.
+ */
+export async function benchNet(name, batch = 8) {
+  if (!name.endsWith('.onnx')) return { ...NETS[name], classes: 10, torch: [name] };
+  const { readFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const { importOnnx } = await import('@sparse-ternary/onnx');
+  const build = () => importOnnx(readFileSync(name)).model;
+  const model = build();
+  const inputShape = model.inputs[0].shape.slice(1);
+  const classes = model.outputs[0].shape[1];
+  model.dispose();
+  return { batch, inputShape, build, classes, cpuSteps: 1, torch: [path.basename(name).split('-')[0], String(inputShape[0])] };
+}

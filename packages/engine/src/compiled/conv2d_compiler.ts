@@ -36,10 +36,12 @@ export function compileConv2D(layer: tfl.layers.Layer, input: Activation, graph:
   const attrs = { kernel_shape: [kh, kw], pads, strides };
   const y = graph.op('Conv', [input.value, kernelValue, ...(b ? [b.name] : [])], attrs);
   graph.onBackward((dy) => {
-    const patches = windowSlices(graph, graph.op('Transpose', [padded(graph, input.value, geometry)], { perm: [0, 2, 3, 1] }), geometry, [1, 2]);
-    const columns = graph.op('Reshape', [patches.length > 1 ? graph.op('Concat', patches, { axis: 3 }) : patches[0], graph.ints([-1, kh * kw * cin])]);
+    // Per kernel position, dW[:, :, ky, kx] = dy as [cout, N * P] times what the position reads as [N * P, cin].
     const dyRows = graph.op('Reshape', [graph.op('Transpose', [dy], { perm: [1, 0, 2, 3] }), graph.ints([cout, -1])]);
-    wt.grad = graph.op('Transpose', [graph.op('Reshape', [graph.op('MatMul', [dyRows, columns]), graph.ints([cout, kh, kw, cin])])], { perm: [0, 3, 1, 2] });
+    const perPosition = windowSlices(graph, graph.op('Transpose', [padded(graph, input.value, geometry)], { perm: [0, 2, 3, 1] }), geometry, [1, 2]).map((read) =>
+      graph.op('Reshape', [graph.op('MatMul', [dyRows, graph.op('Reshape', [read, graph.ints([-1, cin])])]), graph.ints([cout, 1, cin])]),
+    );
+    wt.grad = graph.op('Transpose', [graph.op('Reshape', [perPosition.length > 1 ? graph.op('Concat', perPosition, { axis: 1 }) : perPosition[0], graph.ints([cout, kh, kw, cin])])], { perm: [0, 3, 1, 2] });
     if (b) b.grad = graph.op('ReduceSum', [dy, graph.ints([0, 2, 3])], { keepdims: 0 });
     return graph.needsGradient(input.value) ? graph.op('ConvTranspose', [dy, kernelValue], { ...attrs, output_padding: geometry.outputPadding }) : undefined;
   });
