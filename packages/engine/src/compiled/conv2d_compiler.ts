@@ -10,7 +10,7 @@ import { pair, weightOf } from './layer_fields';
 import { padded, windowGeometry, windowSlices } from './window_geometry';
 
 /** TF.js's [kh, kw, cin, cout] kernel as ONNX's [cout, cin, kh, kw], and back. */
-function kernelLayouts(kh: number, kw: number, cin: number, cout: number) {
+export function kernelLayouts(kh: number, kw: number, cin: number, cout: number) {
   const tf = (y: number, x: number, i: number, o: number) => ((y * kw + x) * cin + i) * cout + o;
   const onnx = (y: number, x: number, i: number, o: number) => ((o * cin + i) * kh + y) * kw + x;
   const convert = (from: typeof tf, to: typeof tf) => (values: Float32Array) => {

@@ -9,18 +9,7 @@ import { sameLayout, type CompiledLayer } from './layer_compilers';
 import type { Activation, StepGraph } from './step_graph';
 import { pair, weightOf } from './layer_fields';
 import { padded, windowGeometry, windowSlices } from './window_geometry';
-
-/** TF.js's [kh, kw, c, 1] depthwise kernel as ONNX's [c, 1, kh, kw], and back. */
-function kernelLayouts(kh: number, kw: number, c: number) {
-  const tf = (y: number, x: number, i: number) => (y * kw + x) * c + i;
-  const onnx = (y: number, x: number, i: number) => (i * kh + y) * kw + x;
-  const convert = (from: typeof tf, to: typeof tf) => (values: Float32Array) => {
-    const out = new Float32Array(values.length);
-    for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let i = 0; i < c; i++) out[to(y, x, i)] = values[from(y, x, i)];
-    return out;
-  };
-  return { toGraph: convert(tf, onnx), fromGraph: convert(onnx, tf) };
-}
+import { kernelLayouts } from './conv2d_compiler';
 
 export function compileDepthwiseConv2D(layer: tfl.layers.Layer, input: Activation, graph: StepGraph): CompiledLayer {
   const config = layer.getConfig();
@@ -31,7 +20,8 @@ export function compileDepthwiseConv2D(layer: tfl.layers.Layer, input: Activatio
   if (multiplier !== 1) throw new CompileError(`depth multiplier ${multiplier} is not compiled (1 is)`, layer.name);
   const geometry = windowGeometry(layer.name, config, [kh, kw], pair(config.strides ?? 1), [h, w]);
   const wt = graph.parameter([c, 1, kh, kw]);
-  const layouts = kernelLayouts(kh, kw, c);
+  // [kh, kw, c, 1] as a convolution's kernel of one output channel: ONNX's [1, c, kh, kw] is [c, 1, kh, kw] in memory.
+  const layouts = kernelLayouts(kh, kw, c, 1);
   const kernelValue = graph.kernel(layer, wt, layouts.toGraph);
   const b = bias && graph.parameter([c]);
   const attrs = { kernel_shape: [kh, kw], pads: geometry.pads, strides: geometry.strides, group: c };
