@@ -1,8 +1,9 @@
 // A model's whole training step as one ONNX graph run by onnxruntime: forward, softmax
-// cross-entropy, the kernels' penalties, backward and the optimizer's update, with the weights, the optimizer's moments
-// and BatchNorm's moving statistics fed in and taken out each step, copied to the TF.js model only
-// when asked (writeBack). For chains of the layers in LAYER_COMPILERS ending in softmax; anything
-// else is a CompileError, and the caller trains on the per-kernel path.
+// cross-entropy, the kernels' penalties, backward and the optimizer's update, with the weights,
+// the optimizer's state and BatchNorm's moving statistics fed in and taken out each step, copied
+// to the TF.js model only when asked (writeBack). For graphs of the layers in LAYER_COMPILERS
+// ending in softmax (or logits); anything else is a CompileError, and the caller trains on the
+// per-kernel path.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
