@@ -3,6 +3,7 @@
 import { cacheDir } from '@sparse-ternary/datasets';
 import { BACKEND_CHOICES, type BackendChoice } from '@sparse-ternary/engine';
 import { OptionError, RUN_OPTIONS } from '@sparse-ternary/retrain';
+import { PlanError } from '@sparse-ternary/sweep';
 import { clientDir as notebookClientDir, startNotebookServer } from '@sparse-ternary/notebook';
 import { QONNX_QUANT_OPS } from '@sparse-ternary/onnx';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { compressCommand } from './commands/compress';
 import { pruneCommand, retrainCommand, trainCommand } from './commands/stages';
 import { benchCommand, downloadCommand } from './commands/data_bench';
+import { sweepCommand } from './commands/sweep';
 import { costCommand, evalCommand, EXPORT_FORMATS, exportCommand, importCommand } from './commands/model_commands';
 import { EXIT, UsageError } from './errors';
 import { addRunOptions, commanderOptions, flagsOverDefaults, resolveConfig, valueParser } from './run_flags';
@@ -34,6 +36,7 @@ Examples:
   sparse-ternary import model.onnx -o tfjs-model
   sparse-ternary data download fashion-mnist --dir ~/.cache/sparse-ternary/datasets/fashion-mnist
   sparse-ternary bench -m lfc --backends ort,cpu
+  sparse-ternary sweep plan.json -o out/sweep --workers 2      then: sparse-ternary sweep status -o out/sweep
   sparse-ternary notebook --port 8080                          then open the address it prints (it carries the token)`;
 
 const positiveInt = valueParser({ type: 'integer', exclusiveMinimum: 0 });
@@ -157,6 +160,17 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     });
 
   program
+    .command('sweep')
+    .description('a sweep plan (a base configuration, a grid or list over its keys, seeds) run as compress runs on local workers, then summarized; `sweep status -o <folder>` shows progress')
+    .argument('<plan>', 'the plan, .json or .yaml (or the word status)')
+    .requiredOption('-o, --out <folder>', 'one subfolder per run (runs/<name>), sweep.json, summary.md and summary.json')
+    .option('--workers <n>', 'runs at a time', positiveInt, 1)
+    .option('--threads <n>', "threads per run (default: the machine's cores shared among the workers)", positiveInt)
+    .action(async (plan: string, options) => {
+      exitCode = await sweepCommand(plan, { out: options.out, workers: options.workers, threads: options.threads }, makeIt(), controller.signal, (text) => io.stdout.write(text));
+    });
+
+  program
     .command('notebook')
     .description('the web notebook: compress step by step in the browser with live charts (serves on 127.0.0.1 unless --host is given)')
     .option('--port <n>', 'port (0: any free one)', valueParser({ type: 'integer', minimum: 0, maximum: 65535 }), 8080)
@@ -190,7 +204,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`error: ${message}\n`);
     if (globals().verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    return error instanceof UsageError || error instanceof OptionError ? EXIT.usage : EXIT.failure;
+    return error instanceof UsageError || error instanceof OptionError || error instanceof PlanError ? EXIT.usage : EXIT.failure;
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);

@@ -71,7 +71,7 @@ export async function startRun(config: RunConfig, ctx: CommandContext, resume = 
   if (EXPORT_FILES.some(({ file }) => path.join(out, file) === path.resolve(config.model))) {
     throw new UsageError(`${flagOf('out')} ${config.out} would overwrite the model being compressed, ${config.model}: choose another ${flagOf('out')}`);
   }
-  const engine = await initEngine({ backend: config.backend });
+  const engine = await initEngine({ backend: config.backend, threads: config.threads });
   const loaded = loadModel(config);
   const { data, validation } = withValidation(loadData(config.data, imageSource(config, loaded.inputs[0].shape.slice(1))), config);
   const fitted = fitHead(loaded, data, config);

@@ -79,6 +79,7 @@ export const RUN_OPTIONS = {
   pruneSparsity: { flag: '--prune-sparsity <s>', ...fraction, default: 0.9, group: 'prune', methods: ['prune-then-quantize'], help: 'the magnitude pruning sparsity' },
   stage3Epochs: { flag: '--stage3-epochs <n>', ...epochs, default: 2, group: 'stage3', help: 'stage 3 epochs' },
   backend: { flag: '--backend <name>', type: 'string', choices: BACKEND_CHOICES, default: 'auto', group: 'run', help: 'compute backend' },
+  threads: { flag: '--threads <n>', type: 'integer', exclusiveMinimum: 0, group: 'run', help: "compute threads (default: the machine's cores; a sweep gives each run its share)" },
   out: { flag: '-o, --out <folder>', type: 'string', default: 'out', group: 'run', help: 'output folder' },
   pack: {
     flag: '--pack',

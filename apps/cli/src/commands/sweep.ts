@@ -1,0 +1,85 @@
+// sweep: a plan's runs as ordinary `compress` runs, each a child process with its share of the
+// cores, on --workers local workers; then the summary. `sweep status` shows where a sweep is.
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeFolders, writeFileAtomic } from '@sparse-ternary/base';
+import { expandPlan, readPlan, readRunState, readSweepRecord, runSweep, summarize, writeSummary, type ExecuteRun } from '@sparse-ternary/sweep';
+import { EXIT, UsageError } from '../errors';
+import type { Reporter } from '../progress';
+
+export interface SweepFlags {
+  out: string;
+  workers: number;
+  /** Threads per run; default: the cores shared among the workers. */
+  threads?: number;
+}
+
+/** This command's own entry point, to start each run with. */
+const CLI_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+
+/** A run as `sparse-ternary compress --config <dir>/sweep-config.json -o <dir> --threads t`, its output in <dir>/sweep.log. */
+const executeInChild: ExecuteRun = (run, dir, { threads, resume, signal }) => {
+  makeFolders(dir);
+  const { out: _out, threads: _threads, ...config } = run.config;
+  const configFile = path.join(dir, 'sweep-config.json');
+  writeFileAtomic(configFile, JSON.stringify(config, null, 1));
+  const args = [CLI_MAIN, 'compress', '--config', configFile, '-o', dir, '--threads', String(threads), '--quiet', ...(resume && existsSync(path.join(dir, 'run.json')) ? ['--resume'] : [])];
+  return new Promise((resolve) => {
+    const log = createWriteStream(path.join(dir, 'sweep.log'), { flags: 'a' });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
+    let tail = '';
+    child.stdout.pipe(log, { end: false });
+    child.stderr.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      tail = (tail + chunk.toString()).slice(-2000);
+    });
+    child.on('error', (error) => log.end(() => resolve(error.message)));
+    child.on('close', (code, signalName) => log.end(() => resolve(code === 0 ? undefined : `exit ${code ?? signalName}: ${tail.trim().split('\n').pop() ?? ''}`)));
+  });
+};
+
+export async function sweepCommand(planFile: string, flags: SweepFlags, reporter: Reporter, signal: AbortSignal, print: (text: string) => void): Promise<number> {
+  if (planFile === 'status') return sweepStatus(flags.out, print);
+  const plan = readPlan(planFile);
+  const runs = expandPlan(plan);
+  const threads = flags.threads ?? Math.max(1, Math.floor(os.availableParallelism() / flags.workers));
+  reporter.info(`sweep ${planFile}: ${runs.length} runs on ${flags.workers} worker${flags.workers > 1 ? 's' : ''}, ${threads} thread${threads > 1 ? 's' : ''} each, into ${flags.out}`);
+  const outcome = await runSweep(plan, runs, {
+    out: flags.out,
+    workers: flags.workers,
+    threads,
+    execute: executeInChild,
+    signal,
+    onEvent: (e) => {
+      if (e.kind === 'skip') reporter.info(`${e.run}: finished earlier, skipped`);
+      else if (e.kind === 'start') reporter.info(`${e.run}: started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
+      else if (e.kind === 'done') reporter.info(`${e.run}: done in ${e.seconds.toFixed(0)} s`);
+      else reporter.info(`${e.run}: attempt ${e.attempt} failed (${e.error})${e.final ? '; giving up' : '; trying again'}`);
+    },
+  });
+  if (signal.aborted) return EXIT.interrupted;
+  const summary = summarize(planFile, flags.out, runs);
+  writeSummary(flags.out, summary);
+  reporter.info(`${outcome.ran.length} ran, ${outcome.skipped.length} skipped, ${outcome.failed.length} failed; summary in ${path.join(flags.out, 'summary.md')}`);
+  reporter.event('sweep', { ...outcome, summary });
+  return outcome.failed.length ? EXIT.failure : EXIT.ok;
+}
+
+function sweepStatus(out: string, print: (text: string) => void): number {
+  const record = readSweepRecord(out);
+  if (!record) throw new UsageError(`${out} holds no sweep (no ${path.join(out, 'sweep.json')})`);
+  const states = record.runs.map((run) => readRunState(out, run));
+  const count = (status: string) => states.filter((s) => s.status === status).length;
+  print(
+    [
+      `sweep ${record.plan}: ${count('done')} of ${states.length} done, ${count('running')} running, ${count('failed')} failed, ${count('pending')} pending`,
+      '| run | status | attempts | seconds |',
+      '|---|---|---|---|',
+      ...states.map((s) => `| ${s.name} | ${s.status} | ${s.attempts} | ${s.seconds?.toFixed(0) ?? ''} |`),
+    ].join('\n') + '\n',
+  );
+  return EXIT.ok;
+}

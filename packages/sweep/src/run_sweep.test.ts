@@ -1,0 +1,77 @@
+// The runner with a stand-in for the CLI's child processes: each "run" writes the report.json a
+// compress run would, after a short wait.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parsePlan } from './plan';
+import { readSweepRecord, readRunState } from './run_state';
+import { expandPlan, type SweepRun } from './runs';
+import { runSweep, type ExecuteRun } from './run_sweep';
+import { summarize } from './summary';
+
+let out: string;
+beforeEach(() => (out = mkdtempSync(path.join(os.tmpdir(), 'st-sweep-'))));
+afterEach(() => rmSync(out, { recursive: true, force: true }));
+
+const plan = (retries = 2) => parsePlan(JSON.stringify({ base: { model: 'tfc', validation: 100 }, grid: { targetSparsity: [0.9, 0.95], qtr: ['none', 'cost'] }, seeds: [1, 2], retries }), 'plan.json');
+
+/** Accuracy made up from the configuration, so that the summary's statistics can be computed by hand. */
+const accuracyOf = (run: SweepRun) => 0.5 + (run.config.targetSparsity === 0.9 ? 0.2 : 0) + (run.config.qtr === 'cost' ? 0.1 : 0) + run.config.seed / 100;
+
+function fakeCompress(calls: { run: string; resume: boolean; threads: number }[], failing = new Map<string, number>()): ExecuteRun & { peak: number } {
+  let running = 0;
+  const execute = (async (run, dir, { resume, threads }) => {
+    calls.push({ run: run.name, resume, threads });
+    execute.peak = Math.max(execute.peak, ++running);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    running--;
+    const failures = failing.get(run.name) ?? 0;
+    if (failures > 0) {
+      failing.set(run.name, failures - 1);
+      return 'exit 1: out of memory';
+    }
+    const accuracy = accuracyOf(run);
+    writeFileSync(path.join(dir, 'report.json'), JSON.stringify({ seconds: 2, validation: { accuracy: accuracy - 0.01 }, compress: { accuracy, sparsity: run.config.targetSparsity, hardware: { memory: { deployed: 8 * 1024 * 10 } } } }));
+    return undefined;
+  }) as ExecuteRun & { peak: number };
+  execute.peak = 0;
+  return execute;
+}
+
+test('runs every run on the workers at once, skips finished runs when started again, and summarizes over seeds', async () => {
+  const runs = expandPlan(plan());
+  const calls: { run: string; resume: boolean; threads: number }[] = [];
+  const execute = fakeCompress(calls);
+  const first = await runSweep(plan(), runs, { out, workers: 3, threads: 1, execute });
+  expect(first).toEqual({ ran: expect.arrayContaining(runs.map((r) => r.name)), skipped: [], failed: [] });
+  expect(execute.peak).toBe(3);
+  expect(calls.every((c) => c.threads === 1 && !c.resume)).toBe(true);
+  expect(readSweepRecord(out)!.runs.map((r) => r.name)).toEqual(runs.map((r) => r.name));
+
+  const again = await runSweep(plan(), runs, { out, workers: 3, threads: 1, execute: fakeCompress([]) });
+  expect(again).toEqual({ ran: [], skipped: runs.map((r) => r.name), failed: [] });
+
+  const summary = summarize('plan.json', out, runs);
+  const group = summary.groups.find((g) => g.group === 'targetSparsity=0.9,qtr=cost')!;
+  // Seeds 1 and 2: 0.81 and 0.82, mean 0.815, sample standard deviation 0.01 / sqrt(2).
+  expect(group.testAccuracy.mean).toBeCloseTo(0.815, 10);
+  expect(group.testAccuracy.std).toBeCloseTo(0.01 / Math.SQRT2, 10);
+  expect(group.validationAccuracy!.mean).toBeCloseTo(0.805, 10);
+  expect(group.deployedKiB.mean).toBe(10);
+  expect(summary.chosen).toEqual({ group: 'targetSparsity=0.9,qtr=cost', validationAccuracy: expect.closeTo(0.805, 10) });
+});
+
+test('a failing run is tried again, resuming, up to the retries; one that keeps failing is reported, the others finish', async () => {
+  const runs = expandPlan(plan(1));
+  const calls: { run: string; resume: boolean; threads: number }[] = [];
+  const [flaky, broken] = [runs[0].name, runs[1].name];
+  const outcome = await runSweep(plan(1), runs, { out, workers: 2, threads: 1, execute: fakeCompress(calls, new Map([[flaky, 1], [broken, 5]])) });
+  expect(outcome.failed).toEqual([broken]);
+  expect(outcome.ran).toHaveLength(runs.length - 1);
+  expect(calls.filter((c) => c.run === flaky).map((c) => c.resume)).toEqual([false, true]);
+  expect(calls.filter((c) => c.run === broken)).toHaveLength(2);
+  expect(readRunState(out, runs[1])).toMatchObject({ status: 'failed', attempts: 2, error: 'exit 1: out of memory' });
+  const summary = summarize('plan.json', out, runs);
+  expect(summary.runs).toMatchObject({ total: 8, finished: 7, failed: [broken], missing: [broken] });
+  expect(summary.groups.find((g) => g.group === runs[1].group)!.testAccuracy.n).toBe(1);
+});

@@ -1,0 +1,111 @@
+// A sweep's summary: per configuration (its runs over seeds), the mean and standard deviation of
+// test accuracy, validation accuracy, sparsity, deployed size and time; the configuration chosen
+// on validation accuracy alone (never on the test set). Markdown and JSON, written atomically.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '@sparse-ternary/base';
+import { readRunState, runDir } from './run_state';
+import type { SweepRun } from './runs';
+
+/** Mean and sample standard deviation (0 for one value) over the seeds that finished. */
+export interface Stat {
+  mean: number;
+  std: number;
+  n: number;
+}
+
+export interface GroupSummary {
+  group: string;
+  runs: string[];
+  testAccuracy: Stat;
+  validationAccuracy?: Stat;
+  sparsity: Stat;
+  /** The deployed sparse ternary weights, KiB. */
+  deployedKiB: Stat;
+  seconds: Stat;
+}
+
+export interface SweepSummary {
+  plan: string;
+  runs: { total: number; finished: number; failed: string[]; missing: string[] };
+  groups: GroupSummary[];
+  /** The group of the best mean validation accuracy; why none otherwise. */
+  chosen: { group: string; validationAccuracy: number } | { reason: string };
+}
+
+export const stat = (values: number[]): Stat => {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  return { mean, std: n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0, n };
+};
+
+interface RunResult {
+  testAccuracy: number;
+  validationAccuracy?: number;
+  sparsity: number;
+  deployedKiB: number;
+  seconds: number;
+}
+
+function resultOf(out: string, run: SweepRun): RunResult | undefined {
+  try {
+    const report = JSON.parse(readFileSync(path.join(runDir(out, run), 'report.json'), 'utf8'));
+    return {
+      testAccuracy: report.compress.accuracy,
+      validationAccuracy: report.validation?.accuracy,
+      sparsity: report.compress.sparsity,
+      deployedKiB: report.compress.hardware.memory.deployed / 8 / 1024,
+      seconds: report.seconds,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+export function summarize(plan: string, out: string, runs: SweepRun[]): SweepSummary {
+  const results = new Map(runs.map((run) => [run.name, readRunState(out, run).status === 'done' ? resultOf(out, run) : undefined]));
+  const groups: GroupSummary[] = [];
+  for (const group of [...new Set(runs.map((r) => r.group))]) {
+    const finished = runs.filter((r) => r.group === group && results.get(r.name)).map((r) => ({ name: r.name, ...results.get(r.name)! }));
+    if (finished.length === 0) continue;
+    const of = (key: keyof RunResult) => stat(finished.map((r) => r[key] as number));
+    const validated = finished.every((r) => r.validationAccuracy !== undefined);
+    groups.push({ group, runs: finished.map((r) => r.name), testAccuracy: of('testAccuracy'), ...(validated ? { validationAccuracy: of('validationAccuracy') } : {}), sparsity: of('sparsity'), deployedKiB: of('deployedKiB'), seconds: of('seconds') });
+  }
+  const best = groups.every((g) => g.validationAccuracy) && groups.length ? groups.reduce((a, b) => (b.validationAccuracy!.mean > a.validationAccuracy!.mean ? b : a)) : undefined;
+  return {
+    plan,
+    runs: {
+      total: runs.length,
+      finished: [...results.values()].filter(Boolean).length,
+      failed: runs.filter((r) => readRunState(out, r).status === 'failed').map((r) => r.name),
+      missing: runs.filter((r) => !results.get(r.name)).map((r) => r.name),
+    },
+    groups,
+    chosen: best ? { group: best.group, validationAccuracy: best.validationAccuracy!.mean } : { reason: groups.length ? 'the runs hold out no validation split: give the base "validation": n (choosing on the test set would overfit it)' : 'no run finished' },
+  };
+}
+
+const pct = (s: Stat) => `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)}`;
+
+export function summaryMarkdown(summary: SweepSummary): string {
+  const lines = [
+    `# Sweep: ${summary.plan}`,
+    '',
+    `${summary.runs.finished} of ${summary.runs.total} runs finished${summary.runs.failed.length ? `; failed: ${summary.runs.failed.join(', ')}` : ''}. Mean ± standard deviation over seeds.`,
+    '',
+    '| configuration | seeds | validation accuracy % | test accuracy % | sparsity % | deployed KiB | seconds |',
+    '|---|---|---|---|---|---|---|',
+    ...summary.groups.map((g) => `| ${g.group} | ${g.testAccuracy.n} | ${g.validationAccuracy ? pct(g.validationAccuracy) : '-'} | ${pct(g.testAccuracy)} | ${pct(g.sparsity)} | ${g.deployedKiB.mean.toFixed(1)} ± ${g.deployedKiB.std.toFixed(1)} | ${g.seconds.mean.toFixed(0)} |`),
+    '',
+    'group' in summary.chosen ? `Chosen on validation accuracy: **${summary.chosen.group}** (${(100 * summary.chosen.validationAccuracy).toFixed(2)}%).` : `Nothing chosen: ${(summary.chosen as { reason: string }).reason}.`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** summary.json and summary.md in the sweep's folder. */
+export function writeSummary(out: string, summary: SweepSummary): void {
+  writeFileAtomic(path.join(out, 'summary.json'), JSON.stringify(summary, null, 1));
+  writeFileAtomic(path.join(out, 'summary.md'), summaryMarkdown(summary));
+}
