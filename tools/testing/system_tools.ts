@@ -17,6 +17,8 @@ export const CHROMIUM = tool('chromium');
 export const PYTHON3_ONNX = tool('python3-onnx');
 // torch.onnx.export of real torchvision architectures (python3-torch comes with it).
 export const PYTHON3_TORCHVISION = tool('python3-torchvision');
+// Sweeps on many machines: the BullMQ queue test starts its own redis-server on a loopback port.
+export const REDIS_SERVER = tool('redis-server');
 
 const present = ({ check }: SystemTool): boolean => spawnSync(check[0], check.slice(1), { stdio: 'ignore' }).status === 0;
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { run } from './program';
+import { watchParent } from './parent_watch';
 
 // Output piped into a reader that stops early (`| head`) is not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -8,4 +9,5 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error;
   });
 }
+watchParent();
 process.exitCode = await run(process.argv.slice(2));

@@ -6,8 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeFolders, writeFileAtomic } from '@sparse-ternary/base';
-import { expandPlan, readPlan, readRunState, readSweepRecord, runSweep, summarize, writeSummary, type ExecuteRun } from '@sparse-ternary/sweep';
+import { connectionOf, expandPlan, queueSweep, readPlan, readRunState, readSweepRecord, runSweep, startQueueWorker, summarize, writeSummary, type ExecuteRun, type SweepEvent } from '@sparse-ternary/sweep';
 import { EXIT, UsageError } from '../errors';
+import { SWEEP_PARENT_ENV } from '../parent_watch';
 import type { Reporter } from '../progress';
 
 export interface SweepFlags {
@@ -15,21 +16,32 @@ export interface SweepFlags {
   workers: number;
   /** Threads per run; default: the cores shared among the workers. */
   threads?: number;
+  /** redis://host:port: put the runs on this BullMQ queue for `sparse-ternary worker`s instead. */
+  queue?: string;
 }
+
+/** Each run's progress as a line. */
+const eventLine = (e: SweepEvent): string =>
+  e.kind === 'skip'
+    ? `${e.run}: finished earlier, skipped`
+    : e.kind === 'start'
+      ? `${e.run}: started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`
+      : e.kind === 'done'
+        ? `${e.run}: done in ${e.seconds.toFixed(0)} s`
+        : `${e.run}: attempt ${e.attempt} failed (${e.error})${e.final ? '; giving up' : '; trying again'}`;
 
 /** This command's own entry point, to start each run with. */
 const CLI_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 
-/** A run as `sparse-ternary compress --config <dir>/sweep-config.json -o <dir> --threads t`, its output in <dir>/sweep.log. */
+/** A run as `sparse-ternary compress --config <dir>/sweep-config.json` (its configuration, folder and threads), its output in <dir>/sweep.log. */
 const executeInChild: ExecuteRun = (run, dir, { threads, resume, signal }) => {
   makeFolders(dir);
-  const { out: _out, threads: _threads, ...config } = run.config;
   const configFile = path.join(dir, 'sweep-config.json');
-  writeFileAtomic(configFile, JSON.stringify(config, null, 1));
-  const args = [CLI_MAIN, 'compress', '--config', configFile, '-o', dir, '--threads', String(threads), '--quiet', ...(resume && existsSync(path.join(dir, 'run.json')) ? ['--resume'] : [])];
+  writeFileAtomic(configFile, JSON.stringify({ ...run.config, out: dir, threads }, null, 1));
+  const args = [CLI_MAIN, 'compress', '--config', configFile, '--quiet', ...(resume && existsSync(path.join(dir, 'run.json')) ? ['--resume'] : [])];
   return new Promise((resolve) => {
     const log = createWriteStream(path.join(dir, 'sweep.log'), { flags: 'a' });
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], signal, env: { ...process.env, [SWEEP_PARENT_ENV]: String(process.pid) } });
     let tail = '';
     child.stdout.pipe(log, { end: false });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -45,21 +57,16 @@ export async function sweepCommand(planFile: string, flags: SweepFlags, reporter
   if (planFile === 'status') return sweepStatus(flags.out, print);
   const plan = readPlan(planFile);
   const runs = expandPlan(plan);
-  const threads = flags.threads ?? Math.max(1, Math.floor(os.availableParallelism() / flags.workers));
-  reporter.info(`sweep ${planFile}: ${runs.length} runs on ${flags.workers} worker${flags.workers > 1 ? 's' : ''}, ${threads} thread${threads > 1 ? 's' : ''} each, into ${flags.out}`);
-  const outcome = await runSweep(plan, runs, {
-    out: flags.out,
-    workers: flags.workers,
-    threads,
-    execute: executeInChild,
-    signal,
-    onEvent: (e) => {
-      if (e.kind === 'skip') reporter.info(`${e.run}: finished earlier, skipped`);
-      else if (e.kind === 'start') reporter.info(`${e.run}: started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
-      else if (e.kind === 'done') reporter.info(`${e.run}: done in ${e.seconds.toFixed(0)} s`);
-      else reporter.info(`${e.run}: attempt ${e.attempt} failed (${e.error})${e.final ? '; giving up' : '; trying again'}`);
-    },
-  });
+  const onEvent = (e: SweepEvent) => reporter.info(eventLine(e));
+  let outcome;
+  if (flags.queue) {
+    reporter.info(`sweep ${planFile}: ${runs.length} runs on the queue ${flags.queue}, results in ${flags.out}; start \`sparse-ternary worker --queue ${flags.queue} --out <this folder>\` on each machine`);
+    outcome = await queueSweep(plan, runs, { out: flags.out, connection: connectionOf(flags.queue), onEvent, signal });
+  } else {
+    const threads = flags.threads ?? Math.max(1, Math.floor(os.availableParallelism() / flags.workers));
+    reporter.info(`sweep ${planFile}: ${runs.length} runs on ${flags.workers} worker${flags.workers > 1 ? 's' : ''}, ${threads} thread${threads > 1 ? 's' : ''} each, into ${flags.out}`);
+    outcome = await runSweep(plan, runs, { out: flags.out, workers: flags.workers, threads, execute: executeInChild, signal, onEvent });
+  }
   if (signal.aborted) return EXIT.interrupted;
   const summary = summarize(planFile, flags.out, runs);
   writeSummary(flags.out, summary);
@@ -82,4 +89,21 @@ function sweepStatus(out: string, print: (text: string) => void): number {
     ].join('\n') + '\n',
   );
   return EXIT.ok;
+}
+
+export interface WorkerFlags {
+  queue: string;
+  out: string;
+  threads?: number;
+  lockSeconds: number;
+}
+
+/** Takes runs off a sweep's queue into the shared folder until Ctrl-C or SIGTERM. */
+export async function workerCommand(flags: WorkerFlags, reporter: Reporter, signal: AbortSignal): Promise<number> {
+  const threads = flags.threads ?? os.availableParallelism();
+  const worker = startQueueWorker({ out: flags.out, connection: connectionOf(flags.queue), threads, execute: executeInChild, lockMs: flags.lockSeconds * 1000, onEvent: (e) => reporter.info(eventLine(e)) });
+  reporter.info(`worker on ${flags.queue}, runs into ${flags.out} with ${threads} threads (Ctrl-C to stop)`);
+  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  await worker.close();
+  return EXIT.interrupted;
 }
