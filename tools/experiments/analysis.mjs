@@ -10,12 +10,8 @@ export const SPARSITY_TOLERANCE = 1e-5;
 /** Of the rows at or above a sparsity, the one with the best validation accuracy (undefined if none). */
 export const chosen = (rows, level) => rows.filter((r) => r.sparsity >= level - SPARSITY_TOLERANCE).sort((a, b) => b.validation - a.validation)[0];
 
-/** The points ({ x: cost, y: accuracy }) that no other point beats with less or equal cost, by increasing cost. */
-export function paretoFront(points) {
-  const front = [];
-  for (const p of [...points].sort((a, b) => a.x - b.x || b.y - a.y)) if (!front.length || p.y > front[front.length - 1].y) front.push(p);
-  return front;
-}
+// The front of accuracy against cost: @sparse-ternary/sweep's.
+export { paretoFront } from '@sparse-ternary/sweep';
 
 /**
  * A target of the issue against a plan's rows: the sparse ternary run (groups 'st-*') chosen at the

@@ -1,7 +1,7 @@
 // node --test tools/experiments: the results page's choice rules on hand-made rows.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { checkTarget, chosen, paretoFront, tallyWins } from './analysis.mjs';
+import { checkTarget, chosen, tallyWins } from './analysis.mjs';
 
 const row = (name, group, sparsity, validation, test, memoryBits = 1000) => ({ name, group, sparsity, validation, test, memoryBits, binaryBits: 6000, ternaryBits: 12000 });
 
@@ -13,11 +13,6 @@ test('chosen takes the best validation accuracy at or above the sparsity, not th
   // a run pruned to exactly 98% reports a float32 hair below it
   assert.equal(chosen([row('s', 'st-none', 0.97999978, 0.9, 0.9)], 0.98).name, 's');
   assert.equal(chosen([row('s', 'st-none', 0.9798, 0.9, 0.9)], 0.98), undefined);
-});
-
-test('paretoFront keeps the points nothing cheaper beats', () => {
-  const front = paretoFront([{ x: 3, y: 0.9 }, { x: 1, y: 0.8 }, { x: 2, y: 0.7 }, { x: 4, y: 0.95 }, { x: 1, y: 0.85 }]);
-  assert.deepEqual(front, [{ x: 1, y: 0.85 }, { x: 3, y: 0.9 }, { x: 4, y: 0.95 }]);
 });
 
 test('checkTarget measures the chosen run against TWN in points, and the memory ratios', () => {

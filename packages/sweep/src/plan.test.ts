@@ -43,11 +43,13 @@ test("the issue's plan: every seed of every grid combination, named by what vari
 test('YAML plans; a list crossed with the grid', () => {
   const runs = expandPlan(parsePlan('base:\n  model: tfc\nlist:\n  - method: twn\n  - method: sparse-ternary\ngrid:\n  stage1Epochs: [1, 2]\nseeds: [4]\n', 'p.yaml'));
   expect(runs.map((r) => [r.name, r.config.method, r.config.stage1Epochs])).toEqual([
-    ['list=0,stage1Epochs=1,seed=4', 'twn', 1],
-    ['list=0,stage1Epochs=2,seed=4', 'twn', 2],
-    ['list=1,stage1Epochs=1,seed=4', 'sparse-ternary', 1],
-    ['list=1,stage1Epochs=2,seed=4', 'sparse-ternary', 2],
+    ['method=twn,stage1Epochs=1,seed=4', 'twn', 1],
+    ['method=twn,stage1Epochs=2,seed=4', 'twn', 2],
+    ['method=sparse-ternary,stage1Epochs=1,seed=4', 'sparse-ternary', 1],
+    ['method=sparse-ternary,stage1Epochs=2,seed=4', 'sparse-ternary', 2],
   ]);
+  // Entries that would read the same are told apart by their place.
+  expect(expandPlan(plan({ list: [{ learningRate: 0.001 }, { learningRate: 1e-3, stage1Epochs: 4 }, { learningRate: 0.001 }] })).map((r) => r.name)).toEqual(['list=0,seed=1', 'list=1,seed=1', 'list=2,seed=1']);
 });
 
 test("a run's hash is what it trains: not where it writes, its threads or backend", () => {

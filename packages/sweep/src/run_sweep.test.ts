@@ -7,7 +7,8 @@ import { parsePlan } from './plan';
 import { readSweepRecord, readRunState } from './run_state';
 import { expandPlan, type SweepRun } from './runs';
 import { runSweep, type ExecuteRun } from './run_sweep';
-import { summarize } from './summary';
+import { paretoSvg, summarize } from './summary';
+import { paretoFront } from './svg_charts';
 
 let out: string;
 beforeEach(() => (out = mkdtempSync(path.join(os.tmpdir(), 'st-sweep-'))));
@@ -59,6 +60,11 @@ test('runs every run on the workers at once, skips finished runs when started ag
   expect(group.validationAccuracy!.mean).toBeCloseTo(0.805, 10);
   expect(group.deployedKiB.mean).toBe(10);
   expect(summary.chosen).toEqual({ group: 'targetSparsity=0.9,qtr=cost', validationAccuracy: expect.closeTo(0.805, 10) });
+  // Every configuration deploys 10 KiB: the front is the most accurate one alone, drawn as a point of its own.
+  const svg = paretoSvg(summary);
+  expect(svg.match(/<circle /g)).toHaveLength(4);
+  expect(svg).toContain('<title>targetSparsity=0.9,qtr=cost: 81.50%, 10.0 KiB</title>');
+  expect(svg).not.toContain('<polyline');
 });
 
 test('a failing run is tried again, resuming, up to the retries; one that keeps failing is reported, the others finish', async () => {
@@ -74,4 +80,8 @@ test('a failing run is tried again, resuming, up to the retries; one that keeps 
   const summary = summarize('plan.json', out, runs);
   expect(summary.runs).toMatchObject({ total: 8, finished: 7, failed: [broken], missing: [broken] });
   expect(summary.groups.find((g) => g.group === runs[1].group)!.testAccuracy.n).toBe(1);
+});
+
+test('the Pareto front keeps the configurations nothing smaller beats', () => {
+  expect(paretoFront([{ x: 3, y: 0.9 }, { x: 1, y: 0.8 }, { x: 2, y: 0.7 }, { x: 4, y: 0.95 }, { x: 1, y: 0.85 }])).toEqual([{ x: 1, y: 0.85 }, { x: 3, y: 0.9 }, { x: 4, y: 0.95 }]);
 });

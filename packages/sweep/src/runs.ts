@@ -28,9 +28,11 @@ export const configHash = (config: RunConfig): string =>
 
 export function expandPlan(plan: SweepPlan): SweepRun[] {
   const runs: SweepRun[] = [];
+  // A list entry is named by what it sets, or by its place where two entries would read the same.
+  const named = new Set(plan.list.map((entry) => slug(Object.entries(entry)))).size === plan.list.length;
   plan.list.forEach((entry, i) => {
     for (const combination of combinations(plan.grid)) {
-      const varied: [string, unknown][] = [...(plan.list.length > 1 ? [['list', i] as [string, unknown]] : []), ...Object.entries(combination)];
+      const varied: [string, unknown][] = [...(plan.list.length < 2 ? [] : named ? Object.entries(entry) : [['list', i] as [string, unknown]]), ...Object.entries(combination)];
       for (const seed of plan.seeds) {
         const config = mergeConfig(plan.base, entry, combination, { seed });
         runs.push({ name: slug([...varied, ['seed', seed]]), group: slug(varied), config, hash: configHash(config) });

@@ -1,11 +1,13 @@
 // A sweep's summary: per configuration (its runs over seeds), the mean and standard deviation of
 // test accuracy, validation accuracy, sparsity, deployed size and time; the configuration chosen
-// on validation accuracy alone (never on the test set). Markdown and JSON, written atomically.
+// on validation accuracy alone (never on the test set); the front of accuracy against memory.
+// Markdown, JSON and SVG, written atomically.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '@sparse-ternary/base';
 import { readRunState, runDir } from './run_state';
 import type { SweepRun } from './runs';
+import { color, paretoFront, scatterSvg } from './svg_charts';
 
 /** Mean and sample standard deviation (0 for one value) over the seeds that finished. */
 export interface Stat {
@@ -98,14 +100,29 @@ export function summaryMarkdown(summary: SweepSummary): string {
     '|---|---|---|---|---|---|---|',
     ...summary.groups.map((g) => `| ${g.group} | ${g.testAccuracy.n} | ${g.validationAccuracy ? pct(g.validationAccuracy) : '-'} | ${pct(g.testAccuracy)} | ${pct(g.sparsity)} | ${g.deployedKiB.mean.toFixed(1)} ± ${g.deployedKiB.std.toFixed(1)} | ${g.seconds.mean.toFixed(0)} |`),
     '',
+    ...(summary.groups.length ? ['![test accuracy against deployed size, each configuration\'s mean; the dashed line: the Pareto front](pareto.svg)', ''] : []),
     'group' in summary.chosen ? `Chosen on validation accuracy: **${summary.chosen.group}** (${(100 * summary.chosen.validationAccuracy).toFixed(2)}%).` : `Nothing chosen: ${(summary.chosen as { reason: string }).reason}.`,
     '',
   ];
   return lines.join('\n');
 }
 
-/** summary.json and summary.md in the sweep's folder. */
+/** Each configuration's mean test accuracy against its mean deployed size (log scale), and the front no smaller configuration beats. */
+export function paretoSvg(summary: SweepSummary): string {
+  const points = summary.groups.map((g) => ({ x: g.deployedKiB.mean, y: 100 * g.testAccuracy.mean, label: `${g.group}: ${(100 * g.testAccuracy.mean).toFixed(2)}%, ${g.deployedKiB.mean.toFixed(1)} KiB` }));
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  return scatterSvg({
+    title: `${path.basename(summary.plan)}: test accuracy vs deployed size`,
+    x: { min: Math.min(...xs) / 1.5, max: Math.max(...xs) * 1.5, log: true, label: 'deployed sparse ternary weights, KiB (log scale)' },
+    y: { min: Math.floor(Math.min(...ys) - 1), max: Math.ceil(Math.max(...ys) + 0.5), label: 'test accuracy, % (mean over seeds)' },
+    series: [{ label: 'configurations', color: color(0), points, front: paretoFront(points) }],
+  });
+}
+
+/** summary.json, summary.md and (with a finished run) pareto.svg in the sweep's folder. */
 export function writeSummary(out: string, summary: SweepSummary): void {
   writeFileAtomic(path.join(out, 'summary.json'), JSON.stringify(summary, null, 1));
+  if (summary.groups.length) writeFileAtomic(path.join(out, 'pareto.svg'), paretoSvg(summary));
   writeFileAtomic(path.join(out, 'summary.md'), summaryMarkdown(summary));
 }
