@@ -76,6 +76,10 @@ testWith(REDIS_SERVER)('two workers on a Redis queue; one killed with -9 mid-run
     // The killed run was taken over once: two attempts, done, its report written by the survivor.
     const state = JSON.parse(readFileSync(path.join(out, 'runs', killedRun, 'sweep-run.json'), 'utf8'));
     expect(state).toMatchObject({ status: 'done', attempts: 2 });
+    // Put on the queue again: everything is done, nothing runs.
+    const again = await runCli(['sweep', plan, '-o', out, '--queue', queue]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('0 ran, 4 skipped, 0 failed');
   } finally {
     for (const w of workers) w.kill('SIGKILL');
     redis.kill('SIGTERM');

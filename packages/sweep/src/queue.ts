@@ -62,8 +62,9 @@ export async function queueSweep(plan: SweepPlan, runs: SweepRun[], options: Que
         continue;
       }
       const jobId = `${sweep}.${run.name}`; // BullMQ refuses ":" in ids
-      // A job of an earlier attempt at this sweep that failed for good is replaced.
-      if ((await queue.getJob(jobId))?.failedReason !== undefined) await (await queue.getJob(jobId))!.remove();
+      // A job an earlier invocation left finished (failed for good, or done but its report gone) is replaced; one waiting or running stays.
+      const earlier = await queue.getJob(jobId);
+      if (earlier && ((await earlier.isFailed()) || (await earlier.isCompleted()))) await earlier.remove();
       await queue.add(run.name, { sweep, run }, { jobId, attempts: plan.retries + 1, removeOnComplete: false, removeOnFail: false });
       pending.set(jobId, run);
     }
