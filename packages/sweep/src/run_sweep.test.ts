@@ -85,3 +85,18 @@ test('a failing run is tried again, resuming, up to the retries; one that keeps 
 test('the Pareto front keeps the configurations nothing smaller beats', () => {
   expect(paretoFront([{ x: 3, y: 0.9 }, { x: 1, y: 0.8 }, { x: 2, y: 0.7 }, { x: 4, y: 0.95 }, { x: 1, y: 0.85 }])).toEqual([{ x: 1, y: 0.85 }, { x: 3, y: 0.9 }, { x: 4, y: 0.95 }]);
 });
+
+test('a sweep stopped mid-run leaves the run pending, not failed, and starts nothing more', async () => {
+  const runs = expandPlan(plan(0));
+  const controller = new AbortController();
+  const calls: { run: string; resume: boolean; threads: number }[] = [];
+  const execute: ExecuteRun = async (run) => {
+    calls.push({ run: run.name, resume: false, threads: 1 });
+    controller.abort();
+    return 'exit 130: interrupted';
+  };
+  const outcome = await runSweep(plan(0), runs, { out, workers: 1, threads: 1, execute, signal: controller.signal });
+  expect(outcome).toEqual({ ran: [], skipped: [], failed: [] });
+  expect(calls).toHaveLength(1);
+  expect(readRunState(out, runs[0])).toMatchObject({ status: 'pending', attempts: 1 });
+});

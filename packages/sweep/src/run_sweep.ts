@@ -57,6 +57,8 @@ export async function runSweep(plan: SweepPlan, runs: SweepRun[], options: Sweep
       const started = Date.now();
       const error = await options.execute(run, runDir(options.out, run), { threads: options.threads, resume: state.attempts > 1, signal: options.signal });
       const seconds = (Date.now() - started) / 1000;
+      // Stopped (Ctrl-C): neither done nor failed; the next invocation resumes it.
+      if (error !== undefined && options.signal?.aborted) return writeRunState(options.out, { ...state, status: 'pending', error });
       if (error === undefined) {
         writeRunState(options.out, { ...state, status: 'done', seconds });
         outcome.ran.push(run.name);
