@@ -57,10 +57,20 @@ export const NETS = {
  */
 export async function benchNet(name, batch = 8) {
   if (!name.endsWith('.onnx')) return { ...NETS[name], classes: 10, torch: [name] };
+  // An ONNX file is read and imported once per process, whatever asks for it.
+  const key = `${name}@${batch}`;
+  if (!imported.has(key)) imported.set(key, importedNet(name, batch));
+  return imported.get(key);
+}
+
+const imported = new Map();
+
+async function importedNet(name, batch) {
   const { readFileSync } = await import('node:fs');
   const path = await import('node:path');
   const { importOnnx } = await import('@sparse-ternary/onnx');
-  const build = () => importOnnx(readFileSync(name)).model;
+  const bytes = readFileSync(name);
+  const build = () => importOnnx(bytes).model;
   const model = build();
   const inputShape = model.inputs[0].shape.slice(1);
   const classes = model.outputs[0].shape[1];

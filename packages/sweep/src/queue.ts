@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { SweepPlan } from './plan';
-import { isFinished, runDir, writeRunState, writeSweepRecord, readRunState } from './run_state';
+import { attemptRun } from './run_attempt';
+import { isFinished, readRunState, writeSweepRecord } from './run_state';
 import type { ExecuteRun, SweepEvent, SweepOutcome } from './run_sweep';
 import type { SweepRun } from './runs';
 
@@ -102,23 +103,9 @@ export function startQueueWorker(options: QueueWorkerOptions): { close(): Promis
   const worker = new Worker<RunJob>(
     QUEUE_NAME,
     async (job: Job<RunJob>) => {
-      const { run } = job.data;
-      const earlier = readRunState(options.out, run);
-      const attempts = earlier.attempts + 1;
-      writeRunState(options.out, { name: run.name, hash: run.hash, status: 'running', attempts });
-      options.onEvent?.({ kind: 'start', run: run.name, attempt: attempts });
-      const started = Date.now();
-      // Always resume when there is something to resume: a run a dead worker left has checkpoints.
-      const error = await options.execute(run, runDir(options.out, run), { threads: options.threads, resume: true });
-      const seconds = (Date.now() - started) / 1000;
-      if (error !== undefined) {
-        const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        writeRunState(options.out, { name: run.name, hash: run.hash, status: final ? 'failed' : 'pending', attempts, error });
-        options.onEvent?.({ kind: 'fail', run: run.name, attempt: attempts, error, final });
-        throw new Error(error);
-      }
-      writeRunState(options.out, { name: run.name, hash: run.hash, status: 'done', attempts, seconds });
-      options.onEvent?.({ kind: 'done', run: run.name, seconds });
+      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const error = await attemptRun(options.out, job.data.run, options.execute, { threads: options.threads, final, onEvent: options.onEvent });
+      if (error !== undefined) throw new Error(error);
     },
     { connection: options.connection, concurrency: 1, lockDuration, stalledInterval: lockDuration, maxStalledCount: 2 },
   );

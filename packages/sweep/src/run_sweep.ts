@@ -2,7 +2,8 @@
 // `sparse-ternary compress` in a child process with a thread budget), a failed run is tried again
 // up to the plan's retries (resuming from its checkpoints), and a finished run is skipped.
 import type { SweepPlan } from './plan';
-import { isFinished, readRunState, writeRunState, writeSweepRecord, runDir, type RunState } from './run_state';
+import { attemptRun } from './run_attempt';
+import { isFinished, writeSweepRecord } from './run_state';
 import type { SweepRun } from './runs';
 
 export interface ExecuteOptions {
@@ -49,26 +50,11 @@ export async function runSweep(plan: SweepPlan, runs: SweepRun[], options: Sweep
     for (let run = queue.shift(); run && !options.signal?.aborted; run = queue.shift()) await attempt(run);
   };
   const attempt = async (run: SweepRun) => {
-    const earlier = readRunState(options.out, run);
     for (let tries = 0; tries <= plan.retries && !options.signal?.aborted; tries++) {
-      const state: RunState = { name: run.name, hash: run.hash, status: 'running', attempts: earlier.attempts + tries + 1 };
-      writeRunState(options.out, state);
-      options.onEvent?.({ kind: 'start', run: run.name, attempt: state.attempts });
-      const started = Date.now();
-      const error = await options.execute(run, runDir(options.out, run), { threads: options.threads, resume: state.attempts > 1, signal: options.signal });
-      const seconds = (Date.now() - started) / 1000;
-      // Stopped (Ctrl-C): neither done nor failed; the next invocation resumes it.
-      if (error !== undefined && options.signal?.aborted) return writeRunState(options.out, { ...state, status: 'pending', error });
-      if (error === undefined) {
-        writeRunState(options.out, { ...state, status: 'done', seconds });
-        outcome.ran.push(run.name);
-        options.onEvent?.({ kind: 'done', run: run.name, seconds });
-        return;
-      }
       const final = tries === plan.retries;
-      writeRunState(options.out, { ...state, status: final ? 'failed' : 'pending', error });
-      options.onEvent?.({ kind: 'fail', run: run.name, attempt: state.attempts, error, final });
-      if (final) outcome.failed.push(run.name);
+      const error = await attemptRun(options.out, run, options.execute, { threads: options.threads, final, signal: options.signal, onEvent: options.onEvent });
+      if (error === undefined) return void outcome.ran.push(run.name);
+      if (final && !options.signal?.aborted) outcome.failed.push(run.name);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.workers, queue.length) }, worker));
