@@ -343,3 +343,42 @@ test.each(['SIGINT', 'SIGTERM'] as const)('the notebook stopped by %s removes it
   expect(result.code).toBe(0);
   expect(notebookFolders()).toEqual([]);
 }, 60_000);
+
+test("the notebook's sweep cell runs its points as compress processes on local workers, from the uploaded model", async () => {
+  const tmp = mkdtempSync(path.join(dir, 'notebook-sweep-'));
+  const upload = path.join(dir, 'sfc-upload.onnx');
+  expect((await runCli(['export', '-m', 'sfc', '-o', upload])).code).toBe(0);
+  let drive: Promise<{ results: Record<string, unknown>; runs: { log: boolean; config: Record<string, unknown> }[] }> | undefined;
+  const result = await runCli(['--json', 'notebook', '--port', '0'], {
+    env: { TMPDIR: tmp },
+    onStdout: (text, child) => {
+      const event = text.split('\n').find((line) => line.includes('"notebook"'));
+      if (!event || drive) return;
+      const url = new URL(JSON.parse(event).url);
+      const headers = { 'x-notebook-token': url.searchParams.get('token')! };
+      const post = async (cell: string, body: string | Uint8Array, query = '') => {
+        const response = await fetch(new URL(`api/cells/${cell}${query}`, url), { method: 'POST', body, headers });
+        expect({ cell, status: response.status, body: response.status === 200 ? '' : await response.text() }).toEqual({ cell, status: 200, body: '' });
+      };
+      const results = async () => ((await (await fetch(new URL('api/state', url), { headers })).json()) as { results: Record<string, unknown> }).results;
+      drive = (async () => {
+        await post('data', JSON.stringify({ data: 'mnist-10k' }));
+        await post('upload', new Uint8Array(readFileSync(upload)), '?name=sfc-upload.onnx');
+        await post('sweep', JSON.stringify({ option: 'stage1Epochs', values: '0, 1' }));
+        for (let i = 0; i < 1200 && !(await results()).sweep; i++) await new Promise((resolve) => setTimeout(resolve, 500));
+        // The session's folder goes when the notebook stops: what the runs left, read now.
+        const runsDir = path.join(tmp, readdirSync(tmp).find((f) => f.startsWith('st-notebook-'))!, 'sweep', 'runs');
+        const runs = readdirSync(runsDir).map((run) => ({ log: existsSync(path.join(runsDir, run, 'sweep.log')), config: JSON.parse(readFileSync(path.join(runsDir, run, 'run.json'), 'utf8')) }));
+        return { results: await results(), runs };
+      })().finally(() => child.kill('SIGINT'));
+    },
+  });
+  const { results, runs } = await drive!;
+  expect(result.code).toBe(0);
+  const points = (results.sweep as { points: { value: number; accuracy: number }[] }).points;
+  expect(points.map((p) => p.value)).toEqual([0, 1]);
+  expect(points[1].accuracy).toBeGreaterThan(0.8);
+  // Each point was a `compress` process of its own (its log beside it) on the model as uploaded, saved as a file.
+  expect(runs.map((r) => [r.log, r.config.stage1Epochs]).sort()).toEqual([[true, 0], [true, 1]]);
+  for (const { config } of runs) expect(config).toMatchObject({ model: expect.stringMatching(/st-notebook-.*loaded\.onnx$/), restoreBatchNorm: false, threads: 1 });
+}, 600_000);

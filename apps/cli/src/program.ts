@@ -12,7 +12,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { compressCommand } from './commands/compress';
 import { pruneCommand, retrainCommand, trainCommand } from './commands/stages';
 import { benchCommand, downloadCommand } from './commands/data_bench';
-import { sweepCommand, workerCommand } from './commands/sweep';
+import { executeInChild, sweepCommand, workerCommand } from './commands/sweep';
 import { costCommand, evalCommand, EXPORT_FORMATS, exportCommand, importCommand } from './commands/model_commands';
 import { EXIT, UsageError } from './errors';
 import { addRunOptions, commanderOptions, configFromFlags, flagsOverDefaults, resolveConfig, valueParser } from './run_flags';
@@ -187,7 +187,9 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     .option('--host <address>', 'listen on this address instead of 127.0.0.1 (makes the notebook reachable from elsewhere: open it by this address, with the token printed)')
     .option('--data-dir <folder>', 'a folder the data cell may read (repeatable; besides the dataset names, $SPARSE_TERNARY_DATA and the dataset cache)', (v: string, all: string[] = []) => [...all, v])
     .action(async (options) => {
-      const server = await startNotebookServer({ port: options.port, host: options.host, dataFolders: options.dataDir, backend: globals().backend as never, clientDir: notebookClientDir() });
+      // The sweep cell's compressions run as `compress` processes, one per core.
+      const sweep = { execute: executeInChild, workers: os.availableParallelism() };
+      const server = await startNotebookServer({ port: options.port, host: options.host, dataFolders: options.dataDir, backend: globals().backend as never, clientDir: notebookClientDir(), sweep });
       const reporter = makeIt();
       reporter.info(`notebook at ${server.url} (Ctrl-C to stop)`);
       reporter.event('notebook', { url: server.url });

@@ -1,5 +1,5 @@
 export { startNotebookServer, type NotebookServer, type NotebookServerOptions } from './server/http_server';
-export { NotebookSession } from './server/session';
+export { NotebookSession, type SweepExecution } from './server/session';
 export { CellError } from './server/cell_error';
 export { cellFields } from './server/cell_fields';
 export { CELLS, type CellName } from './protocol/cells';

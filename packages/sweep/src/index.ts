@@ -1,5 +1,5 @@
 export { PlanError } from './errors';
-export { parsePlan, readPlan, type SweepPlan } from './plan';
+export { parsePlan, readPlan, SWEEP_OWNED_OPTIONS, type SweepPlan } from './plan';
 export { configHash, expandPlan, type SweepRun } from './runs';
 export { isFinished, readRunState, readSweepRecord, runDir, type RunState, type RunStatus, type SweepRecord } from './run_state';
 export { runSweep, type ExecuteOptions, type ExecuteRun, type SweepEvent, type SweepOptions, type SweepOutcome } from './run_sweep';

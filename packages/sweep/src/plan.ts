@@ -21,14 +21,14 @@ export interface SweepPlan {
 
 const PLAN_KEYS = ['base', 'grid', 'list', 'seeds', 'retries', '$schema'];
 /** Keys a sweep sets for each run itself. */
-const SWEEP_OWNED = ['out', 'seed', 'threads'];
+export const SWEEP_OWNED_OPTIONS = ['out', 'seed', 'threads'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A configuration checked against the run options, errors named by the plan's key path (`at.key`, or `where(key)`). */
 function checked(file: string, at: string, json: unknown, where = (key: string) => `${at}.${key}`): Partial<RunConfig> {
   if (!isObject(json)) throw new PlanError(file, at, 'must be an object of run options');
-  const owned = Object.keys(json).find((k) => SWEEP_OWNED.includes(k));
+  const owned = Object.keys(json).find((k) => SWEEP_OWNED_OPTIONS.includes(k));
   if (owned) throw new PlanError(file, where(owned), `the sweep sets ${owned} for each run${owned === 'seed' ? ' (list them in "seeds")' : ''}`);
   try {
     return configFromJson(RUN_OPTIONS, json, `${file}: ${at}`);

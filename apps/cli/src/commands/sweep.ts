@@ -34,7 +34,7 @@ const eventLine = (e: SweepEvent): string =>
 const CLI_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 
 /** A run as `sparse-ternary compress --config <dir>/sweep-config.json` (its configuration, folder and threads), its output in <dir>/sweep.log. */
-const executeInChild: ExecuteRun = (run, dir, { threads, resume, signal }) => {
+export const executeInChild: ExecuteRun = (run, dir, { threads, resume, signal }) => {
   makeFolders(dir);
   const configFile = path.join(dir, 'sweep-config.json');
   writeFileAtomic(configFile, JSON.stringify({ ...run.config, out: dir, threads }, null, 1));

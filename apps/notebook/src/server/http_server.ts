@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { AccessError, checkAccess, newToken, ownHosts } from './access';
 import { CellError } from './cell_error';
-import { NotebookSession } from './session';
+import { NotebookSession, type SweepExecution } from './session';
 
 export interface NotebookServerOptions {
   port?: number;
@@ -24,6 +24,8 @@ export interface NotebookServerOptions {
   token?: string;
   /** Folders the data cell may read besides the dataset names, $SPARSE_TERNARY_DATA and the cache. */
   dataFolders?: string[];
+  /** How the sweep cell runs its compressions (default: in the server's process, one at a time). */
+  sweep?: SweepExecution;
 }
 
 export interface NotebookServer {
@@ -102,7 +104,7 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
   const host = options.host ?? '127.0.0.1';
   const maxUpload = options.maxUploadBytes ?? 64 << 20;
   const engine = await initEngine({ backend: options.backend ?? 'auto' });
-  const session = new NotebookSession(engine, { dataFolders: options.dataFolders });
+  const session = new NotebookSession(engine, { dataFolders: options.dataFolders, sweep: options.sweep });
   const token = options.token ?? newToken();
   let hosts = new Set<string>();
 

@@ -6,6 +6,8 @@ import { DatasetError, gather, loadDatasetFrom, parseImageSize, splitValidation,
 import { costReport, type CostReport } from '@sparse-ternary/hw-cost';
 import { TOPOLOGIES, buildModel, headFor, outputClasses, type TopologyName } from '@sparse-ternary/models';
 import { EXPORT_FILES, exportOnnx, importOnnx } from '@sparse-ternary/onnx';
+import { makeFolders, writeFileAtomic } from '@sparse-ternary/base';
+import { expandPlan, parsePlan, PlanError, readRunState, runDir, runSweep, SWEEP_OWNED_OPTIONS, type ExecuteRun, type SweepEvent, type SweepPlan } from '@sparse-ternary/sweep';
 import { PACKED_FILE } from '@sparse-ternary/runtime';
 import { pack } from '@sparse-ternary/runtime/pack';
 import { countNonZeros, disposeMasks, quantizedLayers, type Masks } from '@sparse-ternary/quantize-prune';
@@ -32,13 +34,14 @@ import {
   type FirstStagesResult,
   type RunConfig,
   type RunOptionName,
+  type RunReport,
   type StageReport,
 } from '@sparse-ternary/retrain';
 import { reportHtml } from '@sparse-ternary/retrain/report';
 import type { EngineInfo } from '@sparse-ternary/engine';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CELLS, type CellName } from '../protocol/cells';
@@ -61,12 +64,30 @@ function asCellError<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof OptionError || error instanceof DatasetError) throw new CellError(error.message);
+    if (error instanceof OptionError || error instanceof DatasetError || error instanceof PlanError) throw new CellError(error.message);
     throw error;
   }
 }
 
 const SAMPLES = 12;
+
+/**
+ * How the sweep cell runs its compressions: the CLI's `sparse-ternary notebook` starts each as a
+ * `sparse-ternary compress` process, `workers` at a time; without it, they run in this process one
+ * after the other.
+ */
+export interface SweepExecution {
+  execute: ExecuteRun;
+  workers: number;
+}
+
+type SweepPoint = Events['sweep-point'];
+
+/** A sweep point from its run's report.json (the CLI's, or the one compressInProcess writes). */
+function sweepPoint(out: string, run: { name: string; config: RunConfig }, option: RunOptionName): SweepPoint {
+  const report = JSON.parse(readFileSync(path.join(runDir(out, run), 'report.json'), 'utf8')) as RunReport;
+  return { value: run.config[option] as number, accuracy: report.compress.accuracy, sparsity: report.compress.sparsity, kiB: report.compress.hardware.memory.deployed / 8 / 1024 };
+}
 
 export class NotebookSession {
   /** The run's options as the cells set them; the CLI's defaults until then. */
@@ -90,12 +111,14 @@ export class NotebookSession {
   private readonly checkpointDir = mkdtempSync(path.join(os.tmpdir(), 'st-notebook-'));
 
   private readonly dataFolders: string[];
+  private readonly sweepExecution: SweepExecution;
 
   constructor(
     readonly engine: EngineInfo,
-    options: { dataFolders?: string[] } = {},
+    options: { dataFolders?: string[]; sweep?: SweepExecution } = {},
   ) {
     this.dataFolders = allowedDataFolders(options.dataFolders);
+    this.sweepExecution = options.sweep ?? { execute: this.compressInProcess, workers: 1 };
   }
 
   subscribe(listener: Listener): () => void {
@@ -356,6 +379,23 @@ export class NotebookSession {
     });
   }
 
+  /** The run's report as the CLI writes it (report.html, a sweep point's report.json). */
+  private runReport(config: RunConfig, report: CompressReport, seconds: number): RunReport {
+    const data = this.data!;
+    return {
+      command: 'sparse-ternary notebook',
+      config: { ...config, model: this.modelName },
+      info: runInfo(this.engine),
+      started: new Date(Date.now() - seconds * 1000).toISOString(),
+      seconds,
+      dataset: { name: data.name, source: data.source, train: data.train.count, test: data.test.count },
+      accuracyBefore: this.accuracyBefore,
+      ...(this.validation ? { validation: { count: this.validation.count, accuracy: accuracy(this.model!, this.validation, this.tensors) } } : {}),
+      compress: report,
+      outputs: [],
+    };
+  }
+
   /** An export of the deployed model, or the same report.html the CLI writes. */
   exportFile(file: string): { bytes: Uint8Array; type: string } {
     this.idle();
@@ -363,21 +403,7 @@ export class NotebookSession {
     if (file === PACKED_FILE) return { bytes: pack(this.model!), type: 'application/octet-stream' };
     const onnx = EXPORT_FILES.find((e) => e.file === file);
     if (onnx) return { bytes: exportOnnx(this.model!, { format: onnx.format, method: report.method, layers: report.layers }).bytes, type: 'application/octet-stream' };
-    if (file === 'report.html') {
-      const data = this.data!;
-      const html = reportHtml({
-        command: 'sparse-ternary notebook',
-        config: { ...this.config, model: this.modelName },
-        info: runInfo(this.engine),
-        started: new Date().toISOString(),
-        seconds: 0,
-        dataset: { name: data.name, source: data.source, train: data.train.count, test: data.test.count },
-        accuracyBefore: this.accuracyBefore,
-        compress: report,
-        outputs: [],
-      });
-      return { bytes: new TextEncoder().encode(html), type: 'text/html; charset=utf-8' };
-    }
+    if (file === 'report.html') return { bytes: new TextEncoder().encode(reportHtml(this.runReport(this.config, report, 0))), type: 'text/html; charset=utf-8' };
     throw new CellError(`no export named ${file}`, 404);
   }
 
@@ -393,7 +419,10 @@ export class NotebookSession {
     return this.record('export', {}, { files: [...EXPORT_FILES.map((e) => e.file), PACKED_FILE, 'report.html'], sparsity: report.sparsity, sampleInput: input, sampleClasses: classes });
   }
 
-  /** One option at several values, each a whole compression from the model's initial weights: accuracy against memory. */
+  /**
+   * One option at several values, each a whole compression from the model as loaded in cell 2,
+   * run by the sweep engine (@sparse-ternary/sweep): accuracy against memory, points as they finish.
+   */
   runSweep(body: Record<string, unknown>) {
     this.idle();
     const option = String(body.option) as RunOptionName;
@@ -401,24 +430,61 @@ export class NotebookSession {
     const given = typeof body.values === 'string' ? body.values.split(',') : body.values;
     if (!Array.isArray(given) || !given.length || given.length > 12) throw new CellError('values: give 1 to 12 values');
     const values = given.map((v) => asCellError(() => parseValue(RUN_OPTIONS[option], typeof v === 'string' ? v.trim() : v)) as number);
+    const model = this.need(this.model, 'model');
+    // Each sweep starts over: the model or data behind the same options may have changed since the last.
+    const out = path.join(this.checkpointDir, 'sweep');
+    rmSync(out, { recursive: true, force: true });
     // The sweep leaves the model as it found it (a compressed model stays exportable).
-    const current = this.need(this.model, 'model').getWeights().map((w) => w.clone());
+    const current = model.getWeights().map((w) => w.clone());
+    model.setWeights(this.loadedWeights);
+    const plan = this.sweepPlan(option, values);
+    const runs = expandPlan(plan);
+    const { execute, workers } = this.sweepExecution;
     return this.background('sweep', { option, values: values.join(', ') }, async (signal) => {
-      const points = [];
-      for (const value of values) {
-        this.model!.setWeights(this.loadedWeights);
-        const { masks, report } = await compress(this.model!, this.data!.train, this.options({ ...this.config, [option]: value }, signal, undefined));
-        if (masks) disposeMasks(masks);
-        const point = { value, accuracy: report.accuracy, sparsity: report.sparsity, kiB: report.hardware.memory.deployed / 8 / 1024 };
+      const points: SweepPoint[] = [];
+      const onEvent = (event: SweepEvent) => {
+        if (event.kind !== 'done') return;
+        const point = sweepPoint(out, runs.find((r) => r.name === event.run)!, option);
         points.push(point);
         this.emit('sweep-point', point);
-      }
-      return { option, points };
+      };
+      const threads = Math.max(1, Math.floor(os.availableParallelism() / workers));
+      const outcome = await runSweep(plan, runs, { out, workers, threads, execute, signal, onEvent });
+      if (signal.aborted) throw new Error(`${points.length} of ${runs.length} points finished`);
+      if (outcome.failed.length) throw new Error(outcome.failed.map((name) => `${name}: ${readRunState(out, runs.find((r) => r.name === name)!).error}`).join('; '));
+      return { option, points: points.sort((a, b) => a.value - b.value) };
     }, () => {
-      this.model!.setWeights(current);
+      model.setWeights(current);
       tf.dispose(current);
     });
   }
+
+  /** The sweep cell as a plan: the session's options with one varied, at its seed; a model that is no built-in topology goes to other processes as a float ONNX file. */
+  private sweepPlan(option: RunOptionName, values: number[]): SweepPlan {
+    const base: Partial<RunConfig> = Object.fromEntries(Object.entries(this.config).filter(([key]) => !SWEEP_OWNED_OPTIONS.includes(key)));
+    if (this.modelName !== this.config.model) {
+      const file = path.join(this.checkpointDir, 'loaded.onnx');
+      writeFileAtomic(file, exportOnnx(this.model!).bytes);
+      // Its head and BatchNorm are as cell 2 made them.
+      Object.assign(base, { model: file, replaceHead: false, restoreBatchNorm: false });
+    }
+    return asCellError(() => parsePlan(JSON.stringify({ base, grid: { [option]: values }, seeds: [this.config.seed], retries: 0 }), 'the sweep cell'));
+  }
+
+  /** A sweep point in this process: the model from its loaded weights, compressed with the run's options; report.json as the CLI writes it. */
+  private readonly compressInProcess: ExecuteRun = async (run, dir, { signal }) => {
+    const started = Date.now();
+    try {
+      this.model!.setWeights(this.loadedWeights);
+      const { masks, report } = await compress(this.model!, this.data!.train, this.options(run.config, signal, undefined));
+      if (masks) disposeMasks(masks);
+      makeFolders(dir);
+      writeFileAtomic(path.join(dir, 'report.json'), JSON.stringify(this.runReport(run.config, report, (Date.now() - started) / 1000), null, 1));
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
 
   stop(): boolean {
     if (!this.job) return false;
