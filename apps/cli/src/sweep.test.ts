@@ -45,6 +45,30 @@ test('six runs over two workers finish, the summary gives each configuration ove
   expect(status.stdout).toContain('6 of 6 done, 0 running, 0 failed, 0 pending');
 }, 300_000); // trains six runs: room for a machine shared with other work
 
+test("a plan's pretraining run goes first; its runs start from its float model.onnx", async () => {
+  const plan = writePlan('pretrained.json', {
+    base: { model: 'tfc', data: 'mnist-10k', stage1Epochs: 1, stage3Epochs: 1 },
+    pretrain: { method: 'float', stage1Epochs: 2, stage3Epochs: 0 },
+    list: [{ name: 'twn', method: 'twn' }, { name: 'st', targetSparsity: 0.9 }],
+  });
+  const out = path.join(dir, 'pretrained');
+  const { code, stdout } = await runCli(['sweep', plan, '-o', out, '--workers', '2']);
+  expect(code).toBe(0);
+  expect(stdout).toContain('3 ran, 0 skipped, 0 failed');
+  const report = (run: string) => JSON.parse(readFileSync(path.join(out, 'runs', run, 'report.json'), 'utf8'));
+  const pretrained = report('pretrain,seed=1');
+  // The one pretraining run had both cores.
+  expect(pretrained.info.threads).toBe(Math.min(2, os.availableParallelism()));
+  for (const run of ['twn,seed=1', 'st,seed=1']) {
+    expect(report(run).config.model).toBe(path.join(out, 'runs', 'pretrain,seed=1', 'model.onnx'));
+    // The model the run starts from is the pretrained one: its accuracy before compression is the float run's result.
+    expect(report(run).accuracyBefore).toBeCloseTo(pretrained.compress.accuracy, 2);
+  }
+  const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+  expect(summary.groups.map((g: { group: string }) => g.group)).toEqual(['twn', 'st']);
+  expect(summary.pretrain.testAccuracy.mean).toBe(pretrained.compress.accuracy);
+}, 300_000);
+
 test.each<[string, unknown, RegExp]>([
   ['an unknown option', { base: { model: 'tfc', lerning: 1 } }, /base\.lerning: not a run option/],
   ['an empty grid', { base: { model: 'tfc' }, grid: { qtr: [] } }, /grid\.qtr: must be a non-empty array/],

@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG } from '@sparse-ternary/retrain';
 import { PlanError } from './errors';
 import { parsePlan } from './plan';
-import { configHash, expandPlan } from './runs';
+import { configHash, expandPlan, resolvedRun } from './runs';
 
 const plan = (json: unknown, file = 'plan.json') => parsePlan(JSON.stringify(json), file);
 
@@ -19,6 +19,10 @@ describe('bad plans are refused whole, naming the key', () => {
     ['seeds that are not integers', { seeds: [1, 2.5] }, 'plan.json: seeds: must be a non-empty array of integers'],
     ['a seed twice', { seeds: [1, 1] }, 'plan.json: seeds: has a seed twice'],
     ['an empty list', { list: [] }, 'plan.json: list: must be a non-empty array'],
+    ['a list name with a slash', { list: [{ name: 'a/b', method: 'twn' }] }, 'plan.json: list[0].name: must be a name'],
+    ['a list name twice', { list: [{ name: 'a', method: 'twn' }, { name: 'a', method: 'binary' }] }, 'plan.json: list: names an entry twice'],
+    ['an unknown option in the pretraining run', { pretrain: { method: 'float', epochs: 8 } }, 'plan.json: pretrain.epochs: not a run option'],
+    ['a title that is not text', { title: 3 }, 'plan.json: title: must be a string'],
   ])('%s', (_, json, message) => {
     expect(() => plan(json)).toThrow(PlanError);
     expect(() => plan(json)).toThrow(message);
@@ -56,4 +60,31 @@ test("a run's hash is what it trains: not where it writes, its threads or backen
   const [run] = expandPlan(plan({ base: { model: 'tfc' } }));
   expect(configHash({ ...run.config, out: 'elsewhere', threads: 1, backend: 'cpu' })).toBe(run.hash);
   expect(configHash({ ...run.config, stage1Epochs: run.config.stage1Epochs + 1 })).not.toBe(run.hash);
+});
+
+test('named list entries; a pretraining run per seed that the runs start from unless they name their own model', () => {
+  const json = {
+    title: 'LFC from a float model',
+    base: { model: 'tfc', data: 'mnist-10k' },
+    pretrain: { method: 'float', stage1Epochs: 3, stage3Epochs: 0 },
+    list: [{ name: 'twn', method: 'twn' }, { name: 'scratch', model: 'tfc', method: 'binary' }],
+    seeds: [1, 2],
+  };
+  const runs = expandPlan(plan(json));
+  expect(plan(json).title).toBe('LFC from a float model');
+  expect(runs.map((r) => [r.name, r.group, r.needs])).toEqual([
+    ['pretrain,seed=1', 'pretrain', undefined],
+    ['pretrain,seed=2', 'pretrain', undefined],
+    ['twn,seed=1', 'twn', 'pretrain,seed=1'],
+    ['twn,seed=2', 'twn', 'pretrain,seed=2'],
+    ['scratch,seed=1', 'scratch', undefined],
+    ['scratch,seed=2', 'scratch', undefined],
+  ]);
+  expect(runs[0].config).toMatchObject({ model: 'tfc', method: 'float', stage1Epochs: 3, stage3Epochs: 0, seed: 1 });
+  expect(runs[2].config).toMatchObject({ method: 'twn', seed: 1, stage1Epochs: DEFAULT_CONFIG.stage1Epochs });
+  expect(resolvedRun('/mnt/sweep', runs[2]).config.model).toBe('/mnt/sweep/runs/pretrain,seed=1/model.onnx');
+  expect(resolvedRun('/mnt/sweep', runs[4]).config.model).toBe('tfc');
+  // Pretraining differently makes every run that starts from it another run; the rest stay.
+  const longer = expandPlan(plan({ ...json, pretrain: { ...json.pretrain, stage1Epochs: 4 } }));
+  expect(longer.map((r, i) => r.hash === runs[i].hash)).toEqual([false, false, false, false, true, true]);
 });

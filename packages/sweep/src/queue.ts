@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { SweepPlan } from './plan';
 import { attemptRun } from './run_attempt';
-import { isFinished, readRunState, writeSweepRecord } from './run_state';
-import type { ExecuteRun, SweepEvent, SweepOutcome } from './run_sweep';
-import type { SweepRun } from './runs';
+import { readRunState, writeSweepRecord } from './run_state';
+import { unfinished, type ExecuteRun, type SweepEvent, type SweepOutcome } from './run_sweep';
+import { phases, type SweepRun } from './runs';
 
 export const QUEUE_NAME = 'sparse-ternary-sweep';
 
@@ -55,29 +55,28 @@ export async function queueSweep(plan: SweepPlan, runs: SweepRun[], options: Que
   try {
     const sweep = sweepId(runs);
     const outcome: SweepOutcome = { ran: [], skipped: [], failed: [] };
-    const pending = new Map<string, SweepRun>();
-    for (const run of runs) {
-      if (isFinished(options.out, run)) {
-        outcome.skipped.push(run.name);
-        options.onEvent?.({ kind: 'skip', run: run.name });
-        continue;
+    // Phase by phase: the runs that start from pretraining runs go on once those are done.
+    for (const phase of phases(runs)) {
+      if (options.signal?.aborted) break;
+      const pending = new Map<string, SweepRun>();
+      for (const run of unfinished(options.out, runs, phase, outcome, options.onEvent)) {
+        const jobId = `${sweep}.${run.name}`; // BullMQ refuses ":" in ids
+        // A job an earlier invocation left finished (failed for good, or done but its report gone) is replaced; one waiting or running stays.
+        const earlier = await queue.getJob(jobId);
+        if (earlier && ((await earlier.isFailed()) || (await earlier.isCompleted()))) await earlier.remove();
+        await queue.add(run.name, { sweep, run }, { jobId, attempts: plan.retries + 1, removeOnComplete: false, removeOnFail: false });
+        pending.set(jobId, run);
       }
-      const jobId = `${sweep}.${run.name}`; // BullMQ refuses ":" in ids
-      // A job an earlier invocation left finished (failed for good, or done but its report gone) is replaced; one waiting or running stays.
-      const earlier = await queue.getJob(jobId);
-      if (earlier && ((await earlier.isFailed()) || (await earlier.isCompleted()))) await earlier.remove();
-      await queue.add(run.name, { sweep, run }, { jobId, attempts: plan.retries + 1, removeOnComplete: false, removeOnFail: false });
-      pending.set(jobId, run);
-    }
-    while (pending.size && !options.signal?.aborted) {
-      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
-      for (const [jobId, run] of pending) {
-        const state = await queue.getJobState(jobId);
-        if (state === 'completed') outcome.ran.push(run.name);
-        else if (state === 'failed') outcome.failed.push(run.name);
-        else continue;
-        pending.delete(jobId);
-        options.onEvent?.(state === 'completed' ? { kind: 'done', run: run.name, seconds: readRunState(options.out, run).seconds ?? 0 } : { kind: 'fail', run: run.name, attempt: plan.retries + 1, error: readRunState(options.out, run).error ?? 'failed', final: true });
+      while (pending.size && !options.signal?.aborted) {
+        await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
+        for (const [jobId, run] of pending) {
+          const state = await queue.getJobState(jobId);
+          if (state === 'completed') outcome.ran.push(run.name);
+          else if (state === 'failed') outcome.failed.push(run.name);
+          else continue;
+          pending.delete(jobId);
+          options.onEvent?.(state === 'completed' ? { kind: 'done', run: run.name, seconds: readRunState(options.out, run).seconds ?? 0 } : { kind: 'fail', run: run.name, attempt: plan.retries + 1, error: readRunState(options.out, run).error ?? 'failed', final: true });
+        }
       }
     }
     return outcome;

@@ -4,7 +4,7 @@
 // with its event.
 import { readRunState, runDir, writeRunState } from './run_state';
 import type { ExecuteRun, SweepEvent } from './run_sweep';
-import type { SweepRun } from './runs';
+import { resolvedRun, type SweepRun } from './runs';
 
 export interface AttemptOptions {
   threads: number;
@@ -20,7 +20,7 @@ export async function attemptRun(out: string, run: SweepRun, execute: ExecuteRun
   writeRunState(out, { ...state, status: 'running' });
   onEvent?.({ kind: 'start', run: run.name, attempt: state.attempts });
   const started = Date.now();
-  const error = await execute(run, runDir(out, run), { threads, resume: state.attempts > 1, signal });
+  const error = await execute(resolvedRun(out, run), runDir(out, run), { threads, resume: state.attempts > 1, signal });
   const seconds = (Date.now() - started) / 1000;
   if (error === undefined) {
     writeRunState(out, { ...state, status: 'done', seconds });

@@ -7,7 +7,7 @@ import { parsePlan } from './plan';
 import { readSweepRecord, readRunState } from './run_state';
 import { expandPlan, type SweepRun } from './runs';
 import { runSweep, type ExecuteRun } from './run_sweep';
-import { paretoSvg, summarize } from './summary';
+import { paretoSvg, summarize, summaryMarkdown } from './summary';
 import { paretoFront } from './svg_charts';
 
 let out: string;
@@ -99,4 +99,27 @@ test('a sweep stopped mid-run leaves the run pending, not failed, and starts not
   expect(outcome).toEqual({ ran: [], skipped: [], failed: [] });
   expect(calls).toHaveLength(1);
   expect(readRunState(out, runs[0])).toMatchObject({ status: 'pending', attempts: 1 });
+});
+
+test('pretraining runs go first with the idle workers\' threads; a run starts from its seed\'s model; one whose pretraining failed does not start', async () => {
+  const pretrained = parsePlan(JSON.stringify({ base: { model: 'tfc', validation: 100 }, pretrain: { method: 'float' }, grid: { targetSparsity: [0.9, 0.95] }, seeds: [1, 2], retries: 0 }), 'plan.json');
+  const runs = expandPlan(pretrained);
+  const calls: { run: string; resume: boolean; threads: number }[] = [];
+  const models = new Map<string, string>();
+  const fake = fakeCompress(calls, new Map([['pretrain,seed=2', 1]]));
+  const execute: ExecuteRun = (run, dir, options) => {
+    models.set(run.name, run.config.model);
+    return fake(run, dir, options);
+  };
+  const outcome = await runSweep(pretrained, runs, { out, workers: 4, threads: 1, execute });
+  // Two pretraining runs on four workers: two threads each; then seed 1's two runs; seed 2's fail unstarted.
+  expect(calls.slice(0, 2).map((c) => [c.run, c.threads]).sort()).toEqual([['pretrain,seed=1', 2], ['pretrain,seed=2', 2]]);
+  expect(calls.slice(2).map((c) => [c.run, c.threads]).sort()).toEqual([['targetSparsity=0.9,seed=1', 2], ['targetSparsity=0.95,seed=1', 2]]);
+  expect(models.get('targetSparsity=0.9,seed=1')).toBe(path.join(out, 'runs', 'pretrain,seed=1', 'model.onnx'));
+  expect(outcome.failed.sort()).toEqual(['pretrain,seed=2', 'targetSparsity=0.9,seed=2', 'targetSparsity=0.95,seed=2']);
+  const summary = summarize('plan.json', out, runs);
+  expect(summary.groups.map((g) => g.group)).toEqual(['targetSparsity=0.9', 'targetSparsity=0.95']);
+  expect(summary.pretrain).toMatchObject({ group: 'pretrain', runs: ['pretrain,seed=1'] });
+  expect(summary.chosen).toMatchObject({ group: 'targetSparsity=0.9' });
+  expect(summaryMarkdown(summary)).toContain('| pretrain | 1 |');
 });

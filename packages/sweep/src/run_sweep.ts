@@ -4,7 +4,7 @@
 import type { SweepPlan } from './plan';
 import { attemptRun } from './run_attempt';
 import { isFinished, writeSweepRecord } from './run_state';
-import type { SweepRun } from './runs';
+import { phases, type SweepRun } from './runs';
 
 export interface ExecuteOptions {
   /** Compute threads for the run (its share of the cores). */
@@ -38,25 +38,44 @@ export interface SweepOutcome {
 export async function runSweep(plan: SweepPlan, runs: SweepRun[], options: SweepOptions): Promise<SweepOutcome> {
   writeSweepRecord(options.out, { plan: plan.file, runs: runs.map(({ name, group, hash }) => ({ name, group, hash })) });
   const outcome: SweepOutcome = { ran: [], skipped: [], failed: [] };
-  const queue = runs.filter((run) => {
-    const finished = isFinished(options.out, run);
-    if (finished) {
-      outcome.skipped.push(run.name);
-      options.onEvent?.({ kind: 'skip', run: run.name });
-    }
-    return !finished;
-  });
-  const worker = async () => {
-    for (let run = queue.shift(); run && !options.signal?.aborted; run = queue.shift()) await attempt(run);
-  };
-  const attempt = async (run: SweepRun) => {
-    for (let tries = 0; tries <= plan.retries && !options.signal?.aborted; tries++) {
-      const final = tries === plan.retries;
-      const error = await attemptRun(options.out, run, options.execute, { threads: options.threads, final, signal: options.signal, onEvent: options.onEvent });
-      if (error === undefined) return void outcome.ran.push(run.name);
-      if (final && !options.signal?.aborted) outcome.failed.push(run.name);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.workers, queue.length) }, worker));
+  for (const phase of phases(runs)) {
+    const queue = unfinished(options.out, runs, phase, outcome, options.onEvent);
+    // Fewer runs than workers (the pretraining runs, say): each gets the idle workers' threads too.
+    const workers = Math.min(options.workers, queue.length);
+    const threads = options.threads * Math.floor(options.workers / Math.max(1, workers));
+    const worker = async () => {
+      for (let run = queue.shift(); run && !options.signal?.aborted; run = queue.shift()) await attempt(run);
+    };
+    const attempt = async (run: SweepRun) => {
+      for (let tries = 0; tries <= plan.retries && !options.signal?.aborted; tries++) {
+        const final = tries === plan.retries;
+        const error = await attemptRun(options.out, run, options.execute, { threads, final, signal: options.signal, onEvent: options.onEvent });
+        if (error === undefined) return void outcome.ran.push(run.name);
+        if (final && !options.signal?.aborted) outcome.failed.push(run.name);
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, worker));
+  }
   return outcome;
+}
+
+/**
+ * A phase's runs still to do: a finished one is skipped, one whose pretraining run did not finish
+ * fails without starting; both recorded in the outcome.
+ */
+export function unfinished(out: string, runs: SweepRun[], phase: SweepRun[], outcome: SweepOutcome, onEvent?: (event: SweepEvent) => void): SweepRun[] {
+  return phase.filter((run) => {
+    if (isFinished(out, run)) {
+      outcome.skipped.push(run.name);
+      onEvent?.({ kind: 'skip', run: run.name });
+      return false;
+    }
+    const needed = runs.find((r) => r.name === run.needs);
+    if (needed && !isFinished(out, needed)) {
+      outcome.failed.push(run.name);
+      onEvent?.({ kind: 'fail', run: run.name, attempt: 0, error: `its pretraining run ${needed.name} did not finish`, final: true });
+      return false;
+    }
+    return true;
+  });
 }

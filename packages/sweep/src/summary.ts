@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '@sparse-ternary/base';
 import { readRunState, runDir } from './run_state';
-import type { SweepRun } from './runs';
+import { PRETRAIN_GROUP, type SweepRun } from './runs';
 import { color, paretoFront, scatterSvg } from './svg_charts';
 
 /** Mean and sample standard deviation (0 for one value) over the seeds that finished. */
@@ -31,6 +31,8 @@ export interface SweepSummary {
   plan: string;
   runs: { total: number; finished: number; failed: string[]; missing: string[] };
   groups: GroupSummary[];
+  /** The pretraining runs the others started from (not compared or chosen among them). */
+  pretrain?: GroupSummary;
   /** The group of the best mean validation accuracy; why none otherwise. */
   chosen: { group: string; validationAccuracy: number } | { reason: string };
 }
@@ -66,14 +68,16 @@ function resultOf(out: string, run: SweepRun): RunResult | undefined {
 
 export function summarize(plan: string, out: string, runs: SweepRun[]): SweepSummary {
   const results = new Map(runs.map((run) => [run.name, readRunState(out, run).status === 'done' ? resultOf(out, run) : undefined]));
-  const groups: GroupSummary[] = [];
+  const summaries: GroupSummary[] = [];
   for (const group of [...new Set(runs.map((r) => r.group))]) {
     const finished = runs.filter((r) => r.group === group && results.get(r.name)).map((r) => ({ name: r.name, ...results.get(r.name)! }));
     if (finished.length === 0) continue;
     const of = (key: keyof RunResult) => stat(finished.map((r) => r[key] as number));
     const validated = finished.every((r) => r.validationAccuracy !== undefined);
-    groups.push({ group, runs: finished.map((r) => r.name), testAccuracy: of('testAccuracy'), ...(validated ? { validationAccuracy: of('validationAccuracy') } : {}), sparsity: of('sparsity'), deployedKiB: of('deployedKiB'), seconds: of('seconds') });
+    summaries.push({ group, runs: finished.map((r) => r.name), testAccuracy: of('testAccuracy'), ...(validated ? { validationAccuracy: of('validationAccuracy') } : {}), sparsity: of('sparsity'), deployedKiB: of('deployedKiB'), seconds: of('seconds') });
   }
+  const groups = summaries.filter((g) => g.group !== PRETRAIN_GROUP);
+  const pretrain = summaries.find((g) => g.group === PRETRAIN_GROUP);
   const best = groups.every((g) => g.validationAccuracy) && groups.length ? groups.reduce((a, b) => (b.validationAccuracy!.mean > a.validationAccuracy!.mean ? b : a)) : undefined;
   return {
     plan,
@@ -84,6 +88,7 @@ export function summarize(plan: string, out: string, runs: SweepRun[]): SweepSum
       missing: runs.filter((r) => !results.get(r.name)).map((r) => r.name),
     },
     groups,
+    ...(pretrain ? { pretrain } : {}),
     chosen: best ? { group: best.group, validationAccuracy: best.validationAccuracy!.mean } : { reason: groups.length ? 'the runs hold out no validation split: give the base "validation": n (choosing on the test set would overfit it)' : 'no run finished' },
   };
 }
@@ -98,8 +103,9 @@ export function summaryMarkdown(summary: SweepSummary): string {
     '',
     '| configuration | seeds | validation accuracy % | test accuracy % | sparsity % | deployed KiB | seconds |',
     '|---|---|---|---|---|---|---|',
-    ...summary.groups.map((g) => `| ${g.group} | ${g.testAccuracy.n} | ${g.validationAccuracy ? pct(g.validationAccuracy) : '-'} | ${pct(g.testAccuracy)} | ${pct(g.sparsity)} | ${g.deployedKiB.mean.toFixed(1)} ± ${g.deployedKiB.std.toFixed(1)} | ${g.seconds.mean.toFixed(0)} |`),
+    ...[...summary.groups, ...(summary.pretrain ? [summary.pretrain] : [])].map((g) => `| ${g.group} | ${g.testAccuracy.n} | ${g.validationAccuracy ? pct(g.validationAccuracy) : '-'} | ${pct(g.testAccuracy)} | ${pct(g.sparsity)} | ${g.deployedKiB.mean.toFixed(1)} ± ${g.deployedKiB.std.toFixed(1)} | ${g.seconds.mean.toFixed(0)} |`),
     '',
+    ...(summary.pretrain ? [`The ${PRETRAIN_GROUP} row is the pretraining runs the others start from: not among the configurations compared or chosen.`, ''] : []),
     ...(summary.groups.length ? ['![test accuracy against deployed size, each configuration\'s mean; the dashed line: the Pareto front](pareto.svg)', ''] : []),
     'group' in summary.chosen ? `Chosen on validation accuracy: **${summary.chosen.group}** (${(100 * summary.chosen.validationAccuracy).toFixed(2)}%).` : `Nothing chosen: ${(summary.chosen as { reason: string }).reason}.`,
     '',
