@@ -25,6 +25,8 @@ export interface CompiledStepOptions {
   layerCosts?: Readonly<Record<string, number>>;
   /** onnxruntime's per-operator profile, as compileTrainingStep's. */
   profile?: string;
+  /** Seeds its random draws (dropout). */
+  seed?: number;
 }
 
 /** The compiled step, or the CompileError saying why this model and method are not compiled. */
@@ -35,6 +37,7 @@ export function compiledStep(model: tfl.LayersModel, options: CompiledStepOption
       optimizer: options.optimizer,
       output: options.output,
       profile: options.profile,
+      seed: options.seed,
       kernels: (layer) => {
         const ref = quantized.get(layer);
         if (!ref) return undefined;
@@ -57,8 +60,8 @@ export function compiledStep(model: tfl.LayersModel, options: CompiledStepOption
 }
 
 /**
- * The optimizers the compiled step writes: the engine's Adam, SGD and TF.js's momentum (without
- * Nesterov). By constructor: tf.Optimizer's instanceof is duck-typed (any optimizer passes), and
+ * The optimizers the compiled step writes: the engine's Adam, SGD and TF.js's momentum (with or
+ * without Nesterov's). By constructor: tf.Optimizer's instanceof is duck-typed (any optimizer passes), and
  * momentum subclasses SGD.
  */
 export function stepOptimizerOf(optimizer: tf.Optimizer, learningRate: number): StepOptimizer | undefined {
@@ -69,7 +72,7 @@ export function stepOptimizerOf(optimizer: tf.Optimizer, learningRate: number): 
   if (optimizer.constructor === tf.SGDOptimizer) return { kind: 'sgd', learningRate };
   if (Object.prototype.isPrototypeOf.call(tf.MomentumOptimizer.prototype, optimizer)) {
     const { momentum, useNesterov } = optimizer.getConfig() as { momentum: number; useNesterov: boolean };
-    if (!useNesterov) return { kind: 'momentum', learningRate, momentum };
+    return { kind: 'momentum', learningRate, momentum, nesterov: useNesterov };
   }
   return undefined;
 }

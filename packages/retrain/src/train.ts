@@ -298,7 +298,7 @@ function oneHot(y: tf.Tensor, model: tfl.LayersModel): Float32Array {
 function chooseStep(head: TrainingHead, options: TrainOptions, quantizer: Quantizer, optimizer: tf.Optimizer, learningRate: number): { kind: 'compiled'; step: CompiledTrainingStep } | { kind: 'kernels'; reason: string } {
   if (options.trainingStep === 'kernels') return { kind: 'kernels', reason: "trainingStep 'kernels' was asked for" };
   const stepOptimizer = stepOptimizerOf(optimizer, learningRate);
-  if (!stepOptimizer) return { kind: 'kernels', reason: 'only Adam and SGD are compiled' };
-  const step = compiledStep(head.model, { optimizer: stepOptimizer, output: head.output, quantizer, masks: options.masks, policy: options.policy, clip: options.clip, regularizers: options.regularizers, layerCosts: options.layerCosts });
+  if (!stepOptimizer) return { kind: 'kernels', reason: 'only Adam, SGD and momentum are compiled' };
+  const step = compiledStep(head.model, { optimizer: stepOptimizer, output: head.output, quantizer, masks: options.masks, policy: options.policy, clip: options.clip, regularizers: options.regularizers, layerCosts: options.layerCosts, seed: options.seed ?? 0 });
   return step instanceof Error ? { kind: 'kernels', reason: step.message } : { kind: 'compiled', step };
 }

@@ -1,6 +1,7 @@
 // Activations: ReLU (its gradient passes where the input was positive), ReLU with a maximum (ReLU6:
-// and not above it, as TF.js's clip passes its bounds), linear, and softmax as the model's last
-// operation (the loss takes the logits before it).
+// and not above it, as TF.js's clip passes its bounds), tanh and sigmoid (gradients from their
+// outputs: 1 - y^2 and y (1 - y)), linear, and softmax as the model's last operation (the loss
+// takes the logits before it).
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CompileError } from '../errors';
 import type { CompiledLayer } from './layer_compilers';
@@ -13,9 +14,19 @@ export const SOFTMAX = Symbol('softmax');
 export function activate(activation: string, x: Activation, graph: StepGraph, layer: string): Activation & { softmax?: typeof SOFTMAX } {
   if (activation === 'linear') return x;
   if (activation === 'softmax') return { ...x, softmax: SOFTMAX };
-  if (activation !== 'relu') throw new CompileError(`activation '${activation}' is not compiled`, layer);
-  return relu(x, graph);
+  if (activation === 'relu') return relu(x, graph);
+  const smooth = SMOOTH[activation];
+  if (!smooth) throw new CompileError(`activation '${activation}' is not compiled`, layer);
+  const y = graph.op(smooth.op, [x.value]);
+  graph.onBackward((g) => graph.op('Mul', [g, smooth.slope(graph, y)]));
+  return { value: y, shape: x.shape };
 }
+
+/** Activations whose slope is a function of their output y. */
+const SMOOTH: Record<string, { op: string; slope: (graph: StepGraph, y: string) => string }> = {
+  tanh: { op: 'Tanh', slope: (graph, y) => graph.op('Sub', [graph.scalar(1), graph.op('Mul', [y, y])]) },
+  sigmoid: { op: 'Sigmoid', slope: (graph, y) => graph.op('Mul', [y, graph.op('Sub', [graph.scalar(1), y])]) },
+};
 
 /** max(x, 0), clipped at `maximum` when given. */
 function relu(x: Activation, graph: StepGraph, maximum?: number): Activation {

@@ -61,6 +61,9 @@ const reshapes = () =>
     6,
   );
 
+const smooth = () =>
+  randomized(tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [7], units: 5, activation: 'tanh' }), tfl.layers.dense({ units: 4, activation: 'sigmoid' }), tfl.layers.activation({ activation: 'tanh' }), tfl.layers.dense({ units: CLASSES, activation: 'softmax' })] }), 4);
+
 /** A functional model with what imported torchvision classifiers have: padding, strided and depthwise convolutions, ReLU6, a residual addition, padded max pooling, global pooling. */
 const residual = () => {
   const input = tfl.input({ shape: [9, 9, 2] });
@@ -97,6 +100,7 @@ test.each([
   ["convolutions ('same' and 'valid'), BatchNorm, max pooling, flatten", conv],
   ['reshapes between images and vectors (channels-last as TF.js)', reshapes],
   ['padding, strided and depthwise convolutions, ReLU6, residual additions, padded pooling, global pooling', residual],
+  ['tanh and sigmoid activations', smooth],
 ])('%s: one SGD step moves each weight by its TF.js gradient within 1e-4', (_, make) => {
   const model = make();
   const { x, y, shape } = batch(model, 9);
@@ -124,6 +128,7 @@ test.each([
 test.each([
   ["the engine's Adam", () => adam(0.01), { kind: 'adam', learningRate: 0.01 }],
   ["TF.js's momentum", () => tf.train.momentum(0.05, 0.9), { kind: 'momentum', learningRate: 0.05, momentum: 0.9 }],
+  ["TF.js's momentum with Nesterov's look-ahead", () => tf.train.momentum(0.05, 0.9, true), { kind: 'momentum', learningRate: 0.05, momentum: 0.9, nesterov: true }],
 ] as const)("%s: the first steps give model.fit's losses", async (_, optimizer, stepOptimizer) => {
   const reference = conv();
   const { x, y, shape } = batch(reference, 11);
@@ -170,8 +175,62 @@ test('batches of any size; the written-back weights and optimizer state continue
 });
 
 test('layers it does not compile are CompileErrors naming them', () => {
-  const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 3, activation: 'tanh', name: 'odd' }), tfl.layers.dense({ units: 2, activation: 'softmax' })] });
-  expect(() => compileTrainingStep(model, { optimizer: { kind: 'sgd', learningRate: 1 } })).toThrow(new CompileError("activation 'tanh' is not compiled", 'odd'));
+  const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 3, activation: 'elu', name: 'odd' }), tfl.layers.dense({ units: 2, activation: 'softmax' })] });
+  expect(() => compileTrainingStep(model, { optimizer: { kind: 'sgd', learningRate: 1 } })).toThrow(new CompileError("activation 'elu' is not compiled", 'odd'));
   const noSoftmax = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 2 })] });
   expect(() => compileTrainingStep(noSoftmax, { optimizer: { kind: 'sgd', learningRate: 1 } })).toThrow(/must end in a softmax/);
+});
+
+test("dropout: each step drops about its rate of the values, new ones every step, and the weights move by TF.js's gradient through the same kept values", () => {
+  const UNITS = 64;
+  const RATE = 0.5;
+  const make = () => randomized(tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [7], units: UNITS }), tfl.layers.dropout({ rate: RATE }), tfl.layers.dense({ units: CLASSES, activation: 'softmax' })] }), 8, 0.3);
+  const { x, y } = batch(make(), 13);
+  const one = { x: x.subarray(0, 7), y: y.subarray(0, CLASSES) }; // one sample: a unit's hidden value is dropped or kept whole
+  const model = make();
+  const before = model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
+  const step = compileTrainingStep(model, { optimizer: { kind: 'sgd', learningRate: 1 } });
+  // Which units a step kept: the rows of the output layer's kernel it moved (their gradient is the kept hidden value times the logits' gradient).
+  const keptBy = (previous: Float32Array) => {
+    step.writeBack();
+    const kernel = model.layers[2].getWeights()[0].dataSync();
+    return Array.from({ length: UNITS }, (_, j) => Array.from({ length: CLASSES }, (_, c) => kernel[j * CLASSES + c] !== previous[j * CLASSES + c]).some(Boolean));
+  };
+  step.step(one.x, one.y);
+  const kept = keptBy(before[2]);
+  const afterFirst = model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
+  step.step(one.x, one.y);
+  const keptSecond = keptBy(afterFirst[2]);
+  step.dispose();
+  const dropped = kept.filter((k) => !k).length;
+  expect(dropped).toBeGreaterThan(UNITS * RATE - 16);
+  expect(dropped).toBeLessThan(UNITS * RATE + 16);
+  expect(keptSecond).not.toEqual(kept);
+
+  // TF.js's gradient of the same loss with those units dropped and the rest scaled by 1 / (1 - rate).
+  const reference = make();
+  const trainable = reference.trainableWeights.map((v) => v.read() as tf.Variable);
+  const scale = tf.tensor(kept.map((k) => (k ? 1 / (1 - RATE) : 0)), [1, UNITS]);
+  const { grads } = tf.variableGrads(() => {
+    const hidden = tf.mul(reference.layers[0].apply(tf.tensor(one.x, [1, 7])) as tf.Tensor, scale);
+    return tf.mean(tfl.metrics.categoricalCrossentropy(tf.tensor(one.y, [1, CLASSES]), reference.layers[2].apply(hidden) as tf.Tensor)) as tf.Scalar;
+  }, trainable);
+  trainable.forEach((v, i) => {
+    const expected = before[i].map((w, k) => w - (grads[v.name].dataSync() as Float32Array)[k]);
+    expect({ weight: v.name, close: relativeError(afterFirst[i], expected) < 1e-4 }).toEqual({ weight: v.name, close: true });
+  });
+  scale.dispose();
+
+  // Seeded, a new step draws the same: two steps of the same seed end with the same weights, another seed's do not.
+  const seededRun = (seed: number) => {
+    const seeded = make();
+    const s = compileTrainingStep(seeded, { optimizer: { kind: 'sgd', learningRate: 1 }, seed });
+    s.step(x, y);
+    s.step(x, y);
+    s.writeBack();
+    s.dispose();
+    return seeded.layers[2].getWeights()[0].dataSync();
+  };
+  expect(seededRun(3)).toEqual(seededRun(3));
+  expect(seededRun(3)).not.toEqual(seededRun(4));
 });

@@ -26,6 +26,8 @@ export interface CompileOptions {
   threads?: number;
   /** Writes onnxruntime's per-operator profile of the steps to `<profile>_<date>.json` on dispose() (tools/bench-engine.mjs --profile). */
   profile?: string;
+  /** Seeds the step's random draws (dropout): the same seed draws the same in a new step; unseeded, onnxruntime picks. */
+  seed?: number;
 }
 
 /**
@@ -73,7 +75,7 @@ function layersOf(model: tfl.LayersModel): tfl.layers.Layer[] {
 }
 
 export function compileTrainingStep(model: tfl.LayersModel, options: CompileOptions): CompiledTrainingStep {
-  const graph = new StepGraph(options.kernels);
+  const graph = new StepGraph(options.kernels, options.seed);
   const sample = model.inputs[0].shape.slice(1) as number[];
   const x = graph.b.input('x', 'float32', ['N', ...sample]);
   // Images channels-first inside; -1: the batch, any size.

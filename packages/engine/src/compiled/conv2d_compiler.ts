@@ -1,7 +1,9 @@
-// Conv2D, any stride, 'valid' or 'same' (TF.js's padding), channels-first. The input gradient is a
-// ConvTranspose; the filter gradient one GEMM of the output gradient [cout, N * P] by the padded
-// input's patches [N * P, kh * kw * cin], taken channels-last by one strided Slice per kernel
-// position and a Concat (as a Conv over the batch axis it measured 3-4x slower).
+// Conv2D, any stride, 'valid' or 'same' (TF.js's padding), channels-first; with `groups` (the
+// grouped convolution @sparse-ternary/onnx imports for ResNeXt or RegNet), ONNX's Conv with a group.
+// The input gradient is a ConvTranspose (of the same group); the filter gradient, per kernel
+// position, a GEMM of the output gradient [cout, N * P] by what the position reads of the padded
+// input [N * P, cin], taken channels-last by a strided Slice (as a Conv over the batch axis it
+// measured 3-4x slower); with groups, a batch of one GEMM per group.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { activate } from './activation_compiler';
 import { sameLayout, type CompiledLayer } from './layer_compilers';
@@ -26,22 +28,24 @@ export function compileConv2D(layer: tfl.layers.Layer, input: Activation, graph:
   const [n, cin, h, w] = input.shape; // n: -1, any batch
   const kernel = weightOf(layer, 'kernel')!;
   const bias = weightOf(layer, 'bias');
-  const [kh, kw, , cout] = kernel.shape as number[];
+  const [kh, kw, perGroup, cout] = kernel.shape as number[];
+  const groups = cin / perGroup;
   const geometry = windowGeometry(layer.name, config, [kh, kw], pair(config.strides ?? 1), [h, w]);
   const { pads, strides, out: [oh, ow] } = geometry;
-  const wt = graph.parameter([cout, cin, kh, kw]);
-  const layouts = kernelLayouts(kh, kw, cin, cout);
+  const wt = graph.parameter([cout, perGroup, kh, kw]);
+  const layouts = kernelLayouts(kh, kw, perGroup, cout);
   const kernelValue = graph.kernel(layer, wt, layouts.toGraph);
   const b = bias && graph.parameter([cout]);
-  const attrs = { kernel_shape: [kh, kw], pads, strides };
+  const attrs = { kernel_shape: [kh, kw], pads, strides, ...(groups > 1 ? { group: groups } : {}) };
   const y = graph.op('Conv', [input.value, kernelValue, ...(b ? [b.name] : [])], attrs);
   graph.onBackward((dy) => {
-    // Per kernel position, dW[:, :, ky, kx] = dy as [cout, N * P] times what the position reads as [N * P, cin].
-    const dyRows = graph.op('Reshape', [graph.op('Transpose', [dy], { perm: [1, 0, 2, 3] }), graph.ints([cout, -1])]);
+    // Per kernel position, dW[:, :, ky, kx] = dy as [cout, N * P] times what the position reads as [N * P, cin]; by group, [groups, cout / groups, N * P] times [groups, N * P, cin / groups].
+    const dyRows = graph.op('Reshape', [graph.op('Transpose', [dy], { perm: [1, 0, 2, 3] }), graph.ints(groups > 1 ? [groups, cout / groups, -1] : [cout, -1])]);
+    const patchRows = (read: string) => (groups > 1 ? graph.op('Transpose', [graph.op('Reshape', [read, graph.ints([-1, groups, perGroup])])], { perm: [1, 0, 2] }) : graph.op('Reshape', [read, graph.ints([-1, cin])]));
     const perPosition = windowSlices(graph, graph.op('Transpose', [padded(graph, input.value, geometry)], { perm: [0, 2, 3, 1] }), geometry, [1, 2]).map((read) =>
-      graph.op('Reshape', [graph.op('MatMul', [dyRows, graph.op('Reshape', [read, graph.ints([-1, cin])])]), graph.ints([cout, 1, cin])]),
+      graph.op('Reshape', [graph.op('MatMul', [dyRows, patchRows(read)]), graph.ints([cout, 1, perGroup])]),
     );
-    wt.grad = graph.op('Transpose', [graph.op('Reshape', [perPosition.length > 1 ? graph.op('Concat', perPosition, { axis: 1 }) : perPosition[0], graph.ints([cout, kh, kw, cin])])], { perm: [0, 3, 1, 2] });
+    wt.grad = graph.op('Transpose', [graph.op('Reshape', [perPosition.length > 1 ? graph.op('Concat', perPosition, { axis: 1 }) : perPosition[0], graph.ints([cout, kh, kw, perGroup])])], { perm: [0, 3, 1, 2] });
     if (b) b.grad = graph.op('ReduceSum', [dy, graph.ints([0, 2, 3])], { keepdims: 0 });
     return graph.needsGradient(input.value) ? graph.op('ConvTranspose', [dy, kernelValue], { ...attrs, output_padding: geometry.outputPadding }) : undefined;
   });

@@ -13,6 +13,7 @@ import { compileAdd } from './add_compiler';
 import { compileDepthwiseConv2D } from './depthwise_conv2d_compiler';
 import { compileGlobalAveragePooling2D } from './global_pooling_compiler';
 import { compilePadding } from './padding_compiler';
+import { compileDropout } from './dropout_compiler';
 
 /** A TF.js weight as the graph holds it: converted to the graph's layout and back (kernels are transposed). */
 export interface WeightBinding {
@@ -48,6 +49,8 @@ const single =
 export const LAYER_COMPILERS: Readonly<Record<string, LayerCompiler>> = {
   Dense: single(compileDense),
   Conv2D: single(compileConv2D),
+  // @sparse-ternary/onnx's grouped convolution (ResNeXt, RegNet), by its registered name.
+  SparseTernaryGroupedConv2D: single(compileConv2D),
   DepthwiseConv2D: single(compileDepthwiseConv2D),
   BatchNormalization: single(compileBatchNorm),
   FusedBatchNormalization: single(compileBatchNorm),
@@ -58,6 +61,7 @@ export const LAYER_COMPILERS: Readonly<Record<string, LayerCompiler>> = {
   ZeroPadding2D: single(compilePadding),
   // @sparse-ternary/onnx's padding with a value (before a max pooling), by its registered name.
   SparseTernaryConstantPadding2D: single(compilePadding),
+  Dropout: single(compileDropout),
   Add: compileAdd,
   Flatten: single(compileReshape),
   Reshape: single(compileReshape),

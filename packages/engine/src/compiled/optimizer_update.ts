@@ -1,5 +1,6 @@
 // The optimizer's update of one weight, in the step's graph: plain SGD, SGD with momentum as
-// TF.js's MomentumOptimizer computes it (a = m a + g; w -= rate a), or Adam as the engine's fused
+// TF.js's MomentumOptimizer computes it (a = m a + g; w -= rate a, or with Nesterov's look-ahead
+// w -= rate (g + m a)), or Adam as the engine's fused
 // Adam computes it (the learning rate and the bias corrections c1 = 1 / (1 - beta1^t) and
 // c2 = 1 / (1 - beta2^t) fed each step). A kernel's gradient (its penalty's added) is clipped and
 // masked first, and its updated weights masked again, so pruned weights stay exactly zero whatever
@@ -9,7 +10,7 @@ import type { StepGraph, StepParameter } from './step_graph';
 
 export type StepOptimizer =
   | { kind: 'sgd'; learningRate: number }
-  | { kind: 'momentum'; learningRate: number; momentum: number }
+  | { kind: 'momentum'; learningRate: number; momentum: number; nesterov?: boolean }
   | { kind: 'adam'; learningRate: number; beta1?: number; beta2?: number; epsilon?: number };
 
 /** The state each weight has under each optimizer, named and ordered as TF.js's optimizers save it (getWeights: slot by slot, weight by weight). */
@@ -43,7 +44,7 @@ export function optimizerUpdate(graph: StepGraph, p: StepParameter, optimizer: S
       const [accumulation] = slots;
       const next = graph.op('Add', [graph.op('Mul', [accumulation, graph.scalar(optimizer.momentum)]), g]);
       return [
-        { input: p.name, output: descend(next) },
+        { input: p.name, output: descend(optimizer.nesterov ? graph.op('Add', [g, graph.op('Mul', [next, graph.scalar(optimizer.momentum)])]) : next) },
         { input: accumulation, output: next },
       ];
     }

@@ -2,7 +2,7 @@
 // leaving its backward pass on a tape, which `backward` then writes in reverse. Activations are
 // channels-first ([N, C, H, W]) throughout, as onnxruntime's convolutions take them.
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { GraphBuilder } from '../ort/onnx_graph';
+import { float, GraphBuilder, type AttrValue, type FloatAttr } from '../ort/onnx_graph';
 
 /** A trainable weight of the model as the graph holds it: its graph input and its gradient once written. */
 export interface StepParameter {
@@ -78,7 +78,17 @@ export class StepGraph {
   /** Values no gradient flows to (the model's input). */
   private readonly constants = new Set<string>();
 
-  constructor(private readonly kernelTraining?: (layer: tfl.layers.Layer) => KernelTraining | undefined) {}
+  private randomOps = 0;
+
+  constructor(
+    private readonly kernelTraining?: (layer: tfl.layers.Layer) => KernelTraining | undefined,
+    private readonly seed?: number,
+  ) {}
+
+  /** A random op's seed attribute: each op its own (two ops seeded alike would draw alike); none when the step is unseeded. */
+  randomSeed(): { seed?: FloatAttr } {
+    return this.seed === undefined ? {} : { seed: float(this.seed * 1000 + this.randomOps++) };
+  }
 
   ints(values: number[]): string {
     return this.b.constInt64(values);
@@ -88,7 +98,7 @@ export class StepGraph {
     return this.b.constFloat([value], []);
   }
 
-  op(type: string, inputs: string[], attrs: Record<string, number | number[] | string> = {}): string {
+  op(type: string, inputs: string[], attrs: Record<string, AttrValue> = {}): string {
     return this.b.op(type, inputs, attrs);
   }
 

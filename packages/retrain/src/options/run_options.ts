@@ -64,7 +64,7 @@ export const RUN_OPTIONS = {
     choices: TRAINING_STEPS,
     default: 'auto',
     group: 'run',
-    help: "auto: each step compiled into one onnxruntime graph where the model allows it (dense, convolution incl. strided and depthwise, BatchNorm, ReLU and ReLU6, max and global average pooling, padding, reshape, residual additions; not dropout or Nesterov momentum), else kernel by kernel; compiled insists; kernels never compiles",
+    help: "auto: each step compiled into one onnxruntime graph where the model allows it (dense, convolution incl. strided, grouped and depthwise, BatchNorm, ReLU, ReLU6, tanh, sigmoid, dropout, max and global average pooling, padding, reshape, residual additions; Adam, SGD, momentum), else kernel by kernel; compiled insists; kernels never compiles",
   },
   l2: { flag: '--l2 <lambda>', type: 'number', minimum: 0, default: 0, group: 'training', help: 'L2 strength' },
   augment: { flag: '--augment', type: 'boolean', default: false, group: 'training', help: 'augment the training images: random 4-pixel-padded crops and horizontal flips (for CIFAR)' },
