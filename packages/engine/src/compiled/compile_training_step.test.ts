@@ -61,6 +61,21 @@ const reshapes = () =>
     6,
   );
 
+/** Planes of more than SMALL_PLANE output positions: onnxruntime's Conv and ConvTranspose per image (smaller ones are one GEMM over the batch's patches). */
+const largePlanes = () =>
+  randomized(
+    tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ inputShape: [12, 11, 2], filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }),
+        tfl.layers.conv2d({ filters: 2, kernelSize: 2, useBias: false }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: CLASSES, activation: 'softmax' }),
+      ],
+    }),
+    9,
+    0.5,
+  );
+
 const smooth = () =>
   randomized(tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [7], units: 5, activation: 'tanh' }), tfl.layers.dense({ units: 4, activation: 'sigmoid' }), tfl.layers.activation({ activation: 'tanh' }), tfl.layers.dense({ units: CLASSES, activation: 'softmax' })] }), 4);
 
@@ -98,6 +113,7 @@ const relativeError = (a: Float32Array, b: Float32Array) => {
 test.each([
   ['dense layers with both BatchNorms', dense],
   ["convolutions ('same' and 'valid'), BatchNorm, max pooling, flatten", conv],
+  ['convolutions of large planes', largePlanes],
   ['reshapes between images and vectors (channels-last as TF.js)', reshapes],
   ['padding, strided and depthwise convolutions, ReLU6, residual additions, padded pooling, global pooling', residual],
   ['tanh and sigmoid activations', smooth],

@@ -10,6 +10,7 @@ import { sameLayout, type CompiledLayer } from './layer_compilers';
 import type { Activation, StepGraph } from './step_graph';
 import { pair, weightOf } from './layer_fields';
 import { padded, windowGeometry, windowSlices } from './window_geometry';
+import { compileConv2DPatches, SMALL_PLANE } from './conv2d_patches';
 
 /** TF.js's [kh, kw, cin, cout] kernel as ONNX's [cout, cin, kh, kw], and back. */
 export function kernelLayouts(kh: number, kw: number, cin: number, cout: number) {
@@ -32,6 +33,7 @@ export function compileConv2D(layer: tfl.layers.Layer, input: Activation, graph:
   const groups = cin / perGroup;
   const geometry = windowGeometry(layer.name, config, [kh, kw], pair(config.strides ?? 1), [h, w]);
   const { pads, strides, out: [oh, ow] } = geometry;
+  if (groups === 1 && strides.every((s) => s === 1) && oh * ow <= SMALL_PLANE) return compileConv2DPatches(layer, input, graph, geometry);
   const wt = graph.parameter([cout, perGroup, kh, kw]);
   const layouts = kernelLayouts(kh, kw, perGroup, cout);
   const kernelValue = graph.kernel(layer, wt, layouts.toGraph);
