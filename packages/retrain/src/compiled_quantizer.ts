@@ -46,9 +46,16 @@ export function compiledQuantizer(rule: QuantizerRule, size: number): (graph: St
     // As quantize(): float reports 0; binary -1 (every weight kept), or 0 with a mask.
     if (rule.kind === 'float') return { value: w, delta: () => 0, magnitudes, sign };
     const delta = once(() => (rule.kind === 'binary' ? (mask ? 0 : -1) : threshold(graph, rule.threshold, w, magnitudes(), size)));
-    const kept = mask ?? graph.op('Cast', [graph.op('Greater', [magnitudes(), asScalar(graph, delta())])], { to: 1 });
-    const count = graph.op('ReduceSum', [kept], { keepdims: 0 });
-    const alpha = graph.op('Div', [graph.op('ReduceSum', [graph.op('Mul', [magnitudes(), kept])], { keepdims: 0 }), graph.op('Max', [count, graph.scalar(1)])]);
-    return { value: graph.op('Mul', [graph.op('Mul', [sign(), kept]), alpha]), delta, magnitudes, sign };
+    // The ternary code t = sign(w) on the kept weights, 0 elsewhere; alpha = sum |w| t / sum t^2 (|w| t = w t).
+    const code =
+      mask || rule.kind === 'binary'
+        ? mask
+          ? graph.op('Mul', [sign(), mask])
+          : sign()
+        : // Without a mask, Delta >= 0: t = [w > Delta] - [w < -Delta] (three passes fewer than sign(w) * [|w| > Delta]).
+          graph.op('Sub', [graph.op('Cast', [graph.op('Greater', [w, asScalar(graph, delta())])], { to: 1 }), graph.op('Cast', [graph.op('Less', [w, graph.op('Neg', [asScalar(graph, delta())])])], { to: 1 })]);
+    const count = graph.op('ReduceSumSquare', [code], { keepdims: 0 });
+    const alpha = graph.op('Div', [graph.op('ReduceSum', [graph.op('Mul', [w, code])], { keepdims: 0 }), graph.op('Max', [count, graph.scalar(1)])]);
+    return { value: graph.op('Mul', [code, alpha]), delta, magnitudes, sign };
   };
 }

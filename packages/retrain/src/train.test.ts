@@ -114,8 +114,8 @@ describe('the training step', () => {
     const a = await train(sfc({ widthMultiplier: 0.25, seed: 2, dropout: 0.2 }), trainSet, dropout);
     const b = await train(sfc({ widthMultiplier: 0.25, seed: 2, dropout: 0.2 }), trainSet, { ...dropout, trainingStep: 'kernels' });
     expect(a.trainingStep).toEqual({ kind: 'compiled' });
-    // The epoch's mean loss agrees (0.3% apart when measured); its accuracy, one epoch into training with other draws, moves by points either way.
-    expect(Math.abs(a.history[0].loss - b.history[0].loss) / b.history[0].loss).toBeLessThan(0.02);
+    // The epoch's mean loss agrees (0.3-2.7% apart over runs: TF.js's draws are unseeded); its accuracy, one epoch into training with other draws, moves by points either way.
+    expect(Math.abs(a.history[0].loss - b.history[0].loss) / b.history[0].loss).toBeLessThan(0.05);
     expect(a.history[0].quantizedAccuracy).toBeGreaterThan(0.5); // chance: 0.1
   }, 120_000); // trains: room for a machine shared with other work
 
