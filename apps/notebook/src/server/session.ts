@@ -431,14 +431,13 @@ export class NotebookSession {
     if (!Array.isArray(given) || !given.length || given.length > 12) throw new CellError('values: give 1 to 12 values');
     const values = given.map((v) => asCellError(() => parseValue(RUN_OPTIONS[option], typeof v === 'string' ? v.trim() : v)) as number);
     const model = this.need(this.model, 'model');
+    const plan = this.sweepPlan(option, values);
+    const runs = expandPlan(plan);
     // Each sweep starts over: the model or data behind the same options may have changed since the last.
     const out = path.join(this.checkpointDir, 'sweep');
     rmSync(out, { recursive: true, force: true });
     // The sweep leaves the model as it found it (a compressed model stays exportable).
     const current = model.getWeights().map((w) => w.clone());
-    model.setWeights(this.loadedWeights);
-    const plan = this.sweepPlan(option, values);
-    const runs = expandPlan(plan);
     const { execute, workers } = this.sweepExecution;
     return this.background('sweep', { option, values: values.join(', ') }, async (signal) => {
       const points: SweepPoint[] = [];
@@ -462,9 +461,13 @@ export class NotebookSession {
   /** The sweep cell as a plan: the session's options with one varied, at its seed; a model that is no built-in topology goes to other processes as a float ONNX file. */
   private sweepPlan(option: RunOptionName, values: number[]): SweepPlan {
     const base: Partial<RunConfig> = Object.fromEntries(Object.entries(this.config).filter(([key]) => !SWEEP_OWNED_OPTIONS.includes(key)));
-    if (this.modelName !== this.config.model) {
+    if (this.modelName !== this.config.model && this.sweepExecution.execute !== this.compressInProcess) {
       const file = path.join(this.checkpointDir, 'loaded.onnx');
+      const current = this.model!.getWeights().map((w) => w.clone());
+      this.model!.setWeights(this.loadedWeights);
       writeFileAtomic(file, exportOnnx(this.model!).bytes);
+      this.model!.setWeights(current);
+      tf.dispose(current);
       // Its head and BatchNorm are as cell 2 made them.
       Object.assign(base, { model: file, replaceHead: false, restoreBatchNorm: false });
     }
