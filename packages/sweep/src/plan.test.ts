@@ -20,6 +20,7 @@ describe('bad plans are refused whole, naming the key', () => {
     ['a seed twice', { seeds: [1, 1] }, 'plan.json: seeds: has a seed twice'],
     ['an empty list', { list: [] }, 'plan.json: list: must be a non-empty array'],
     ['a list name with a slash', { list: [{ name: 'a/b', method: 'twn' }] }, 'plan.json: list[0].name: must be a name'],
+    ['a list entry named as the pretraining runs', { list: [{ name: 'pretrain', method: 'float' }] }, "plan.json: list[0].name: pretrain is the pretraining runs' name"],
     ['a list name twice', { list: [{ name: 'a', method: 'twn' }, { name: 'a', method: 'binary' }] }, 'plan.json: list: names an entry twice'],
     ['an unknown option in the pretraining run', { pretrain: { method: 'float', epochs: 8 } }, 'plan.json: pretrain.epochs: not a run option'],
     ['a title that is not text', { title: 3 }, 'plan.json: title: must be a string'],

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { configFromJson, OptionError, RUN_OPTIONS, type RunConfig } from '@sparse-ternary/retrain';
 import { parse as parseYaml } from 'yaml';
 import { PlanError } from './errors';
+import { PRETRAIN_GROUP } from './runs';
 
 export interface ListEntry {
   /** What its runs are called (default: the options it sets). */
@@ -74,6 +75,7 @@ export function parsePlan(text: string, file: string): SweepPlan {
   const list = ((json.list as unknown[] | undefined) ?? [{}]).map((entry, i): ListEntry => {
     const { name, ...options } = isObject(entry) ? entry : { name: undefined };
     if (name !== undefined && (typeof name !== 'string' || !/^[\w.+-]+$/.test(name))) throw new PlanError(file, `list[${i}].name`, 'must be a name of letters, digits and . + - _');
+    if (name === PRETRAIN_GROUP) throw new PlanError(file, `list[${i}].name`, `${PRETRAIN_GROUP} is the pretraining runs' name`);
     return { ...(name ? { name } : {}), config: checked(file, `list[${i}]`, isObject(entry) ? options : entry) };
   });
   const names = list.filter((e) => e.name).map((e) => e.name);

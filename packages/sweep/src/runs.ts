@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { mergeConfig, trainingConfiguration, type RunConfig } from '@sparse-ternary/retrain';
 import type { SweepPlan } from './plan';
+import { runDir } from './run_state';
 
 export interface SweepRun {
   /** Its folder under the sweep's output: the varied keys and the seed. */
@@ -24,7 +25,7 @@ export const PRETRAIN_GROUP = 'pretrain';
 const PRETRAINED_MODEL = '<pretrained>';
 
 /** The run's configuration as it runs from `out`: its pretraining run's model.onnx filled in. */
-export const resolvedRun = (out: string, run: SweepRun): SweepRun => (run.needs ? { ...run, config: { ...run.config, model: path.join(out, 'runs', run.needs, 'model.onnx') } } : run);
+export const resolvedRun = (out: string, run: SweepRun): SweepRun => (run.needs ? { ...run, config: { ...run.config, model: path.join(runDir(out, { name: run.needs }), 'model.onnx') } } : run);
 
 /** The order runs go in: the pretraining runs, then the runs that start from them. */
 export const phases = (runs: SweepRun[]): SweepRun[][] => [runs.filter((r) => !r.needs), runs.filter((r) => r.needs)].filter((phase) => phase.length);
