@@ -2,8 +2,8 @@
 // mean and biased variance normalize, gamma and beta scale and shift, the moving statistics move
 // by (1 - momentum) toward the batch's (the engine's fused layer's rule), and the gradient is its
 // closed form: dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / std, rearranged so that
-// every pass over the activations is one op (per-channel factors computed first): two forward,
-// five backward (it took seven and eleven, 25 ms of a CNV step against PyTorch's 17).
+// the per-channel factors are computed first and each pass over the activations is one op: five
+// passes forward, seven backward (it took seven and eleven, 25 ms of a CNV step against PyTorch's 17).
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CompileError } from '../errors';
 import { sameLayout, type CompiledLayer, type StateUpdate } from './layer_compilers';
