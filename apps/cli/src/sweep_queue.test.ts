@@ -1,7 +1,8 @@
 // Sweeps on many machines: a coordinator puts a plan's runs on a Redis queue (BullMQ) and two
 // `sparse-ternary worker` processes take them. One worker is killed with -9 in the middle of a
 // run: the other finishes that run (resuming it), no run is lost or done twice, and the
-// coordinator exits 0 with the full summary. Starts Debian's redis-server on a free loopback port.
+// coordinator exits 0 with the full summary; a pretraining run goes on the queue before the runs
+// that start from it. Starts Debian's redis-server on a free loopback port.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -86,3 +87,29 @@ testWith(REDIS_SERVER)('two workers on a Redis queue; one killed with -9 mid-run
     rmSync(dir, { recursive: true, force: true });
   }
 }, 240_000); // trains four runs, waits out a dead worker's lock: room for a machine shared with other work
+
+testWith(REDIS_SERVER)("on a queue, a plan's pretraining run goes first and its runs start from the model.onnx the worker finds in the shared folder", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'st-sweep-queue-'));
+  const port = await freePort();
+  const redis = await startRedis(port);
+  const queue = `redis://127.0.0.1:${port}`;
+  const out = path.join(dir, 'out');
+  const plan = path.join(dir, 'plan.json');
+  writeFileSync(plan, JSON.stringify({ base: { model: 'tfc', data: 'mnist-10k', stage1Epochs: 1, stage3Epochs: 1 }, pretrain: { method: 'float', stage3Epochs: 0 }, grid: { targetSparsity: [0.9, 0.95] } }));
+  // Two workers: the second would take a run that needs the pretrained model at once if it were on the queue.
+  const workers = [startWorker(queue, out), startWorker(queue, out)];
+  try {
+    const { code, stdout, stderr } = await runCli(['sweep', plan, '-o', out, '--queue', queue]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('3 ran, 0 skipped, 0 failed');
+    for (const run of ['targetSparsity=0.9,seed=1', 'targetSparsity=0.95,seed=1']) {
+      expect(JSON.parse(readFileSync(path.join(out, 'runs', run, 'report.json'), 'utf8')).config.model).toBe(path.join(out, 'runs', 'pretrain,seed=1', 'model.onnx'));
+      // Started once, after the pretraining run was done: no attempt failed for want of its model.
+      expect(JSON.parse(readFileSync(path.join(out, 'runs', run, 'sweep-run.json'), 'utf8'))).toMatchObject({ status: 'done', attempts: 1 });
+    }
+  } finally {
+    for (const w of workers) w.child.kill('SIGKILL');
+    redis.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 240_000); // trains three runs: room for a machine shared with other work
