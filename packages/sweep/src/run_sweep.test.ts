@@ -101,21 +101,39 @@ test('a sweep stopped mid-run leaves the run pending, not failed, and starts not
   expect(readRunState(out, runs[0])).toMatchObject({ status: 'pending', attempts: 1 });
 });
 
-test('pretraining runs go first with the idle workers\' threads; a run starts from its seed\'s model; one whose pretraining failed does not start', async () => {
-  const pretrained = parsePlan(JSON.stringify({ base: { model: 'tfc', validation: 100 }, pretrain: { method: 'float' }, grid: { targetSparsity: [0.9, 0.95] }, seeds: [1, 2], retries: 0 }), 'plan.json');
-  const runs = expandPlan(pretrained);
-  const calls: { run: string; resume: boolean; threads: number }[] = [];
-  const models = new Map<string, string>();
-  const fake = fakeCompress(calls, new Map([['pretrain,seed=2', 1]]));
-  const execute: ExecuteRun = (run, dir, options) => {
-    models.set(run.name, run.config.model);
-    return fake(run, dir, options);
+test("a pretraining run alone takes the idle workers' threads; a run starts as soon as its own seed's pretraining run is done, from its model; one whose pretraining failed does not start", async () => {
+  const pretrained = (seeds: number[]) => parsePlan(JSON.stringify({ base: { model: 'tfc', validation: 100 }, pretrain: { method: 'float' }, grid: { targetSparsity: [0.9, 0.95] }, seeds, retries: 0 }), 'plan.json');
+  const log: { run: string; threads: number; model: string; at: number; event: 'start' | 'end' }[] = [];
+  const started = Date.now();
+  /** fakeCompress, each run's start and end logged, the pretraining runs held for `hold` ms (by seed). */
+  const execute = (hold: Record<number, number>, failing = new Map<string, number>()): ExecuteRun => {
+    const fake = fakeCompress([], failing);
+    return async (run, dir, options) => {
+      log.push({ run: run.name, threads: options.threads, model: run.config.model, at: Date.now() - started, event: 'start' });
+      if (run.group === 'pretrain') await new Promise((resolve) => setTimeout(resolve, hold[run.config.seed] ?? 0));
+      const error = await fake(run, dir, options);
+      log.push({ run: run.name, threads: options.threads, model: run.config.model, at: Date.now() - started, event: 'end' });
+      return error;
+    };
   };
-  const outcome = await runSweep(pretrained, runs, { out, workers: 4, threads: 1, execute });
-  // Two pretraining runs on four workers: two threads each; then seed 1's two runs; seed 2's fail unstarted.
-  expect(calls.slice(0, 2).map((c) => [c.run, c.threads]).sort()).toEqual([['pretrain,seed=1', 2], ['pretrain,seed=2', 2]]);
-  expect(calls.slice(2).map((c) => [c.run, c.threads]).sort()).toEqual([['targetSparsity=0.9,seed=1', 2], ['targetSparsity=0.95,seed=1', 2]]);
-  expect(models.get('targetSparsity=0.9,seed=1')).toBe(path.join(out, 'runs', 'pretrain,seed=1', 'model.onnx'));
+  const startOf = (run: string) => log.find((e) => e.run === run && e.event === 'start')!;
+  const endOf = (run: string) => log.find((e) => e.run === run && e.event === 'end')!;
+
+  // One seed on two workers: its pretraining run alone, with both workers' threads; then its two runs with one each, from its model.
+  await runSweep(pretrained([1]), expandPlan(pretrained([1])), { out, workers: 2, threads: 1, execute: execute({}) });
+  expect(startOf('pretrain,seed=1').threads).toBe(2);
+  expect([startOf('targetSparsity=0.9,seed=1').threads, startOf('targetSparsity=0.95,seed=1').threads]).toEqual([1, 1]);
+  expect(startOf('targetSparsity=0.9,seed=1').model).toBe(path.join(out, 'runs', 'pretrain,seed=1', 'model.onnx'));
+  expect(startOf('targetSparsity=0.9,seed=1').at).toBeGreaterThanOrEqual(endOf('pretrain,seed=1').at);
+
+  // Two seeds, seed 2's pretraining slow and then failing: seed 1's runs go while it pretrains; seed 2's never start.
+  rmSync(out, { recursive: true, force: true });
+  log.length = 0;
+  const plan = pretrained([1, 2]);
+  const runs = expandPlan(plan);
+  const outcome = await runSweep(plan, runs, { out, workers: 2, threads: 1, execute: execute({ 2: 300 }, new Map([['pretrain,seed=2', 1]])) });
+  expect(startOf('targetSparsity=0.9,seed=1').at).toBeLessThan(endOf('pretrain,seed=2').at);
+  expect(log.filter((e) => e.run.endsWith('seed=2') && e.run !== 'pretrain,seed=2')).toEqual([]);
   expect(outcome.failed.sort()).toEqual(['pretrain,seed=2', 'targetSparsity=0.9,seed=2', 'targetSparsity=0.95,seed=2']);
   const summary = summarize('plan.json', out, runs);
   expect(summary.groups.map((g) => g.group)).toEqual(['targetSparsity=0.9', 'targetSparsity=0.95']);
