@@ -45,14 +45,22 @@ const until = async (condition: () => boolean, what: string, seconds = 60) => {
   }
 };
 
-testWith(REDIS_SERVER)('two workers on a Redis queue; one killed with -9 mid-run: its run is finished by the other, none lost or done twice', async () => {
+/** A fresh folder, a redis-server of its own and the plan written there; `stop` ends both. */
+async function queueSetup(plan: unknown) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'st-sweep-queue-'));
   const port = await freePort();
   const redis = await startRedis(port);
-  const queue = `redis://127.0.0.1:${port}`;
-  const out = path.join(dir, 'out');
-  const plan = path.join(dir, 'plan.json');
-  writeFileSync(plan, JSON.stringify({ base: { model: 'tfc', data: 'mnist-10k', stage1Epochs: 2, stage3Epochs: 1 }, grid: { targetSparsity: [0.9, 0.95] }, seeds: [1, 2] }));
+  const planFile = path.join(dir, 'plan.json');
+  writeFileSync(planFile, JSON.stringify(plan));
+  const stop = () => {
+    redis.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { queue: `redis://127.0.0.1:${port}`, out: path.join(dir, 'out'), plan: planFile, stop };
+}
+
+testWith(REDIS_SERVER)('two workers on a Redis queue; one killed with -9 mid-run: its run is finished by the other, none lost or done twice', async () => {
+  const { queue, out, plan, stop } = await queueSetup({ base: { model: 'tfc', data: 'mnist-10k', stage1Epochs: 2, stage3Epochs: 1 }, grid: { targetSparsity: [0.9, 0.95] }, seeds: [1, 2] });
   const workers: ChildProcess[] = [];
   try {
     const coordinator = runCli(['sweep', plan, '-o', out, '--queue', queue]);
@@ -83,19 +91,12 @@ testWith(REDIS_SERVER)('two workers on a Redis queue; one killed with -9 mid-run
     expect(again.stdout).toContain('0 ran, 4 skipped, 0 failed');
   } finally {
     for (const w of workers) w.kill('SIGKILL');
-    redis.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    stop();
   }
 }, 240_000); // trains four runs, waits out a dead worker's lock: room for a machine shared with other work
 
 testWith(REDIS_SERVER)("on a queue, a plan's pretraining run goes first and its runs start from the model.onnx the worker finds in the shared folder", async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'st-sweep-queue-'));
-  const port = await freePort();
-  const redis = await startRedis(port);
-  const queue = `redis://127.0.0.1:${port}`;
-  const out = path.join(dir, 'out');
-  const plan = path.join(dir, 'plan.json');
-  writeFileSync(plan, JSON.stringify({ base: { model: 'tfc', data: 'mnist-10k', stage1Epochs: 1, stage3Epochs: 1 }, pretrain: { method: 'float', stage3Epochs: 0 }, grid: { targetSparsity: [0.9, 0.95] } }));
+  const { queue, out, plan, stop } = await queueSetup({ base: { model: 'tfc', data: 'mnist-10k', stage1Epochs: 1, stage3Epochs: 1 }, pretrain: { method: 'float', stage3Epochs: 0 }, grid: { targetSparsity: [0.9, 0.95] } });
   // Two workers: the second would take a run that needs the pretrained model at once if it were on the queue.
   const workers = [startWorker(queue, out), startWorker(queue, out)];
   try {
@@ -109,7 +110,6 @@ testWith(REDIS_SERVER)("on a queue, a plan's pretraining run goes first and its 
     }
   } finally {
     for (const w of workers) w.child.kill('SIGKILL');
-    redis.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    stop();
   }
 }, 240_000); // trains three runs: room for a machine shared with other work
