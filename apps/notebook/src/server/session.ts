@@ -111,14 +111,15 @@ export class NotebookSession {
   private readonly checkpointDir = mkdtempSync(path.join(os.tmpdir(), 'st-notebook-'));
 
   private readonly dataFolders: string[];
-  private readonly sweepExecution: SweepExecution;
+  /** Other processes for the sweep cell's runs (the CLI's); none: in this process. */
+  private readonly sweepExecution?: SweepExecution;
 
   constructor(
     readonly engine: EngineInfo,
     options: { dataFolders?: string[]; sweep?: SweepExecution } = {},
   ) {
     this.dataFolders = allowedDataFolders(options.dataFolders);
-    this.sweepExecution = options.sweep ?? { execute: this.compressInProcess, workers: 1 };
+    this.sweepExecution = options.sweep;
   }
 
   subscribe(listener: Listener): () => void {
@@ -438,7 +439,7 @@ export class NotebookSession {
     rmSync(out, { recursive: true, force: true });
     // The sweep leaves the model as it found it (a compressed model stays exportable).
     const current = model.getWeights().map((w) => w.clone());
-    const { execute, workers } = this.sweepExecution;
+    const { execute, workers } = this.sweepExecution ?? { execute: this.compressInProcess, workers: 1 };
     return this.background('sweep', { option, values: values.join(', ') }, async (signal) => {
       const points: SweepPoint[] = [];
       const onEvent = (event: SweepEvent) => {
@@ -461,7 +462,7 @@ export class NotebookSession {
   /** The sweep cell as a plan: the session's options with one varied, at its seed; a model that is no built-in topology goes to other processes as a float ONNX file. */
   private sweepPlan(option: RunOptionName, values: number[]): SweepPlan {
     const base: Partial<RunConfig> = Object.fromEntries(Object.entries(this.config).filter(([key]) => !SWEEP_OWNED_OPTIONS.includes(key)));
-    if (this.modelName !== this.config.model && this.sweepExecution.execute !== this.compressInProcess) {
+    if (this.modelName !== this.config.model && this.sweepExecution) {
       const file = path.join(this.checkpointDir, 'loaded.onnx');
       const current = this.model!.getWeights().map((w) => w.clone());
       this.model!.setWeights(this.loadedWeights);
