@@ -145,16 +145,22 @@ test.each([
   ["the engine's Adam", () => adam(0.01), { kind: 'adam', learningRate: 0.01 }],
   ["TF.js's momentum", () => tf.train.momentum(0.05, 0.9), { kind: 'momentum', learningRate: 0.05, momentum: 0.9 }],
   ["TF.js's momentum with Nesterov's look-ahead", () => tf.train.momentum(0.05, 0.9, true), { kind: 'momentum', learningRate: 0.05, momentum: 0.9, nesterov: true }],
-] as const)("%s: the first steps give model.fit's losses", async (_, optimizer, stepOptimizer) => {
+] as const)("%s: the first steps give model.fit's losses, and its state as TF.js's optimizer keeps it", async (_, optimizer, stepOptimizer) => {
   const reference = conv();
   const { x, y, shape } = batch(reference, 11);
-  reference.compile({ optimizer: optimizer(), loss: 'categoricalCrossentropy' });
+  const referenceOptimizer = optimizer();
+  reference.compile({ optimizer: referenceOptimizer, loss: 'categoricalCrossentropy' });
   const history = await reference.fit(tf.tensor(x, shape), tf.tensor(y, [N, CLASSES]), { epochs: 4, batchSize: N, shuffle: false, verbose: 0 });
   const step = compileTrainingStep(conv(), { optimizer: stepOptimizer });
   const losses = Array.from({ length: 4 }, () => step.step(x, y).loss);
+  const state = step.optimizerState();
   step.dispose();
   (history.history.loss as number[]).forEach((expected, i) => expect(losses[i]).toBeCloseTo(expected, 4));
   expect(losses[3]).toBeLessThan(losses[0]);
+  // getWeights: the iterations, then each slot weight by weight, as OptimizerState orders them.
+  const [, ...slots] = await referenceOptimizer.getWeights();
+  expect(slots.length).toBe(state.slots.flat().length);
+  state.slots.flat().forEach((values, i) => expect({ slot: slots[i].name, error: relativeError(values, slots[i].tensor.dataSync() as Float32Array) < 1e-3 }).toEqual({ slot: slots[i].name, error: true }));
 }, 60_000);
 
 test('batches of any size; the written-back weights and optimizer state continue the same run in another compiled step', () => {

@@ -12,8 +12,7 @@ import { loadSyncSession, type OrtValue, type SyncSession } from '../ort/ort_bin
 import { SOFTMAX } from './activation_compiler';
 import { CompileError } from '../errors';
 import { LAYER_COMPILERS, type StateUpdate, type WeightBinding } from './layer_compilers';
-import { ADAM_DEFAULTS } from '../fused/fused_adam';
-import { ADAM_CORRECTIONS, LEARNING_RATE, OPTIMIZER_SLOTS, optimizerUpdate, slotInput, type StepOptimizer, type UpdatedValue } from './optimizer_update';
+import { OPTIMIZER_SLOTS, optimizerUpdate, slotInput, updateScalars, type StepOptimizer, type UpdatedValue } from './optimizer_update';
 import { StepGraph, type Activation, type KernelTraining } from './step_graph';
 
 export interface CompileOptions {
@@ -108,9 +107,7 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   const batch = graph.op('Cast', [graph.op('Gather', [graph.op('Shape', [y]), graph.ints([0])])], { to: 1 });
   const loss = graph.op('Div', [graph.op('Neg', [graph.op('ReduceSum', [graph.op('Mul', [y, logp])], { keepdims: 0 })]), batch]);
   graph.backward(graph.op('Div', [graph.op('Sub', [graph.op('Exp', [logp]), y]), batch]), h.value);
-  graph.b.input(LEARNING_RATE, 'float32', []);
-  const adam = options.optimizer.kind === 'adam' ? { ...ADAM_DEFAULTS, ...options.optimizer } : undefined;
-  if (adam) for (const name of ADAM_CORRECTIONS) graph.b.input(name, 'float32', []);
+  for (const name of Object.keys(updateScalars(options.optimizer, 0, 1))) graph.b.input(name, 'float32', []);
   const updates: UpdatedValue[] = [...graph.parameters.flatMap((p) => optimizerUpdate(graph, p, options.optimizer)), ...states];
   graph.b.rename(loss, 'loss');
   graph.b.output('loss', 'float32');
@@ -141,13 +138,13 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
       const count = ys.length / classes;
       if (!Number.isInteger(count) || count < 1 || xs.length !== count * sample.reduce((a, b) => a * b, 1)) throw new CompileError(`a batch of samples of [${sample}] with ${classes} one-hot labels each was expected`);
       steps++;
-      const feeds: Record<string, OrtValue> = { x: tensor(xs, [count, ...sample]), y: tensor(ys, [count, classes]), [LEARNING_RATE]: scalar(learningRate) };
+      const feeds: Record<string, OrtValue> = { x: tensor(xs, [count, ...sample]), y: tensor(ys, [count, classes]) };
+      for (const [name, value] of Object.entries(updateScalars(options.optimizer, learningRate, steps))) feeds[name] = scalar(value);
       for (const name of graph.scalarInputs) {
         if (!Number.isFinite(scalars[name])) throw new CompileError(`the step's scalar '${name}' was not fed (got ${scalars[name]})`);
         feeds[name] = scalar(scalars[name]);
       }
       for (const c of graph.computedScalars) feeds[c.name] = scalar(c.compute(values.get(c.from)!.data));
-      if (adam) [feeds[ADAM_CORRECTIONS[0]], feeds[ADAM_CORRECTIONS[1]]] = [scalar(1 / (1 - adam.beta1 ** steps)), scalar(1 / (1 - adam.beta2 ** steps))];
       for (const u of updates) feeds[u.input] = tensor(values.get(u.input)!.data, values.get(u.input)!.dims);
       const out = session.run(feeds);
       updates.forEach((u, i) => (values.get(u.input)!.data = out[`next${i}`].data as Float32Array));
