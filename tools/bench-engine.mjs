@@ -85,16 +85,17 @@ async function compiledSamplesPerSecond(netName, variant, steps, windows) {
   const x = tf.randomUniform([net.batch, ...net.inputShape], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([net.batch], 0, net.classes, 'int32', 2), net.classes);
   const [xs, ys] = [x.dataSync(), Float32Array.from(y.dataSync())];
-  const feeds = { scalars: strengthsAt(regularizers, 0) };
-  step.step(xs, ys, feeds);
+  // The batches of a window in runs of stepsPerRun, as train() gives them.
+  const window = Array.from({ length: steps }, () => ({ x: xs, y: ys, feeds: { scalars: strengthsAt(regularizers, 0) } }));
+  step.run(window.slice(0, step.stepsPerRun));
   const rates = [];
   for (let w = 0; w < windows; w++) {
     const start = performance.now();
-    for (let i = 0; i < steps; i++) step.step(xs, ys, feeds);
+    step.run(window);
     rates.push((steps * net.batch * 1000) / (performance.now() - start));
   }
   step.dispose();
-  if (profile) console.error(`${netName} ${variant}:\n${formatProfile(summarizeProfile(profile, steps * windows + 1))}`);
+  if (profile) console.error(`${netName} ${variant}:\n${formatProfile(summarizeProfile(profile, steps * windows + step.stepsPerRun))}`);
   tf.dispose([x, y]);
   model.dispose();
   return median(rates);

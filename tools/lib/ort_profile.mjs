@@ -7,7 +7,8 @@ import path from 'node:path';
 export function summarizeProfile(prefix, steps, top = 14) {
   const dir = path.dirname(prefix);
   const file = path.join(dir, readdirSync(dir).filter((f) => f.startsWith(`${path.basename(prefix)}_`)).sort().at(-1));
-  const events = JSON.parse(readFileSync(file, 'utf8')).filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'));
+  // A Scan node's time is its body's nodes' (the compiled steps run in one), counted once.
+  const events = JSON.parse(readFileSync(file, 'utf8')).filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time') && e.args.op_name !== 'Scan');
   rmSync(file);
   const byOp = {};
   const byNode = {};

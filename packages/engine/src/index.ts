@@ -16,7 +16,7 @@ export { adam, FusedAdamOptimizer } from './fused/fused_adam';
 export { batchNormalization, FusedBatchNormalization, type FusedBatchNormalizationArgs } from './fused/fused_batch_normalization';
 export { batchNormTraining, type BatchNormTrainingResult } from './fused/batch_norm_training';
 export { GraphBuilder, float, type AttrValue, type BuildOptions, type Dim, type FloatAttr, type GraphDataType, type NodeOptions } from './ort/onnx_graph';
-export { compileTrainingStep, type CompiledTrainingStep, type CompileOptions, type OptimizerState, type StepFeeds, type StepResult } from './compiled/compile_training_step';
+export { compileTrainingStep, type CompiledTrainingStep, type CompileOptions, type OptimizerState, type StepBatch, type StepFeeds, type StepResult } from './compiled/compile_training_step';
 export { LAYER_COMPILERS } from './compiled/layer_compilers';
 export { OPTIMIZER_SLOTS, type StepOptimizer } from './compiled/optimizer_update';
 export type { KernelGraph, KernelTraining, StepGraph } from './compiled/step_graph';

@@ -128,3 +128,15 @@ test.each(['adam', 'momentum'] as const)("%s: the compiled step's state goes int
   expect(loaded.slots.map((slot) => slot.map((values) => Array.from(values)))).toEqual(state.slots.map((slot) => slot.map((values) => Array.from(values))));
   expect(loaded.slots[0][0].some((v) => v !== 0)).toBe(true);
 }, 60_000);
+
+test("a target sparsity's threshold, selected in JavaScript from the weights before each step, makes each run one step; other quantizers take stepsPerRun", () => {
+  const stepsPerRunOf = (quantizer: Quantizer) => {
+    const step = compiledStep(build('dense'), { optimizer: { kind: 'sgd', learningRate: 0.1 }, output: 'probabilities', quantizer, stepsPerRun: 4 });
+    if (step instanceof Error) throw step;
+    step.dispose();
+    return step.stepsPerRun;
+  };
+  expect(stepsPerRunOf(targetSparsityQuantizer(0.75))).toBe(1);
+  expect(stepsPerRunOf(twnQuantizer(0.7))).toBe(4);
+  expect(stepsPerRunOf(fixedThresholdQuantizer(0.3))).toBe(4);
+});

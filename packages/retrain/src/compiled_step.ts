@@ -2,7 +2,7 @@
 // compileTrainingStep), with the method's quantizer written into it (straight-through), the
 // regularizers, the masks and gradient clipping: or why it cannot be, and train() takes the
 // per-kernel path.
-import { CompileError, compileTrainingStep, FusedAdamOptimizer, OPTIMIZER_SLOTS, type CompiledTrainingStep, type StepOptimizer } from '@sparse-ternary/engine';
+import { CompileError, compileTrainingStep, FusedAdamOptimizer, OPTIMIZER_SLOTS, type CompiledTrainingStep, type CompileOptions, type StepOptimizer } from '@sparse-ternary/engine';
 import { quantizedLayers, type LayerPolicy, type Masks, type Quantizer } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -11,8 +11,8 @@ import { compiledQuantizer } from './compiled_quantizer';
 import { compiledPenalty } from './compiled_regularizer';
 import { costOf } from './layer_cost';
 
-export interface CompiledStepOptions {
-  optimizer: StepOptimizer;
+/** compileTrainingStep's options passed as they are; the method's say how the kernels train. */
+export interface CompiledStepOptions extends Pick<CompileOptions, 'optimizer' | 'profile' | 'seed' | 'stepsPerRun'> {
   /** What the model outputs (trainingHead's 'probabilities' or 'logits'). */
   output: 'probabilities' | 'logits';
   quantizer: Quantizer;
@@ -23,10 +23,6 @@ export interface CompiledStepOptions {
   regularizers?: readonly Regularizer[];
   /** c_l by kernel name (default 1). */
   layerCosts?: Readonly<Record<string, number>>;
-  /** onnxruntime's per-operator profile, as compileTrainingStep's. */
-  profile?: string;
-  /** Seeds its random draws (dropout). */
-  seed?: number;
 }
 
 /** The compiled step, or the CompileError saying why this model and method are not compiled. */
@@ -38,6 +34,7 @@ export function compiledStep(model: tfl.LayersModel, options: CompiledStepOption
       output: options.output,
       profile: options.profile,
       seed: options.seed,
+      stepsPerRun: options.stepsPerRun,
       kernels: (layer) => {
         const ref = quantized.get(layer);
         if (!ref) return undefined;

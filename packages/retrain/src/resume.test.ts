@@ -50,7 +50,7 @@ describe('resuming from checkpoints', () => {
     expect(weightsOf(resumed)).toEqual(weightsOf(uninterrupted));
   }, 120_000); // trains: room for a machine shared with other work
 
-  test('an aborted signal stops after the batch, checkpoints mid-epoch, and resuming there ends with the same weights', async () => {
+  test('an aborted signal stops after the run of steps holding the batch, checkpoints mid-epoch, and resuming there ends with the same weights', async () => {
     const uninterrupted = sfc({ widthMultiplier: 0.25, seed: 1 });
     const reference = await train(uninterrupted, data, options);
 
@@ -63,15 +63,17 @@ describe('resuming from checkpoints', () => {
       onBatchEnd: (p) => p.epoch === 1 && p.batch === 6 && controller.abort(),
     }).catch((error: unknown) => error);
     expect(interruption).toBeInstanceOf(TrainingInterrupted);
-    expect(interruption).toMatchObject({ stage: 'stage 1', epoch: 1, batch: 6, checkpointDir: dir });
-    expect(loadCheckpoint(dir)!.state).toMatchObject({ stage: 'stage 1', epoch: 1, batch: 6, step: 15 + 6 });
+    // The compiled step trains batches 1-8 of the epoch in one run (stepsPerRun's default): it stops after the eighth.
+    expect(interruption).toMatchObject({ stage: 'stage 1', epoch: 1, batch: 8, checkpointDir: dir });
+    expect(loadCheckpoint(dir)!.state).toMatchObject({ stage: 'stage 1', epoch: 1, batch: 8, step: 15 + 8 });
+
 
     const resumed = sfc({ widthMultiplier: 0.25, seed: 3 });
     const batches: number[] = [];
     const rest = await train(resumed, data, { ...options, checkpointDir: dir, resume: true, onBatchEnd: (p) => batches.push(p.batch) });
     expect(rest.startEpoch).toBe(1);
-    expect(batches.slice(0, 2)).toEqual([7, 8]);
-    expect(batches).toHaveLength(9 + 15);
+    expect(batches.slice(0, 2)).toEqual([9, 10]);
+    expect(batches).toHaveLength(7 + 15);
     expect(weightsOf(resumed)).toEqual(weightsOf(uninterrupted));
     // The resumed epoch's loss averages the batches it trained.
     expect(rest.history[0].loss).not.toBeCloseTo(reference.history[1].loss, 6);

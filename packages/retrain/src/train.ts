@@ -8,6 +8,7 @@ import {
   quantizedLayers,
   straightThroughStep,
   type LayerPolicy,
+  type StepResult,
   type Masks,
   type Quantizer,
 } from '@sparse-ternary/quantize-prune';
@@ -22,6 +23,7 @@ import { compiledStep, loadOptimizerState, stepOptimizerOf, storeOptimizerState 
 import { strengthsAt } from './compiled_regularizer';
 import { costOf } from './layer_cost';
 import { trainingHead, type TrainingHead } from './training_head';
+import { after, grouped } from './iterables';
 import type { TrainingStepChoice } from './training_steps';
 
 export interface BatchProgress {
@@ -202,54 +204,56 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
       const epochStart = performance.now();
       let lossSum = 0;
       let penaltySum = 0;
-      let batch = 0;
+      // An interrupted epoch resumes after the batches it trained.
+      let batch = epoch === startEpoch ? skip : 0;
       let trained = 0;
-      for (const { x, y } of batches(data, { ...options.tensors, batchSize: options.batchSize, seed: options.seed ?? 0, epoch, augment: options.augment })) {
-        if (epoch === startEpoch && batch < skip) {
+      const epochBatches = after(batches(data, { ...options.tensors, batchSize: options.batchSize, seed: options.seed ?? 0, epoch, augment: options.augment }), batch);
+      /** Each batch's step, in order, a group at a time: the compiled step's run of stepsPerRun batches (their data kept past the pipeline's disposal of their tensors), or one batch kernel by kernel. */
+      const trainedGroups = function* (): Generator<StepResult[]> {
+        if (compiled) {
+          for (const group of grouped(epochBatches, compiled.stepsPerRun, ({ x, y }) => ({ x: (x.dataSync() as Float32Array).slice(), y: oneHot(y, head.model).slice() }))) {
+            const feeds = (i: number) => ({ learningRate: schedule(step + i), scalars: strengthsAt(regularizers, step + i) });
+            yield compiled.run(group.map((b, i) => ({ ...b, feeds: feeds(i) }))).map((r) => ({ ...r, layers: [] }));
+          }
+          return;
+        }
+        for (const { x, y } of epochBatches) {
+          optimizer.setLearningRate(schedule(step));
+          const penalty = regularizers.length
+            ? (weights: { name: string; w: tf.Tensor; delta: number }[]) =>
+                totalPenalty(regularizers, weights.map((w) => ({ ...w, cost: costOf(options.layerCosts, w.name) })), step)
+            : undefined;
+          yield [straightThroughStep(head.model, x, y, { quantizer, optimizer, loss: head.loss, masks: options.masks, policy: options.policy, clip: options.clip, penalty })];
+        }
+      };
+      for (const group of trainedGroups()) {
+        for (const result of group) {
+          if (!Number.isFinite(result.loss) || !Number.isFinite(result.penalty)) {
+            throw new TrainingError(`the loss is ${result.loss} (penalty ${result.penalty})`, stage, epoch, batch);
+          }
+          // NaN weights can hide behind a quantizer (a NaN threshold zeroes every weight): check its statistics too.
+          const broken = result.layers.find((l) => !Number.isFinite(l.alpha) || !Number.isFinite(l.delta));
+          if (broken) throw new TrainingError(`layer ${broken.name} has non-finite weights (alpha ${broken.alpha}, Delta ${broken.delta})`, stage, epoch, batch);
+          lossSum += result.loss;
+          penaltySum += result.penalty;
+          step++;
           batch++;
-          continue;
+          trained++;
+          const elapsed = (performance.now() - started) / 1000;
+          const samplesPerSecond = ((step - firstStep) * options.batchSize) / elapsed;
+          const remaining = (options.epochs - epoch) * batchCount - batch;
+          options.onBatchEnd?.({
+            stage,
+            epoch,
+            epochs: options.epochs,
+            batch,
+            batches: batchCount,
+            loss: result.loss,
+            penalty: result.penalty,
+            samplesPerSecond,
+            etaSeconds: (remaining * options.batchSize) / samplesPerSecond,
+          });
         }
-        optimizer.setLearningRate(schedule(step));
-        const penalty = regularizers.length
-          ? (weights: { name: string; w: tf.Tensor; delta: number }[]) =>
-              totalPenalty(regularizers, weights.map((w) => ({ ...w, cost: costOf(options.layerCosts, w.name) })), step)
-          : undefined;
-        const result = compiled
-          ? { ...compiled.step(x.dataSync() as Float32Array, oneHot(y, head.model), { learningRate: schedule(step), scalars: strengthsAt(regularizers, step) }), layers: [] }
-          : straightThroughStep(head.model, x, y, {
-              quantizer,
-              optimizer,
-              loss: head.loss,
-              masks: options.masks,
-              policy: options.policy,
-              clip: options.clip,
-              penalty,
-            });
-        if (!Number.isFinite(result.loss) || !Number.isFinite(result.penalty)) {
-          throw new TrainingError(`the loss is ${result.loss} (penalty ${result.penalty})`, stage, epoch, batch);
-        }
-        // NaN weights can hide behind a quantizer (a NaN threshold zeroes every weight): check its statistics too.
-        const broken = result.layers.find((l) => !Number.isFinite(l.alpha) || !Number.isFinite(l.delta));
-        if (broken) throw new TrainingError(`layer ${broken.name} has non-finite weights (alpha ${broken.alpha}, Delta ${broken.delta})`, stage, epoch, batch);
-        lossSum += result.loss;
-        penaltySum += result.penalty;
-        step++;
-        batch++;
-        trained++;
-        const elapsed = (performance.now() - started) / 1000;
-        const samplesPerSecond = ((step - firstStep) * options.batchSize) / elapsed;
-        const remaining = (options.epochs - epoch) * batchCount - batch;
-        options.onBatchEnd?.({
-          stage,
-          epoch,
-          epochs: options.epochs,
-          batch,
-          batches: batchCount,
-          loss: result.loss,
-          penalty: result.penalty,
-          samplesPerSecond,
-          etaSeconds: (remaining * options.batchSize) / samplesPerSecond,
-        });
         // A turn of the event loop, so that a signal (Ctrl-C) and timers (progress bars) are handled mid-epoch.
         if (options.signal) await new Promise((resolve) => setImmediate(resolve));
         if (options.signal?.aborted && batch < batchCount) {

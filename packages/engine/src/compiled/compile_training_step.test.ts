@@ -256,3 +256,40 @@ test("dropout: each step drops about its rate of the values, new ones every step
   expect(seededRun(3)).toEqual(seededRun(3));
   expect(seededRun(3)).not.toEqual(seededRun(4));
 });
+
+test('run(): batches taken several to a call into onnxruntime give what step() on each gives, batches of another size in a run of their own', () => {
+  const withDropout = () => randomized(tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [7], units: 16, activation: 'relu' }), tfl.layers.dropout({ rate: 0.25 }), batchNormalization(), tfl.layers.dense({ units: CLASSES, activation: 'softmax' })] }), 2, 0.5);
+  const { x, y } = batch(withDropout(), 21);
+  const sample = x.length / N;
+  // Five batches of N, two of two samples, one of N; each step's learning rate its own.
+  const sizes = [N, N, N, N, N, 2, 2, N];
+  const batches = sizes.map((size, i) => ({ x: x.map((v) => v * (1 + 0.1 * i)).subarray(0, size * sample), y: y.subarray(0, size * CLASSES), feeds: { learningRate: 0.01 * (1 + i) } }));
+  const train = (stepsPerRun: number, together: boolean) => {
+    const model = withDropout();
+    const step = compileTrainingStep(model, { optimizer: { kind: 'adam', learningRate: 0.01 }, seed: 5, stepsPerRun });
+    const results = together ? step.run(batches) : batches.map((b) => step.step(b.x, b.y, b.feeds));
+    const { steps } = step.optimizerState();
+    step.writeBack();
+    step.dispose();
+    return { results, steps, weights: model.getWeights().map((w) => Array.from(w.dataSync())) };
+  };
+  const oneByOne = train(1, false);
+  expect(oneByOne.steps).toBe(sizes.length);
+  expect(new Set(oneByOne.results.map((r) => r.loss)).size).toBe(sizes.length);
+  // Runs of 3, 2 | 2 | 1 batches; of 5 | 2 | 1.
+  for (const stepsPerRun of [3, 8]) {
+    const together = train(stepsPerRun, true);
+    expect(together.steps).toBe(sizes.length);
+    expect(together.results).toEqual(oneByOne.results);
+    expect(together.weights).toEqual(oneByOne.weights);
+  }
+  // A batch of the wrong size is refused before any step is taken.
+  const model = withDropout();
+  const step = compileTrainingStep(model, { optimizer: { kind: 'sgd', learningRate: 0.1 } });
+  expect(step.stepsPerRun).toBe(8);
+  const nine = Array.from({ length: 9 }, () => batches[0]);
+  expect(() => step.run([...nine, { x: x.subarray(0, sample + 1), y: y.subarray(0, CLASSES) }])).toThrow(CompileError);
+  expect(step.optimizerState().steps).toBe(0);
+  step.dispose();
+  expect(() => compileTrainingStep(withDropout(), { optimizer: { kind: 'sgd', learningRate: 0.1 }, stepsPerRun: 0 })).toThrow(new CompileError('stepsPerRun must be a positive integer, got 0'));
+});

@@ -1,7 +1,7 @@
 // A model's whole training step as one ONNX graph run by onnxruntime: forward, softmax
 // cross-entropy, the kernels' penalties, backward and the optimizer's update, with the weights,
-// the optimizer's state and BatchNorm's moving statistics fed in and taken out each step, copied
-// to the TF.js model only when asked (writeBack). For graphs of the layers in LAYER_COMPILERS
+// the optimizer's state and BatchNorm's moving statistics fed in and taken out once per run of up
+// to stepsPerRun steps (scan_steps.ts), copied to the TF.js model only when asked (writeBack). For graphs of the layers in LAYER_COMPILERS
 // ending in softmax (or logits); anything else is a CompileError, and the caller trains on the
 // per-kernel path.
 import os from 'node:os';
@@ -13,6 +13,7 @@ import { SOFTMAX } from './activation_compiler';
 import { CompileError } from '../errors';
 import { LAYER_COMPILERS, type StateUpdate, type WeightBinding } from './layer_compilers';
 import { OPTIMIZER_SLOTS, optimizerUpdate, slotInput, updateScalars, type StepOptimizer, type UpdatedValue } from './optimizer_update';
+import { scanSteps } from './scan_steps';
 import { StepGraph, type Activation, type KernelTraining } from './step_graph';
 
 export interface CompileOptions {
@@ -27,6 +28,8 @@ export interface CompileOptions {
   profile?: string;
   /** Seeds the step's random draws (dropout): the same seed draws the same in a new step; unseeded, onnxruntime picks. */
   seed?: number;
+  /** At most how many steps one call into onnxruntime takes (run()); default 8. A step whose scalars are computed in JavaScript from the weights takes one. */
+  stepsPerRun?: number;
 }
 
 /**
@@ -47,6 +50,13 @@ export interface StepFeeds {
   scalars?: Readonly<Record<string, number>>;
 }
 
+/** One step's batch: `x` as the model takes it (channels-last), `y` one-hot labels, and its feeds. */
+export interface StepBatch {
+  x: Float32Array;
+  y: Float32Array;
+  feeds?: StepFeeds;
+}
+
 /** A step's batch mean loss and the kernels' total penalty, both before the update. */
 export interface StepResult {
   loss: number;
@@ -54,8 +64,16 @@ export interface StepResult {
 }
 
 export interface CompiledTrainingStep {
+  /**
+   * How many steps run() takes in one call into onnxruntime, where the weights and optimizer
+   * state cross the binding once (CompileOptions.stepsPerRun; 1 when a scalar is computed in
+   * JavaScript from the weights before each step: a target sparsity's threshold).
+   */
+  readonly stepsPerRun: number;
   /** One step on a batch of any size: `x` as the model takes it (channels-last), `y` one-hot labels. */
   step(x: Float32Array, y: Float32Array, feeds?: StepFeeds): StepResult;
+  /** One step per batch, in order, as step() on each would; consecutive batches of one size go into onnxruntime together, stepsPerRun at a time. */
+  run(batches: readonly StepBatch[]): StepResult[];
   /** Copies the weights and moving statistics into the TF.js model. */
   writeBack(): void;
   /** The optimizer's state (to checkpoint it), and setting it (to resume). */
@@ -118,10 +136,19 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
     graph.b.rename(u.output, `next${i}`);
     graph.b.output(`next${i}`, 'float32');
   });
+  const stepsPerRun = graph.computedScalars.length ? 1 : (options.stepsPerRun ?? 8);
+  if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new CompileError(`stepsPerRun must be a positive integer, got ${options.stepsPerRun}`);
+  const updateScalarNames = Object.keys(updateScalars(options.optimizer, 0, 1));
+  const sequences = ['x', 'y', ...updateScalarNames, ...graph.scalarInputs, ...graph.computedScalars.map((c) => c.name)];
+  const carried = updates.map((u, i) => ({ input: u.input, output: `next${i}` }));
   const ort = activeOrtBackend()?.options;
-  const session: SyncSession = loadSyncSession(graph.b.build({ graphName: 'training-step' }), { intraOpNumThreads: options.threads ?? ort?.threads ?? os.availableParallelism(), allowSpinning: ort?.allowSpinning ?? false, profile: options.profile });
+  const session: SyncSession = loadSyncSession(scanSteps(graph.b.graph('training-step'), { carried, sequences, collected: ['loss', 'penalty'] }), {
+    intraOpNumThreads: options.threads ?? ort?.threads ?? os.availableParallelism(),
+    allowSpinning: ort?.allowSpinning ?? false,
+    profile: options.profile,
+  });
 
-  // The values fed each step, by graph input: weights (graph layout), the optimizer's slots, moving statistics.
+  // The values carried from run to run, by graph input: weights (graph layout), the optimizer's slots, moving statistics.
   const values = new Map<string, { data: Float32Array; dims: number[] }>();
   for (const w of weights) values.set(w.parameter.name, { data: w.toGraph(w.variable.read().dataSync() as Float32Array), dims: w.parameter.dims });
   const slots = OPTIMIZER_SLOTS[options.optimizer.kind];
@@ -131,25 +158,56 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   zeroSlots();
   for (const s of states) values.set(s.input, { data: Float32Array.from(s.variable.read().dataSync() as Float32Array), dims: s.variable.shape as number[] });
   const tensor = (data: Float32Array, dims: number[]): OrtValue => ({ type: 'float32', data, dims });
-  const scalar = (value: number) => tensor(Float32Array.of(value), []);
+  const sampleSize = sample.reduce((a, b) => a * b, 1);
+  const countOf = ({ x, y }: StepBatch) => {
+    const count = y.length / classes;
+    if (!Number.isInteger(count) || count < 1 || x.length !== count * sampleSize) throw new CompileError(`a batch of samples of [${sample}] with ${classes} one-hot labels each was expected`);
+    return count;
+  };
+  /** The scalars step number `step` reads, by graph input. */
+  const scalarsOf = ({ feeds = {} }: StepBatch, step: number): Record<string, number> => {
+    const fed = feeds.scalars ?? {};
+    for (const name of graph.scalarInputs) if (!Number.isFinite(fed[name])) throw new CompileError(`the step's scalar '${name}' was not fed (got ${fed[name]})`);
+    return { ...updateScalars(options.optimizer, feeds.learningRate ?? options.optimizer.learningRate, step), ...fed };
+  };
+  const stacked = (parts: Float32Array[]) => {
+    if (parts.length === 1) return parts[0];
+    const out = new Float32Array(parts.length * parts[0].length);
+    parts.forEach((part, k) => out.set(part, k * part.length));
+    return out;
+  };
   let steps = 0;
+  /** Steps on batches of `count` samples each, with their scalars, in one run. */
+  const runTogether = (group: readonly StepBatch[], count: number, scalars: Record<string, number>[]): StepResult[] => {
+    const k = group.length;
+    const feeds: Record<string, OrtValue> = { x: tensor(stacked(group.map((b) => b.x)), [k, count, ...sample]), y: tensor(stacked(group.map((b) => b.y)), [k, count, classes]) };
+    for (const name of [...updateScalarNames, ...graph.scalarInputs]) feeds[name] = tensor(Float32Array.from(scalars, (s) => s[name]), [k]);
+    // stepsPerRun is 1 with computed scalars: they read the weights this run starts from.
+    for (const c of graph.computedScalars) feeds[c.name] = tensor(Float32Array.of(c.compute(values.get(c.from)!.data)), [1]);
+    for (const u of updates) feeds[u.input] = tensor(values.get(u.input)!.data, values.get(u.input)!.dims);
+    const out = session.run(feeds);
+    steps += k;
+    carried.forEach((c) => (values.get(c.input)!.data = out[c.output].data as Float32Array));
+    const [losses, penalties] = [out.loss.data as Float32Array, out.penalty.data as Float32Array];
+    return group.map((_, i) => ({ loss: losses[i], penalty: penalties[i] }));
+  };
+  const run = (batches: readonly StepBatch[]): StepResult[] => {
+    // Every batch checked before the first step.
+    const counts = batches.map(countOf);
+    const scalars = batches.map((batch, i) => scalarsOf(batch, steps + i + 1));
+    const results: StepResult[] = [];
+    for (let start = 0; start < batches.length; ) {
+      let end = start + 1;
+      while (end < batches.length && end - start < stepsPerRun && counts[end] === counts[start]) end++;
+      results.push(...runTogether(batches.slice(start, end), counts[start], scalars.slice(start, end)));
+      start = end;
+    }
+    return results;
+  };
   return {
-    step(xs, ys, { learningRate = options.optimizer.learningRate, scalars = {} } = {}) {
-      const count = ys.length / classes;
-      if (!Number.isInteger(count) || count < 1 || xs.length !== count * sample.reduce((a, b) => a * b, 1)) throw new CompileError(`a batch of samples of [${sample}] with ${classes} one-hot labels each was expected`);
-      steps++;
-      const feeds: Record<string, OrtValue> = { x: tensor(xs, [count, ...sample]), y: tensor(ys, [count, classes]) };
-      for (const [name, value] of Object.entries(updateScalars(options.optimizer, learningRate, steps))) feeds[name] = scalar(value);
-      for (const name of graph.scalarInputs) {
-        if (!Number.isFinite(scalars[name])) throw new CompileError(`the step's scalar '${name}' was not fed (got ${scalars[name]})`);
-        feeds[name] = scalar(scalars[name]);
-      }
-      for (const c of graph.computedScalars) feeds[c.name] = scalar(c.compute(values.get(c.from)!.data));
-      for (const u of updates) feeds[u.input] = tensor(values.get(u.input)!.data, values.get(u.input)!.dims);
-      const out = session.run(feeds);
-      updates.forEach((u, i) => (values.get(u.input)!.data = out[`next${i}`].data as Float32Array));
-      return { loss: (out.loss.data as Float32Array)[0], penalty: (out.penalty.data as Float32Array)[0] };
-    },
+    stepsPerRun,
+    step: (x, y, feeds) => run([{ x, y, feeds }])[0],
+    run,
     writeBack() {
       tf.tidy(() => {
         for (const w of weights) w.variable.write(tf.tensor(w.fromGraph(values.get(w.parameter.name)!.data), w.variable.shape as number[]));

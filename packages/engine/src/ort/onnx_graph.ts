@@ -123,21 +123,24 @@ export class GraphBuilder {
     }
   }
 
-  build(options: BuildOptions = {}): Uint8Array {
-    const graph = proto.GraphProto.create({
-      name: options.graphName ?? 'kernel',
-      node: this.nodes,
-      input: this.inputs,
-      output: this.outputs,
-      initializer: this.initializers,
-    });
-    const model = proto.ModelProto.create({
-      irVersion: 8,
-      producerName: options.producerName ?? 'sparse-ternary-engine',
-      opsetImport: [{ domain: '', version: options.opset ?? ONNX_OPSET }, ...(options.domains ?? [])],
-      metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
-      graph,
-    });
-    return proto.ModelProto.encode(model).finish();
+  /** The graph as ONNX's GraphProto (to nest it: a subgraph's body). */
+  graph(name = 'kernel'): onnx.IGraphProto {
+    return proto.GraphProto.create({ name, node: this.nodes, input: this.inputs, output: this.outputs, initializer: this.initializers });
   }
+
+  build(options: BuildOptions = {}): Uint8Array {
+    return encodeModel(this.graph(options.graphName), options);
+  }
+}
+
+/** One model holding `graph`. */
+export function encodeModel(graph: onnx.IGraphProto, options: Omit<BuildOptions, 'graphName'> = {}): Uint8Array {
+  const model = proto.ModelProto.create({
+    irVersion: 8,
+    producerName: options.producerName ?? 'sparse-ternary-engine',
+    opsetImport: [{ domain: '', version: options.opset ?? ONNX_OPSET }, ...(options.domains ?? [])],
+    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
+    graph,
+  });
+  return proto.ModelProto.encode(model).finish();
 }
