@@ -11,8 +11,9 @@
 // An ONNX file is a torchvision classifier as fixtures/torchvision_exports.py writes it, timed at
 // --batch; its PyTorch peer is that architecture (with its BatchNorm layers, which the export folds).
 // --profile: onnxruntime's per-operator profile of each compiled variant's timed steps.
-// Each backend's figure is the median of --windows timings of --steps steps; 'cpu' times one window
-// of --cpu-steps steps (default: 3 for LFC, 1 for CNV, whose step takes minutes there).
+// Each backend's figure is the median of --windows timings of --steps steps (default 16: two runs
+// of the compiled step's eight); 'cpu' times one window of --cpu-steps steps (default: 3 for LFC, 1
+// for CNV, whose step takes minutes there). PyTorch's is the mean of a run before and one after.
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -28,7 +29,7 @@ const { values: args } = parseArgs({
   options: {
     nets: { type: 'string', default: 'lfc,cnv' },
     backends: { type: 'string', default: 'ort,cpu' },
-    steps: { type: 'string', default: '10' },
+    steps: { type: 'string', default: '16' },
     windows: { type: 'string', default: '3' },
     'cpu-steps': { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
@@ -118,17 +119,23 @@ const backends = args.backends.split(',');
 const rows = [];
 for (const net of args.nets.split(',')) {
   const row = { net };
+  // PyTorch before and after this net's backends, its figure their mean: the machine's speed drifts over a run.
+  const torchRuns = [];
+  const timeTorch = async () => {
+    if (!torchAvailable) return;
+    const t = await torchSamplesPerSecond(net, Number(args.steps) * Number(args.windows));
+    console.error(`${net} torch: ${t.value?.toFixed(1) ?? t.error}`);
+    if (t.value !== undefined) torchRuns.push(t.value);
+  };
+  await timeTorch();
   for (const backend of backends) {
     const cpu = backend === 'cpu';
     const steps = cpu ? Number(args['cpu-steps'] ?? (await benchNet(net, batchArg)).cpuSteps) : Number(args.steps);
     row[backend] = backend in COMPILED ? await compiledSamplesPerSecond(net, backend, steps, Number(args.windows)) : await tfjsSamplesPerSecond(net, backend, steps, cpu ? 1 : Number(args.windows));
     console.error(`${net} ${backend}: ${row[backend].toFixed(1)} samples/s`);
   }
-  if (torchAvailable) {
-    const t = await torchSamplesPerSecond(net, Number(args.steps) * Number(args.windows));
-    row.torch = t.value;
-    console.error(`${net} torch: ${t.value?.toFixed(1) ?? t.error}`);
-  }
+  await timeTorch();
+  if (torchRuns.length) row.torch = torchRuns.reduce((a, b) => a + b, 0) / torchRuns.length;
   rows.push({ ...row, batch: (await benchNet(net, batchArg)).batch });
 }
 

@@ -84,9 +84,9 @@ export interface TrainOptions {
    */
   layerCosts?: Readonly<Record<string, number>>;
   /**
-   * Stops training after the current batch when aborted (Ctrl-C): the position is checkpointed
-   * mid-epoch (with checkpointDir) and a TrainingInterrupted is thrown; `resume` continues from
-   * the next batch.
+   * Stops training after the current batch (compiled: the current run of up to stepsPerRun
+   * batches) when aborted (Ctrl-C): the position is checkpointed mid-epoch (with checkpointDir)
+   * and a TrainingInterrupted is thrown; `resume` continues from the next batch.
    */
   signal?: AbortSignal;
   /**
