@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
     nets: { type: 'string', default: 'lfc,cnv' },
     backends: { type: 'string', default: 'ort,cpu' },
     steps: { type: 'string', default: '16' },
-    windows: { type: 'string', default: '3' },
+    windows: { type: 'string', default: '5' },
     'cpu-steps': { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -73,33 +73,44 @@ const COMPILED = {
   qtr: { quantizer: () => targetSparsityQuantizer(0.95), regularizers: () => [qtrCost(2e-5)] },
 };
 
-/** The same, with the whole step compiled into one onnxruntime graph. */
-async function compiledSamplesPerSecond(netName, variant, steps, windows) {
+/**
+ * The same, with the whole step compiled into one onnxruntime graph: median samples/s of each
+ * variant, their windows taken in turn (the machine's speed drifts; a ratio between variants
+ * compares windows of the same moments).
+ */
+async function compiledSamplesPerSecond(netName, variants, steps, windows) {
   await initEngine({ backend: 'ort' });
   const net = await benchNet(netName, batchArg);
-  const head = trainingHead(net.build());
-  const model = head.model;
-  const regularizers = COMPILED[variant].regularizers();
-  const profile = args.profile ? `/tmp/bench-engine-${variant}` : undefined;
-  const step = compiledStep(model, { optimizer: { kind: 'adam', learningRate: 1e-3 }, output: head.output, quantizer: COMPILED[variant].quantizer(), regularizers, profile });
-  if (step instanceof Error) throw step;
   const x = tf.randomUniform([net.batch, ...net.inputShape], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([net.batch], 0, net.classes, 'int32', 2), net.classes);
   const [xs, ys] = [x.dataSync(), Float32Array.from(y.dataSync())];
-  // The batches of a window in runs of stepsPerRun, as train() gives them.
-  const window = Array.from({ length: steps }, () => ({ x: xs, y: ys, feeds: { scalars: strengthsAt(regularizers, 0) } }));
-  step.run(window.slice(0, step.stepsPerRun));
-  const rates = [];
+  const runs = variants.map((variant) => {
+    const head = trainingHead(net.build());
+    const regularizers = COMPILED[variant].regularizers();
+    const profile = args.profile ? `/tmp/bench-engine-${variant}` : undefined;
+    const step = compiledStep(head.model, { optimizer: { kind: 'adam', learningRate: 1e-3 }, output: head.output, quantizer: COMPILED[variant].quantizer(), regularizers, profile });
+    if (step instanceof Error) throw step;
+    // The batches of a window in runs of stepsPerRun, as train() gives them.
+    const window = Array.from({ length: steps }, () => ({ x: xs, y: ys, feeds: { scalars: strengthsAt(regularizers, 0) } }));
+    step.run(window.slice(0, step.stepsPerRun));
+    return { variant, model: head.model, step, window, profile, rates: [] };
+  });
   for (let w = 0; w < windows; w++) {
-    const start = performance.now();
-    step.run(window);
-    rates.push((steps * net.batch * 1000) / (performance.now() - start));
+    for (const run of runs) {
+      const start = performance.now();
+      run.step.run(run.window);
+      run.rates.push((steps * net.batch * 1000) / (performance.now() - start));
+    }
   }
-  step.dispose();
-  if (profile) console.error(`${netName} ${variant}:\n${formatProfile(summarizeProfile(profile, steps * windows + step.stepsPerRun))}`);
+  const result = {};
+  for (const run of runs) {
+    run.step.dispose();
+    if (run.profile) console.error(`${netName} ${run.variant}:\n${formatProfile(summarizeProfile(run.profile, steps * windows + run.step.stepsPerRun))}`);
+    run.model.dispose();
+    result[run.variant] = median(run.rates);
+  }
   tf.dispose([x, y]);
-  model.dispose();
-  return median(rates);
+  return result;
 }
 
 async function torchSamplesPerSecond(netName, steps) {
@@ -128,11 +139,16 @@ for (const net of args.nets.split(',')) {
     if (t.value !== undefined) torchRuns.push(t.value);
   };
   await timeTorch();
-  for (const backend of backends) {
+  for (const backend of backends.filter((b) => !(b in COMPILED))) {
     const cpu = backend === 'cpu';
     const steps = cpu ? Number(args['cpu-steps'] ?? (await benchNet(net, batchArg)).cpuSteps) : Number(args.steps);
-    row[backend] = backend in COMPILED ? await compiledSamplesPerSecond(net, backend, steps, Number(args.windows)) : await tfjsSamplesPerSecond(net, backend, steps, cpu ? 1 : Number(args.windows));
+    row[backend] = await tfjsSamplesPerSecond(net, backend, steps, cpu ? 1 : Number(args.windows));
     console.error(`${net} ${backend}: ${row[backend].toFixed(1)} samples/s`);
+  }
+  const compiledVariants = backends.filter((b) => b in COMPILED);
+  if (compiledVariants.length) {
+    Object.assign(row, await compiledSamplesPerSecond(net, compiledVariants, Number(args.steps), Number(args.windows)));
+    for (const variant of compiledVariants) console.error(`${net} ${variant}: ${row[variant].toFixed(1)} samples/s`);
   }
   await timeTorch();
   if (torchRuns.length) row.torch = torchRuns.reduce((a, b) => a + b, 0) / torchRuns.length;

@@ -13,4 +13,3 @@ export { countNonZeros, disposeMasks, keepWhere, pinToMask, type Masks } from '.
 export { straightThroughStep, type ShadowWeight, type StepResult, type StraightThroughOptions } from './straight_through';
 export { quantizationPrune, sparsityReport, ternarizeModel, type LayerStats, type SparsityReport } from './prune';
 export { withQuantizedKernels, type KernelQuantization } from './quantized_kernels';
-export { MagnitudeSelector } from './magnitude_selector';

@@ -3,18 +3,18 @@
 // (+1 at w = 0) on them, 0 elsewhere; kept: the mask's ones, or |w| > Delta_l. Binary keeps every
 // weight; float is w itself.
 import type { StepGraph } from '@sparse-ternary/engine';
-import { MagnitudeSelector, type QuantizerRule } from '@sparse-ternary/quantize-prune';
+import type { QuantizerRule } from '@sparse-ternary/quantize-prune';
+import { kthSmallestMagnitude } from './compiled_selection';
 
 /**
  * A kernel quantized in the graph, and what the regularizers read of it, each written when first
  * asked for: its threshold Delta_l as quantize() reports it (a graph scalar, or a number known
- * when compiling), |w|, and sign(w) as the quantizer takes it (+1 at 0).
+ * when compiling) and |w|.
  */
 export interface CompiledQuantization {
   value: string;
   delta(): string | number;
   magnitudes(): string;
-  sign(): string;
 }
 
 /** f() the first time, its value after. */
@@ -29,11 +29,9 @@ type TernaryThreshold = Extract<QuantizerRule, { kind: 'ternary' }>['threshold']
 function threshold(graph: StepGraph, rule: TernaryThreshold, w: string, magnitudes: string, size: number): string | number {
   if (rule.of === 'fixed') return rule.delta;
   if (rule.of === 'meanAbs') return graph.op('Mul', [graph.op('ReduceMean', [magnitudes], { keepdims: 0 }), graph.scalar(rule.t)]);
-  // The k-th smallest |w|, k = round(s * n), selected in JavaScript before each step (the graph's TopK sorts).
+  // The k-th smallest |w|, k = round(s * n).
   const k = Math.round(rule.sparsity * size);
-  if (k === 0) return 0;
-  const selector = new MagnitudeSelector(k, size);
-  return graph.computedScalar(`${w}/threshold`, w, (weights) => selector.select(weights));
+  return k === 0 ? 0 : kthSmallestMagnitude(graph, w, magnitudes, k);
 }
 
 const asScalar = (graph: StepGraph, value: string | number) => (typeof value === 'number' ? graph.scalar(value) : value);
@@ -42,20 +40,19 @@ const asScalar = (graph: StepGraph, value: string | number) => (typeof value ===
 export function compiledQuantizer(rule: QuantizerRule, size: number): (graph: StepGraph, w: string, mask: string | undefined) => CompiledQuantization {
   return (graph, w, mask) => {
     const magnitudes = once(() => graph.op('Abs', [w]));
-    const sign = once(() => graph.op('Sub', [graph.op('Mul', [graph.op('Cast', [graph.op('GreaterOrEqual', [w, graph.scalar(0)])], { to: 1 }), graph.scalar(2)]), graph.scalar(1)]));
+    // sign(w) as the quantizers take it (+1 at 0) times `by` (a scalar, or the mask), in two passes: [w >= 0] picks by or -by.
+    const signTimes = (by: string) => graph.op('Where', [graph.op('GreaterOrEqual', [w, graph.scalar(0)]), by, graph.op('Neg', [by])]);
     // As quantize(): float reports 0; binary -1 (every weight kept), or 0 with a mask.
-    if (rule.kind === 'float') return { value: w, delta: () => 0, magnitudes, sign };
+    if (rule.kind === 'float') return { value: w, delta: () => 0, magnitudes };
     const delta = once(() => (rule.kind === 'binary' ? (mask ? 0 : -1) : threshold(graph, rule.threshold, w, magnitudes(), size)));
     // The ternary code t = sign(w) on the kept weights, 0 elsewhere; alpha = sum |w| t / sum t^2 (|w| t = w t).
     const code =
       mask || rule.kind === 'binary'
-        ? mask
-          ? graph.op('Mul', [sign(), mask])
-          : sign()
+        ? signTimes(mask ?? graph.scalar(1))
         : // Without a mask, Delta >= 0: t = [w > Delta] - [w < -Delta] (three passes fewer than sign(w) * [|w| > Delta]).
           graph.op('Sub', [graph.op('Cast', [graph.op('Greater', [w, asScalar(graph, delta())])], { to: 1 }), graph.op('Cast', [graph.op('Less', [w, graph.op('Neg', [asScalar(graph, delta())])])], { to: 1 })]);
     const count = graph.op('ReduceSumSquare', [code], { keepdims: 0 });
     const alpha = graph.op('Div', [graph.op('ReduceSum', [graph.op('Mul', [w, code])], { keepdims: 0 }), graph.op('Max', [count, graph.scalar(1)])]);
-    return { value: graph.op('Mul', [code, alpha]), delta, magnitudes, sign };
+    return { value: graph.op('Mul', [code, alpha]), delta, magnitudes };
   };
 }

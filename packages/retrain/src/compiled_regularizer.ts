@@ -14,8 +14,6 @@ interface Kernel {
   w: string;
   delta: () => string | number;
   magnitudes: () => string;
-  /** +1 at w = 0: qtr-cost's subgradient there (TF.js's |w| takes 0; the step's graph has this sign already). */
-  sign: () => string;
   cost: number;
 }
 
@@ -26,7 +24,7 @@ export const strengthInput = (index: number) => `strength${index}`;
 export const strengthsAt = (regularizers: readonly Regularizer[], step: number): Record<string, number> => Object.fromEntries(regularizers.map((r, i) => [strengthInput(i), r.strength(step)]));
 
 /** lambda * the rule's term on the kernel, or nothing where it is 0 whatever the weights (qtr-cost with Delta_l <= 0). */
-function term(graph: StepGraph, rule: RegularizerRule, { w, delta, magnitudes, sign, cost }: Kernel, lambda: string): Term | undefined {
+function term(graph: StepGraph, rule: RegularizerRule, { w, delta, magnitudes, cost }: Kernel, lambda: string): Term | undefined {
   const op = graph.op.bind(graph);
   const sum = (values: string) => op('ReduceSum', [values], { keepdims: 0 });
   const scalar = (value: string | number) => (typeof value === 'number' ? graph.scalar(value) : value);
@@ -42,15 +40,16 @@ function term(graph: StepGraph, rule: RegularizerRule, { w, delta, magnitudes, s
     case 'qtr-cost': {
       const d = delta();
       if (typeof d === 'number' && d <= 0) return undefined;
-      // c * sigmoid((|w| - Delta) / tau), tau = kappa * Delta; gradient c * s (1 - s) / tau * sign(w). A Delta that is 0 at run time contributes 0 (tau kept finite).
-      // ONNX's Sign took 3 of the 8 ms this term added to an LFC step: the quantizer's sign instead.
+      // c * sigmoid((|w| - Delta) / tau), tau = kappa * Delta; gradient c * s (1 - s) / tau * sign(w), sign(0) = +1 as the quantizers take it. A Delta that is 0 at run time contributes 0 (tau kept finite).
+      // Nine passes over the weights: ONNX's Sign took 3 of the 8 ms this term added to an LFC step, so the sign comes with the scalar factor from one Where.
       const on = typeof d === 'number' ? graph.scalar(1) : op('Cast', [op('Greater', [d, graph.scalar(0)])], { to: 1 });
       const inverseTau = op('Reciprocal', [op('Max', [op('Mul', [scalar(d), graph.scalar(rule.kappa)]), graph.scalar(1e-30)])]);
       const s = op('Sigmoid', [op('Mul', [op('Sub', [magnitudes(), scalar(d)]), inverseTau])]);
       const factor = op('Mul', [op('Mul', [lambda, graph.scalar(cost)]), on]);
+      const slope = op('Mul', [factor, inverseTau]);
       return {
         value: op('Mul', [sum(s), factor]),
-        gradient: op('Mul', [op('Mul', [s, op('Sub', [graph.scalar(1), s])]), op('Mul', [sign(), op('Mul', [factor, inverseTau])])]),
+        gradient: op('Mul', [op('Mul', [s, op('Sub', [graph.scalar(1), s])]), op('Where', [op('GreaterOrEqual', [w, graph.scalar(0)]), slope, op('Neg', [slope])])]),
       };
     }
   }

@@ -129,14 +129,39 @@ test.each(['adam', 'momentum'] as const)("%s: the compiled step's state goes int
   expect(loaded.slots[0][0].some((v) => v !== 0)).toBe(true);
 }, 60_000);
 
-test("a target sparsity's threshold, selected in JavaScript from the weights before each step, makes each run one step; other quantizers take stepsPerRun", () => {
-  const stepsPerRunOf = (quantizer: Quantizer) => {
-    const step = compiledStep(build('dense'), { optimizer: { kind: 'sgd', learningRate: 0.1 }, output: 'probabilities', quantizer, stepsPerRun: 4 });
+describe.each(['dense', 'conv'] as const)('%s model', (kind) => {
+  test("a target sparsity's threshold, selected in the graph each step of a run (in the band around the last one, or among all the weights when it jumps), gives straightThroughStep's steps", () => {
+    const r = seededRandom(12);
+    const reference = build(kind);
+    const shape = [N, ...(reference.inputs[0].shape.slice(1) as number[])];
+    const x = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * 2 - 1);
+    const y = Float32Array.from({ length: N * CLASSES }, (_, i) => (i % CLASSES === Math.floor(i / CLASSES) % CLASSES ? 1 : 0));
+    // Small steps keep the threshold in its band; the large fourth one moves it out.
+    const rates = [0.02, 0.02, 0.02, 1.5, 0.02, 0.02];
+    const head = trainingHead(reference);
+    const quantizer = targetSparsityQuantizer(0.6);
+    const deltas = rates.map((rate) => {
+      const optimizer = tf.train.sgd(rate);
+      const { layers } = straightThroughStep(head.model, tf.tensor(x, shape), tf.tensor(y, [N, CLASSES]), { quantizer, optimizer, loss: head.loss });
+      optimizer.dispose();
+      return layers[0].delta;
+    });
+    // The threshold moved by less than its band (5%) at the small steps, by more at the large one.
+    expect(Math.abs(deltas[2] / deltas[1] - 1)).toBeLessThan(0.05);
+    expect(Math.abs(deltas[4] / deltas[3] - 1)).toBeGreaterThan(0.05);
+
+    const model = build(kind);
+    const step = compiledStep(model, { optimizer: { kind: 'sgd', learningRate: 1 }, output: 'probabilities', quantizer, stepsPerRun: rates.length });
     if (step instanceof Error) throw step;
+    expect(step.stepsPerRun).toBe(rates.length);
+    step.run(rates.map((learningRate) => ({ x, y, feeds: { learningRate } })));
+    step.writeBack();
     step.dispose();
-    return step.stepsPerRun;
-  };
-  expect(stepsPerRunOf(targetSparsityQuantizer(0.75))).toBe(1);
-  expect(stepsPerRunOf(twnQuantizer(0.7))).toBe(4);
-  expect(stepsPerRunOf(fixedThresholdQuantizer(0.3))).toBe(4);
+    model.weights.forEach((w, i) => {
+      const [actual, wanted] = [w.read().dataSync(), reference.weights[i].read().dataSync()];
+      const scale = Math.max(...Array.from(wanted, Math.abs), 1e-6);
+      const error = Math.max(...Array.from(actual, (v, k) => Math.abs(v - wanted[k]))) / scale;
+      expect({ weight: w.name, close: error < 1e-4 }).toEqual({ weight: w.name, close: true });
+    });
+  }, 60_000);
 });

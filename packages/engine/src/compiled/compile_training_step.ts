@@ -1,9 +1,9 @@
 // A model's whole training step as one ONNX graph run by onnxruntime: forward, softmax
 // cross-entropy, the kernels' penalties, backward and the optimizer's update, with the weights,
 // the optimizer's state and BatchNorm's moving statistics fed in and taken out once per run of up
-// to stepsPerRun steps (scan_steps.ts), copied to the TF.js model only when asked (writeBack). For graphs of the layers in LAYER_COMPILERS
-// ending in softmax (or logits); anything else is a CompileError, and the caller trains on the
-// per-kernel path.
+// to stepsPerRun steps (scan_steps.ts), copied to the TF.js model only when asked (writeBack).
+// For graphs of the layers in LAYER_COMPILERS ending in softmax (or logits); anything else is a
+// CompileError, and the caller trains on the per-kernel path.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -28,7 +28,7 @@ export interface CompileOptions {
   profile?: string;
   /** Seeds the step's random draws (dropout): the same seed draws the same in a new step; unseeded, onnxruntime picks. */
   seed?: number;
-  /** At most how many steps one call into onnxruntime takes (run()); default 8. A step whose scalars are computed in JavaScript from the weights takes one. */
+  /** At most how many steps one call into onnxruntime takes (run()); default 8. */
   stepsPerRun?: number;
 }
 
@@ -64,11 +64,7 @@ export interface StepResult {
 }
 
 export interface CompiledTrainingStep {
-  /**
-   * How many steps run() takes in one call into onnxruntime, where the weights and optimizer
-   * state cross the binding once (CompileOptions.stepsPerRun; 1 when a scalar is computed in
-   * JavaScript from the weights before each step: a target sparsity's threshold).
-   */
+  /** How many steps run() takes in one call into onnxruntime, where the weights and optimizer state cross the binding once (CompileOptions.stepsPerRun). */
   readonly stepsPerRun: number;
   /** One step on a batch of any size: `x` as the model takes it (channels-last), `y` one-hot labels. */
   step(x: Float32Array, y: Float32Array, feeds?: StepFeeds): StepResult;
@@ -126,7 +122,9 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   const loss = graph.op('Div', [graph.op('Neg', [graph.op('ReduceSum', [graph.op('Mul', [y, logp])], { keepdims: 0 })]), batch]);
   graph.backward(graph.op('Div', [graph.op('Sub', [graph.op('Exp', [logp]), y]), batch]), h.value);
   for (const name of Object.keys(updateScalars(options.optimizer, 0, 1))) graph.b.input(name, 'float32', []);
-  const updates: UpdatedValue[] = [...graph.parameters.flatMap((p) => optimizerUpdate(graph, p, options.optimizer)), ...states];
+  const unset = graph.states.find((s) => s.output === undefined);
+  if (unset) throw new Error(`the step's state '${unset.input}' has no next value`);
+  const updates: UpdatedValue[] = [...graph.parameters.flatMap((p) => optimizerUpdate(graph, p, options.optimizer)), ...states, ...graph.states.map((s) => ({ input: s.input, output: s.output! }))];
   graph.b.rename(loss, 'loss');
   graph.b.output('loss', 'float32');
   const penalties = graph.penalties.length ? graph.penalties : [graph.scalar(0)];
@@ -136,10 +134,10 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
     graph.b.rename(u.output, `next${i}`);
     graph.b.output(`next${i}`, 'float32');
   });
-  const stepsPerRun = graph.computedScalars.length ? 1 : (options.stepsPerRun ?? 8);
+  const stepsPerRun = options.stepsPerRun ?? 8;
   if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new CompileError(`stepsPerRun must be a positive integer, got ${options.stepsPerRun}`);
   const updateScalarNames = Object.keys(updateScalars(options.optimizer, 0, 1));
-  const sequences = ['x', 'y', ...updateScalarNames, ...graph.scalarInputs, ...graph.computedScalars.map((c) => c.name)];
+  const sequences = ['x', 'y', ...updateScalarNames, ...graph.scalarInputs];
   const carried = updates.map((u, i) => ({ input: u.input, output: `next${i}` }));
   const ort = activeOrtBackend()?.options;
   const session: SyncSession = loadSyncSession(scanSteps(graph.b.graph('training-step'), { carried, sequences, collected: ['loss', 'penalty'] }), {
@@ -157,6 +155,7 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   };
   zeroSlots();
   for (const s of states) values.set(s.input, { data: Float32Array.from(s.variable.read().dataSync() as Float32Array), dims: s.variable.shape as number[] });
+  for (const s of graph.states) values.set(s.input, { data: s.initial, dims: s.dims });
   const tensor = (data: Float32Array, dims: number[]): OrtValue => ({ type: 'float32', data, dims });
   const sampleSize = sample.reduce((a, b) => a * b, 1);
   const countOf = ({ x, y }: StepBatch) => {
@@ -182,8 +181,6 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
     const k = group.length;
     const feeds: Record<string, OrtValue> = { x: tensor(stacked(group.map((b) => b.x)), [k, count, ...sample]), y: tensor(stacked(group.map((b) => b.y)), [k, count, classes]) };
     for (const name of [...updateScalarNames, ...graph.scalarInputs]) feeds[name] = tensor(Float32Array.from(scalars, (s) => s[name]), [k]);
-    // stepsPerRun is 1 with computed scalars: they read the weights this run starts from.
-    for (const c of graph.computedScalars) feeds[c.name] = tensor(Float32Array.of(c.compute(values.get(c.from)!.data)), [1]);
     for (const u of updates) feeds[u.input] = tensor(values.get(u.input)!.data, values.get(u.input)!.dims);
     const out = session.run(feeds);
     steps += k;

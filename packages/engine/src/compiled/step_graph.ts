@@ -37,11 +37,14 @@ export interface KernelTraining {
   clip?: number;
 }
 
-/** A scalar input computed from a weight before each step (StepGraph.computedScalar). */
-export interface ComputedScalar {
-  name: string;
-  from: string;
-  compute: (weights: Float32Array) => number;
+/** A value the step carries to the next besides the weights and the optimizer's state (StepGraph.state): where a selection resumes its search. */
+export interface CarriedState {
+  input: string;
+  /** Its value before the first step. */
+  initial: Float32Array;
+  dims: number[];
+  /** Its next value, once written. */
+  output?: string;
 }
 
 /** Where a layer's output is: its value's name and shape (channels-first; the batch, shape[0], may be any size: -1). */
@@ -71,8 +74,8 @@ export class StepGraph {
   readonly penalties: string[] = [];
   /** Scalars fed each step by name (a regularizer's strength on its schedule). */
   readonly scalarInputs = new Set<string>();
-  /** Scalars computed in JavaScript before each step from a weight's current value. */
-  readonly computedScalars: ComputedScalar[] = [];
+  /** Values carried from step to step that are not the model's (StepGraph.state). */
+  readonly states: CarriedState[] = [];
   private readonly tape: TapeLayer[] = [];
   private recording?: Omit<TapeLayer, 'output'>;
   /** Values no gradient flows to (the model's input). */
@@ -110,15 +113,14 @@ export class StepGraph {
   }
 
   /**
-   * A scalar computed before each step from the current value of the weight whose graph input is
-   * `from` (in the graph's layout), where one pass in JavaScript beats the graph's ops (an order
-   * statistic: onnxruntime's TopK sorts).
+   * A value carried from each step to the next (inside a run and across runs), starting at
+   * `initial`; its next value is given with the returned `set` once written. Not the model's: it
+   * is not written back, and a resumed run starts it afresh.
    */
-  computedScalar(name: string, from: string, compute: (weights: Float32Array) => number): string {
-    if (!this.parameters.some((p) => p.name === from)) throw new Error(`computedScalar: '${from}' is not a weight of the step`);
-    this.b.input(name, 'float32', []);
-    this.computedScalars.push({ name, from, compute });
-    return name;
+  state(name: string, initial: Float32Array, dims: number[] = []): { input: string; set: (output: string) => void } {
+    const state: CarriedState = { input: this.b.input(name, 'float32', dims), initial, dims };
+    this.states.push(state);
+    return { input: state.input, set: (output) => (state.output = output) };
   }
 
   /** A new trainable weight, a graph input of `dims`. */
