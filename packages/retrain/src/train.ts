@@ -8,9 +8,9 @@ import {
   quantizedLayers,
   straightThroughStep,
   type LayerPolicy,
-  type StepResult,
   type Masks,
   type Quantizer,
+  type StepResult,
 } from '@sparse-ternary/quantize-prune';
 import { totalPenalty, type Regularizer, type RegularizedWeight } from '@sparse-ternary/regularizers';
 import { TrainingError, TrainingInterrupted } from './errors';

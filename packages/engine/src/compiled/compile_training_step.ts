@@ -121,7 +121,8 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   const batch = graph.op('Cast', [graph.op('Gather', [graph.op('Shape', [y]), graph.ints([0])])], { to: 1 });
   const loss = graph.op('Div', [graph.op('Neg', [graph.op('ReduceSum', [graph.op('Mul', [y, logp])], { keepdims: 0 })]), batch]);
   graph.backward(graph.op('Div', [graph.op('Sub', [graph.op('Exp', [logp]), y]), batch]), h.value);
-  for (const name of Object.keys(updateScalars(options.optimizer, 0, 1))) graph.b.input(name, 'float32', []);
+  const updateScalarNames = Object.keys(updateScalars(options.optimizer, 0, 1));
+  for (const name of updateScalarNames) graph.b.input(name, 'float32', []);
   const unset = graph.states.find((s) => s.output === undefined);
   if (unset) throw new Error(`the step's state '${unset.input}' has no next value`);
   const updates: UpdatedValue[] = [...graph.parameters.flatMap((p) => optimizerUpdate(graph, p, options.optimizer)), ...states, ...graph.states.map((s) => ({ input: s.input, output: s.output! }))];
@@ -136,7 +137,6 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   });
   const stepsPerRun = options.stepsPerRun ?? 8;
   if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new CompileError(`stepsPerRun must be a positive integer, got ${options.stepsPerRun}`);
-  const updateScalarNames = Object.keys(updateScalars(options.optimizer, 0, 1));
   const sequences = ['x', 'y', ...updateScalarNames, ...graph.scalarInputs];
   const carried = updates.map((u, i) => ({ input: u.input, output: `next${i}` }));
   const ort = activeOrtBackend()?.options;
