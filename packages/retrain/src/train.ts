@@ -24,6 +24,7 @@ import { strengthsAt } from './compiled_regularizer';
 import { costOf } from './layer_cost';
 import { trainingHead, type TrainingHead } from './training_head';
 import { after, grouped } from './iterables';
+import { batchesPerRun } from './run_batches';
 import type { TrainingStepChoice } from './training_steps';
 
 export interface BatchProgress {
@@ -190,6 +191,7 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
   const choice = chooseStep(head, options, quantizer, optimizer, schedule(step));
   if (options.trainingStep === 'compiled' && choice.kind === 'kernels') throw new TrainingError(`the training step cannot be compiled: ${choice.reason}`, stage, startEpoch, skip);
   const compiled = choice.kind === 'compiled' ? choice.step : undefined;
+  const perRun = compiled ? batchesPerRun(compiled.stepsPerRun, options.batchSize, data.imageShape) : 1;
   try {
     if (compiled) await loadOptimizerState(compiled, optimizer, head.model);
     /** The compiled step's weights (and, for a checkpoint, its optimizer state) into the TF.js model and optimizer. */
@@ -208,10 +210,10 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
       let batch = epoch === startEpoch ? skip : 0;
       let trained = 0;
       const epochBatches = after(batches(data, { ...options.tensors, batchSize: options.batchSize, seed: options.seed ?? 0, epoch, augment: options.augment }), batch);
-      /** Each batch's step, in order, a group at a time: the compiled step's run of stepsPerRun batches (their data kept past the pipeline's disposal of their tensors), or one batch kernel by kernel. */
+      /** Each batch's step, in order, a group at a time: the compiled step's run of perRun batches (their data kept past the pipeline's disposal of their tensors), or one batch kernel by kernel. */
       const trainedGroups = function* (): Generator<StepResult[]> {
         if (compiled) {
-          for (const group of grouped(epochBatches, compiled.stepsPerRun, ({ x, y }) => ({ x: (x.dataSync() as Float32Array).slice(), y: oneHot(y, head.model).slice() }))) {
+          for (const group of grouped(epochBatches, perRun, ({ x, y }) => ({ x: (x.dataSync() as Float32Array).slice(), y: oneHot(y, head.model).slice() }))) {
             const feeds = (i: number) => ({ learningRate: schedule(step + i), scalars: strengthsAt(regularizers, step + i) });
             yield compiled.run(group.map((b, i) => ({ ...b, feeds: feeds(i) }))).map((r) => ({ ...r, layers: [] }));
           }
