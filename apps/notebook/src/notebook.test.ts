@@ -159,7 +159,10 @@ testWith(CHROMIUM)('cells 1-7 in the browser: charts draw, pruning grows the zer
     await page.waitForSelector('#cell-stage1 .progress:has-text("batch")');
     await page.click('#stop');
     await page.waitForSelector('#cell-stage1[data-state="error"]');
-    expect(await page.textContent('#cell-stage1 .error')).toMatch(/^stopped: stage 1 interrupted after batch \d+ of epoch 1; checkpoint in /);
+    // Where it stops depends on how fast it trains (eight batches to a compiled run): before its 50 epochs.
+    const stopped = /^stopped: stage 1 interrupted after batch \d+ of epoch (\d+); checkpoint in /.exec((await page.textContent('#cell-stage1 .error')) ?? '');
+    expect(stopped).not.toBeNull();
+    expect(Number(stopped![1])).toBeLessThan(50);
     expect(await page.$eval('#cell-prune', (cell) => cell.classList.contains('stale'))).toBe(true);
     expect(((await (await api(server, 'api/status')).json()) as { running: boolean }).running).toBe(false);
 
