@@ -1,5 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelBuilder } from './blocks';
+import { cifarResnet } from './resnet';
 import type { TopologyOptions } from './topology_options';
 
 /** FINN's MLPs for 28x28x1 inputs: three hidden layers of `width` units. */
@@ -49,11 +50,16 @@ export const vgg7 = (options: TopologyOptions = {}): tfl.Sequential =>
     .dense(1024)
     .classifier();
 
-export const TOPOLOGIES = { tfc, sfc, lfc, cnv, lenet5, vgg7 } as const;
+/** He et al.'s CIFAR ResNets of 20, 32 and 56 layers (0.27 M, 0.47 M and 0.86 M parameters; resnet.ts). */
+export const resnet20 = (options: TopologyOptions = {}): tfl.LayersModel => cifarResnet(20, options);
+export const resnet32 = (options: TopologyOptions = {}): tfl.LayersModel => cifarResnet(32, options);
+export const resnet56 = (options: TopologyOptions = {}): tfl.LayersModel => cifarResnet(56, options);
+
+export const TOPOLOGIES = { tfc, sfc, lfc, cnv, lenet5, vgg7, resnet20, resnet32, resnet56 } as const;
 export type TopologyName = keyof typeof TOPOLOGIES;
 
 /** Builds a topology by name (the CLI's model option). */
-export function buildModel(name: TopologyName, options: TopologyOptions = {}): tfl.Sequential {
+export function buildModel(name: TopologyName, options: TopologyOptions = {}): tfl.LayersModel {
   const build = TOPOLOGIES[name];
   if (!build) throw new Error(`unknown model '${name}': expected one of ${Object.keys(TOPOLOGIES).join(', ')}`);
   return build(options);
