@@ -17,6 +17,8 @@ export { batchNormalization, FusedBatchNormalization, type FusedBatchNormalizati
 export { batchNormTraining, type BatchNormTrainingResult } from './fused/batch_norm_training';
 export { GraphBuilder, float, type AttrValue, type BuildOptions, type Dim, type FloatAttr, type GraphDataType, type NodeOptions } from './ort/onnx_graph';
 export { compileTrainingStep, type CompiledTrainingStep, type CompileOptions, type OptimizerState, type StepBatch, type StepFeeds, type StepResult } from './compiled/compile_training_step';
+export { compileForward, type ForwardSession } from './compiled/compile_forward';
+export type { Distillation } from './compiled/step_loss';
 export { LAYER_COMPILERS } from './compiled/layer_compilers';
 export { OPTIMIZER_SLOTS, type StepOptimizer } from './compiled/optimizer_update';
-export type { KernelGraph, KernelTraining, StepGraph } from './compiled/step_graph';
+export type { KernelGraph, KernelLayout, KernelTraining, StepGraph } from './compiled/step_graph';

@@ -1,7 +1,8 @@
 // A model's whole training step as one ONNX graph run by onnxruntime: forward, softmax
-// cross-entropy, the kernels' penalties, backward and the optimizer's update, with the weights,
-// the optimizer's state and BatchNorm's moving statistics fed in and taken out once per run of up
-// to stepsPerRun steps (scan_steps.ts), copied to the TF.js model only when asked (writeBack).
+// cross-entropy (distilled from a teacher's probabilities when asked: step_loss.ts), the kernels'
+// penalties, backward and the optimizer's update, with the weights, the optimizer's state and
+// BatchNorm's moving statistics fed in and taken out once per run of up to stepsPerRun steps
+// (scan_steps.ts), copied to the TF.js model only when asked (writeBack).
 // For graphs of the layers in LAYER_COMPILERS ending in softmax (or logits); anything else is a
 // CompileError, and the caller trains on the per-kernel path.
 import os from 'node:os';
@@ -9,12 +10,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { activeOrtBackend } from '../init_engine';
 import { loadSyncSession, type OrtValue, type SyncSession } from '../ort/ort_binding';
-import { SOFTMAX } from './activation_compiler';
 import { CompileError } from '../errors';
-import { LAYER_COMPILERS, type StateUpdate, type WeightBinding } from './layer_compilers';
+import { writeForward } from './model_forward';
+import { TEACHER_INPUT, writeLoss, type Distillation } from './step_loss';
 import { OPTIMIZER_SLOTS, optimizerUpdate, slotInput, updateScalars, type StepOptimizer, type UpdatedValue } from './optimizer_update';
 import { scanSteps } from './scan_steps';
-import { StepGraph, type Activation, type KernelTraining } from './step_graph';
+import { StepGraph, type KernelTraining } from './step_graph';
 
 export interface CompileOptions {
   optimizer: StepOptimizer;
@@ -30,6 +31,8 @@ export interface CompileOptions {
   seed?: number;
   /** At most how many steps one call into onnxruntime takes (run()); default 8. */
   stepsPerRun?: number;
+  /** Learn from a teacher's probabilities at temperature T as well as from the labels (each batch's `teacher`). */
+  distillation?: Distillation;
 }
 
 /**
@@ -50,10 +53,12 @@ export interface StepFeeds {
   scalars?: Readonly<Record<string, number>>;
 }
 
-/** One step's batch: `x` as the model takes it (channels-last), `y` one-hot labels, and its feeds. */
+/** One step's batch: `x` as the model takes it (channels-last), `y` its labels (one-hot, or any distribution over the classes), and its feeds. */
 export interface StepBatch {
   x: Float32Array;
   y: Float32Array;
+  /** With distillation: the teacher's probabilities at temperature T on `x`, [count, classes]. */
+  teacher?: Float32Array;
   feeds?: StepFeeds;
 }
 
@@ -78,38 +83,9 @@ export interface CompiledTrainingStep {
   dispose(): void;
 }
 
-/** The model's layers in order (TF.js keeps them sorted: each after the layers it reads), each called once. */
-function layersOf(model: tfl.LayersModel): tfl.layers.Layer[] {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new CompileError('only models with one input and one output are compiled');
-  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  const shared = layers.find((l) => l.inboundNodes.length !== 1 || l.inboundNodes[0].outputTensors.length !== 1);
-  if (shared) throw new CompileError('layers called more than once, or with several outputs, are not compiled', shared.name);
-  return layers;
-}
-
 export function compileTrainingStep(model: tfl.LayersModel, options: CompileOptions): CompiledTrainingStep {
-  const graph = new StepGraph(options.kernels, options.seed);
-  const sample = model.inputs[0].shape.slice(1) as number[];
-  const x = graph.b.input('x', 'float32', ['N', ...sample]);
-  // Images channels-first inside; -1: the batch, any size.
-  const input: Activation = sample.length === 3 ? { value: graph.op('Transpose', [x], { perm: [0, 3, 1, 2] }), shape: [-1, sample[2], sample[0], sample[1]] } : { value: x, shape: [-1, ...sample] };
-  graph.constant(input.value);
-  // Each symbolic tensor of the model (by id) as the graph computes it.
-  const activations = new Map<number, Activation & { softmax?: typeof SOFTMAX }>([[model.inputs[0].id, input]]);
-  const weights: WeightBinding[] = [];
-  const states: StateUpdate[] = [];
-  for (const layer of layersOf(model)) {
-    const node = layer.inboundNodes[0];
-    const inputs = node.inputTensors.map((t) => activations.get(t.id)!);
-    if (inputs.some((i) => i.softmax)) throw new CompileError('softmax before the last layer', layer.name);
-    const compile = LAYER_COMPILERS[layer.getClassName()];
-    if (!compile) throw new CompileError(`${layer.getClassName()} layers are not compiled`, layer.name);
-    const compiled = graph.layer(inputs, () => compile(layer, inputs, graph));
-    activations.set(node.outputTensors[0].id, compiled.output);
-    weights.push(...compiled.weights);
-    states.push(...(compiled.updates ?? []));
-  }
-  const h = activations.get(model.outputs[0].id)!;
+  const graph = new StepGraph({ kernelTraining: options.kernels, seed: options.seed });
+  const { sample, output: h, weights, states } = writeForward(model, graph);
   // The step trains exactly the model's trainable weights, in their order (the optimizer state's order).
   const trainable = model.trainableWeights;
   if (weights.length !== trainable.length || weights.some((w, i) => w.variable !== trainable[i])) throw new CompileError('the compiled layers do not train exactly the model\'s trainable weights (a frozen layer?)');
@@ -117,10 +93,8 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   if (logits === !!h.softmax || h.shape.length !== 2) throw new CompileError(logits ? 'the model must end in logits over classes' : 'the model must end in a softmax over classes (its loss is softmax cross-entropy)');
   const classes = h.shape[1];
   const y = graph.b.input('y', 'float32', ['N', classes]);
-  const logp = graph.op('LogSoftmax', [h.value], { axis: 1 });
-  const batch = graph.op('Cast', [graph.op('Gather', [graph.op('Shape', [y]), graph.ints([0])])], { to: 1 });
-  const loss = graph.op('Div', [graph.op('Neg', [graph.op('ReduceSum', [graph.op('Mul', [y, logp])], { keepdims: 0 })]), batch]);
-  graph.backward(graph.op('Div', [graph.op('Sub', [graph.op('Exp', [logp]), y]), batch]), h.value);
+  const { loss, gradient } = writeLoss(graph, h.value, y, classes, options.distillation);
+  graph.backward(gradient, h.value);
   const updateScalarNames = Object.keys(updateScalars(options.optimizer, 0, 1));
   for (const name of updateScalarNames) graph.b.input(name, 'float32', []);
   const unset = graph.states.find((s) => s.output === undefined);
@@ -137,7 +111,8 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   });
   const stepsPerRun = options.stepsPerRun ?? 8;
   if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new CompileError(`stepsPerRun must be a positive integer, got ${options.stepsPerRun}`);
-  const sequences = ['x', 'y', ...updateScalarNames, ...graph.scalarInputs];
+  const batchInputs = options.distillation ? ['x', 'y', TEACHER_INPUT] : ['x', 'y'];
+  const sequences = [...batchInputs, ...updateScalarNames, ...graph.scalarInputs];
   const carried = updates.map((u, i) => ({ input: u.input, output: `next${i}` }));
   const ort = activeOrtBackend()?.options;
   const session: SyncSession = loadSyncSession(scanSteps(graph.b.graph('training-step'), { carried, sequences, collected: ['loss', 'penalty'] }), {
@@ -158,9 +133,10 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   for (const s of graph.states) values.set(s.input, { data: s.initial, dims: s.dims });
   const tensor = (data: Float32Array, dims: number[]): OrtValue => ({ type: 'float32', data, dims });
   const sampleSize = sample.reduce((a, b) => a * b, 1);
-  const countOf = ({ x, y }: StepBatch) => {
+  const countOf = ({ x, y, teacher }: StepBatch) => {
     const count = y.length / classes;
     if (!Number.isInteger(count) || count < 1 || x.length !== count * sampleSize) throw new CompileError(`a batch of samples of [${sample}] with ${classes} one-hot labels each was expected`);
+    if (options.distillation && teacher?.length !== y.length) throw new CompileError(`a distilled step needs the teacher's ${classes} probabilities for each of the batch's ${count} samples`);
     return count;
   };
   /** The scalars step number `step` reads, by graph input. */
@@ -180,6 +156,7 @@ export function compileTrainingStep(model: tfl.LayersModel, options: CompileOpti
   const runTogether = (group: readonly StepBatch[], count: number, scalars: Record<string, number>[]): StepResult[] => {
     const k = group.length;
     const feeds: Record<string, OrtValue> = { x: tensor(stacked(group.map((b) => b.x)), [k, count, ...sample]), y: tensor(stacked(group.map((b) => b.y)), [k, count, classes]) };
+    if (options.distillation) feeds[TEACHER_INPUT] = tensor(stacked(group.map((b) => b.teacher!)), [k, count, classes]);
     for (const name of [...updateScalarNames, ...graph.scalarInputs]) feeds[name] = tensor(Float32Array.from(scalars, (s) => s[name]), [k]);
     for (const u of updates) feeds[u.input] = tensor(values.get(u.input)!.data, values.get(u.input)!.dims);
     const out = session.run(feeds);

@@ -36,7 +36,7 @@ export function compileConv2D(layer: tfl.layers.Layer, input: Activation, graph:
   if (groups === 1 && strides.every((s) => s === 1) && oh * ow <= SMALL_PLANE) return compileConv2DPatches(layer, input, graph, geometry);
   const wt = graph.parameter([cout, perGroup, kh, kw]);
   const layouts = kernelLayouts(kh, kw, perGroup, cout);
-  const kernelValue = graph.kernel(layer, wt, layouts.toGraph);
+  const kernelValue = graph.kernel(layer, wt, layouts.toGraph, { count: cout, inner: perGroup * kh * kw });
   const b = bias && graph.parameter([cout]);
   const attrs = { kernel_shape: [kh, kw], pads, strides, ...(groups > 1 ? { group: groups } : {}) };
   const y = graph.op('Conv', [input.value, kernelValue, ...(b ? [b.name] : [])], attrs);

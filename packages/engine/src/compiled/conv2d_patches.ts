@@ -25,7 +25,7 @@ export function compileConv2DPatches(layer: tfl.layers.Layer, input: Activation,
   const { pads: [top, left, bottom, right], out: [oh, ow] } = geometry;
   const depth = kh * kw * cin;
   const wt = graph.parameter([kh, kw, cin, cout]);
-  const kernelValue = graph.kernel(layer, wt, sameLayout.toGraph);
+  const kernelValue = graph.kernel(layer, wt, sameLayout.toGraph, { count: cout, inner: 1 });
   const matrix = graph.op('Reshape', [kernelValue, graph.ints([depth, cout])]);
   const b = bias && graph.parameter([cout]);
   const channelsLast = graph.op('Transpose', [padded(graph, input.value, geometry)], { perm: [0, 2, 3, 1] });

@@ -13,7 +13,7 @@ export function compileDense(layer: tfl.layers.Layer, input: Activation, graph: 
   const [fin, fout] = kernel.shape as number[];
   const w = graph.parameter([fin, fout]);
   const b = bias && graph.parameter([fout]);
-  const kernelValue = graph.kernel(layer, w, sameLayout.toGraph);
+  const kernelValue = graph.kernel(layer, w, sameLayout.toGraph, { count: fout, inner: 1 });
   const product = graph.op('MatMul', [input.value, kernelValue]);
   const y = b ? graph.op('Add', [product, b.name]) : product;
   graph.onBackward((dy) => {

@@ -22,7 +22,7 @@ export function compileDepthwiseConv2D(layer: tfl.layers.Layer, input: Activatio
   const wt = graph.parameter([c, 1, kh, kw]);
   // [kh, kw, c, 1] as a convolution's kernel of one output channel: ONNX's [1, c, kh, kw] is [c, 1, kh, kw] in memory.
   const layouts = kernelLayouts(kh, kw, c, 1);
-  const kernelValue = graph.kernel(layer, wt, layouts.toGraph);
+  const kernelValue = graph.kernel(layer, wt, layouts.toGraph, { count: c, inner: kh * kw });
   const b = bias && graph.parameter([c]);
   const attrs = { kernel_shape: [kh, kw], pads: geometry.pads, strides: geometry.strides, group: c };
   const y = graph.op('Conv', [input.value, kernelValue, ...(b ? [b.name] : [])], attrs);

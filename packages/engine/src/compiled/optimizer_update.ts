@@ -1,7 +1,7 @@
 // The optimizer's update of one weight, in the step's graph: plain SGD, SGD with momentum as
 // TF.js's MomentumOptimizer computes it (a = m a + g; w -= rate a, or with Nesterov's look-ahead
 // w -= rate (g + m a)), or Adam as the engine's fused Adam computes it. A kernel's gradient (its
-// penalty's added) is clipped and masked first, and its updated weights masked again, so pruned
+// penalty's and its weight decay added) is clipped and masked first, and its updated weights masked again, so pruned
 // weights stay exactly zero whatever the optimizer's state does.
 //
 // Adam's update makes the most passes over the weights of anything in a step (LFC: 2.9 M weights,
@@ -14,10 +14,15 @@
 import { ADAM_DEFAULTS } from '../fused/fused_adam';
 import type { StepGraph, StepParameter } from './step_graph';
 
-export type StepOptimizer =
+/**
+ * The optimizer and its hyperparameters. `weightDecay` is torch's (g + decay * w, before the
+ * optimizer's own state) on the kernels only: weights of rank 2 and up, not BatchNorm's or biases.
+ */
+export type StepOptimizer = { weightDecay?: number } & (
   | { kind: 'sgd'; learningRate: number }
   | { kind: 'momentum'; learningRate: number; momentum: number; nesterov?: boolean }
-  | { kind: 'adam'; learningRate: number; beta1?: number; beta2?: number; epsilon?: number };
+  | { kind: 'adam'; learningRate: number; beta1?: number; beta2?: number; epsilon?: number }
+);
 
 /** The state each weight has under each optimizer, named and ordered as TF.js's optimizers save it (getWeights: slot by slot, weight by weight). */
 export const OPTIMIZER_SLOTS: Readonly<Record<StepOptimizer['kind'], readonly string[]>> = { sgd: [], momentum: ['momentum'], adam: ['m', 'v'] };
@@ -44,6 +49,7 @@ export interface UpdatedValue {
 
 export function optimizerUpdate(graph: StepGraph, p: StepParameter, optimizer: StepOptimizer): UpdatedValue[] {
   let g = p.penaltyGradient ? graph.op('Add', [p.grad!, p.penaltyGradient]) : p.grad!;
+  if (optimizer.weightDecay && p.dims.length >= 2) g = graph.op('Add', [g, graph.op('Mul', [p.name, graph.scalar(optimizer.weightDecay)])]);
   if (p.clip !== undefined) g = graph.op('Mul', [g, graph.op('Cast', [graph.op('LessOrEqual', [graph.op('Abs', [p.name]), graph.scalar(p.clip)])], { to: 1 })]);
   if (p.mask) g = graph.op('Mul', [g, p.mask]);
   const masked = (value: string) => (p.mask ? graph.op('Mul', [value, p.mask]) : value);

@@ -25,12 +25,21 @@ export interface KernelGraph {
 }
 
 /**
+ * A kernel's graph value: its dims, and where its output channels are in them (weight i of channel
+ * floor(i / inner) % count, row-major), for a quantizer's scale per channel.
+ */
+export interface KernelLayout {
+  dims: number[];
+  channels: { count: number; inner: number };
+}
+
+/**
  * How a weight layer's kernel trains: quantized in the forward and backward pass (its gradient
  * passing straight through to the float weights), pruned to a fixed mask, its gradient clipped.
  */
 export interface KernelTraining {
   /** Writes the kernel's forward value (and penalty) from its float weights `w` (and the mask, when there is one); w itself where undefined. */
-  write?: (graph: StepGraph, w: string, mask: string | undefined) => KernelGraph;
+  write?: (graph: StepGraph, w: string, mask: string | undefined, layout: KernelLayout) => KernelGraph;
   /** 1 where the weight may be non-zero, in TF.js's layout: gradients and updated weights are multiplied by it. */
   mask?: Float32Array;
   /** The gradient is zeroed where |w| exceeds this. */
@@ -82,11 +91,19 @@ export class StepGraph {
   private readonly constants = new Set<string>();
 
   private randomOps = 0;
+  private readonly kernelTraining?: (layer: tfl.layers.Layer) => KernelTraining | undefined;
+  private readonly seed?: number;
+  /**
+   * An inference graph (compileForward): BatchNorm normalizes with its moving statistics, dropout
+   * passes its input on, and the weights are not graph inputs (their values become initializers).
+   */
+  readonly inference: boolean;
 
-  constructor(
-    private readonly kernelTraining?: (layer: tfl.layers.Layer) => KernelTraining | undefined,
-    private readonly seed?: number,
-  ) {}
+  constructor(options: { kernelTraining?: (layer: tfl.layers.Layer) => KernelTraining | undefined; seed?: number; inference?: boolean } = {}) {
+    this.kernelTraining = options.kernelTraining;
+    this.seed = options.seed;
+    this.inference = options.inference ?? false;
+  }
 
   /** A random op's seed attribute: each op its own (two ops seeded alike would draw alike); none when the step is unseeded. */
   randomSeed(): { seed?: FloatAttr } {
@@ -123,25 +140,26 @@ export class StepGraph {
     return { input: state.input, set: (output) => (state.output = output) };
   }
 
-  /** A new trainable weight, a graph input of `dims`. */
+  /** A new trainable weight, a graph input of `dims` (in an inference graph, named for the initializer its value becomes). */
   parameter(dims: number[]): StepParameter {
     const parameter: StepParameter = { name: `w${this.parameters.length}`, dims };
-    this.b.input(parameter.name, 'float32', dims);
+    if (!this.inference) this.b.input(parameter.name, 'float32', dims);
     this.parameters.push(parameter);
     return parameter;
   }
 
   /**
    * The value a weight layer computes with for its kernel `p`: quantized (and regularized) when its
-   * KernelTraining says so (`toGraph` converts its mask from TF.js's layout).
+   * KernelTraining says so (`toGraph` converts its mask from TF.js's layout; `channels` says where
+   * its output channels are in the graph's layout).
    */
-  kernel(layer: tfl.layers.Layer, p: StepParameter, toGraph: (values: Float32Array) => Float32Array): string {
+  kernel(layer: tfl.layers.Layer, p: StepParameter, toGraph: (values: Float32Array) => Float32Array, channels: KernelLayout['channels']): string {
     const training = this.kernelTraining?.(layer);
     if (!training) return p.name;
     if (training.mask) p.mask = this.b.initializer(`${p.name}/mask`, 'float32', toGraph(training.mask), p.dims);
     p.clip = training.clip;
     if (!training.write) return p.name;
-    const { value, penalty } = training.write(this, p.name, p.mask);
+    const { value, penalty } = training.write(this, p.name, p.mask, { dims: p.dims, channels });
     if (penalty) {
       this.penalties.push(penalty.value);
       p.penaltyGradient = penalty.gradient;
