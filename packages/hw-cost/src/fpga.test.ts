@@ -8,6 +8,7 @@ const layer = (rows: number, cols: number, positions = 1, density = 1): WeightLa
   positions,
   levels: 'ternary',
   alpha: 1,
+  scales: 1,
 });
 
 describe('MVAU estimates (FINN formulas), by hand', () => {

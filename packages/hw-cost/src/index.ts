@@ -16,7 +16,7 @@ export {
   type LayerFpga,
 } from './fpga';
 export { weightLayers, otherParameters, type WeightLayer } from './model_layers';
-export { weightLayerOf, weightLayerRefs, WEIGHT_LAYER_KINDS, type LayerKind, type WeightLayerRef } from './weight_layer_refs';
+export { channelLayout, lastAxisChannels, weightLayerOf, weightLayerRefs, WEIGHT_LAYER_KINDS, type ChannelLayout, type LayerKind, type WeightLayerRef } from './weight_layer_refs';
 export { nonZeros, zeroRuns, signs, type TernaryMatrix } from './ternary_matrix';
 export { kernelLevels, type KernelLevels, type WeightLevels } from './weight_levels';
 export { BitReader, BitWriter, EncodingError } from './bit_stream';

@@ -1,5 +1,6 @@
 // Weight memory of a layer in each representation, in bits. Binary and ternary layers add one
-// 32-bit scale (alpha); biases and BatchNorm parameters are counted apart (32 bits each).
+// 32-bit scale (alpha), or one per output channel where the layer has them; biases and BatchNorm
+// parameters are counted apart (32 bits each).
 import { TERNARY_ENCODINGS, type Encoding } from './encodings';
 import type { WeightLayer } from './model_layers';
 
@@ -28,15 +29,16 @@ export function smallestEncoding(layer: Pick<WeightLayer, 'matrix'>, encodings: 
 
 export function layerMemory(layer: WeightLayer): LayerMemory {
   const n = layer.matrix.values.length;
+  const scales = SCALE_BITS * layer.scales;
   const smallest = smallestEncoding(layer);
-  const sparseTernary = { bits: smallest.bits + SCALE_BITS, encoding: smallest.encoding.name };
-  const binary = n + SCALE_BITS;
+  const sparseTernary = { bits: smallest.bits + scales, encoding: smallest.encoding.name };
+  const binary = n + scales;
   const deployed = layer.levels === 'float' ? FLOAT_BITS * n : layer.levels === 'binary' ? binary : sparseTernary.bits;
   return {
     float32: FLOAT_BITS * n,
     binary,
-    ternary: 2 * n + SCALE_BITS,
-    ternaryPacked: 8 * Math.ceil(n / 5) + SCALE_BITS,
+    ternary: 2 * n + scales,
+    ternaryPacked: 8 * Math.ceil(n / 5) + scales,
     sparseTernary,
     deployed,
   };

@@ -3,7 +3,7 @@
 // reuse it, and its levels.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { signs, type TernaryMatrix } from './ternary_matrix';
-import { weightLayerRefs, type LayerKind } from './weight_layer_refs';
+import { channelLayout, weightLayerRefs, type LayerKind } from './weight_layer_refs';
 import { kernelLevels, type WeightLevels } from './weight_levels';
 
 export interface WeightLayer {
@@ -17,6 +17,8 @@ export interface WeightLayer {
   positions: number;
   levels: WeightLevels;
   alpha: number;
+  /** How many scales its binary or ternary weights have: 1 for the layer, or one per output channel. */
+  scales: number;
 }
 
 /**
@@ -45,12 +47,12 @@ function canonical(kind: LayerKind, shape: number[], values: Int8Array): Ternary
 export function weightLayers(model: tfl.LayersModel): WeightLayer[] {
   return weightLayerRefs(model).map(({ layer, kind, kernel }) => {
     const values = kernel.read().dataSync() as Float32Array;
-    const { levels, alpha } = kernelLevels(values);
+    const { levels, alpha, alphas } = kernelLevels(values, channelLayout(kind, kernel.shape as number[]));
     const output = layer.outputShape as number[];
     const input = layer.inboundNodes[0].inputTensors[0].shape as number[];
     // A transposed convolution uses its kernel once per input pixel, the others once per output.
     const positions = kind === 'dense' ? output.slice(1, -1).reduce((a, b) => a * b, 1) : kind === 'transposedConv' ? input[1] * input[2] : output[1] * output[2];
-    return { name: layer.name, kernel: kernel.name, kind, matrix: canonical(kind, kernel.shape as number[], signs(values)), positions, levels, alpha };
+    return { name: layer.name, kernel: kernel.name, kind, matrix: canonical(kind, kernel.shape as number[], signs(values)), positions, levels, alpha, scales: alphas?.length ?? 1 };
   });
 }
 

@@ -37,3 +37,23 @@ export function weightLayerOf(layer: tfl.layers.Layer): WeightLayerRef | undefin
 
 /** The model's weight layers, in model order. */
 export const weightLayerRefs = (model: tfl.LayersModel): WeightLayerRef[] => model.layers.flatMap((layer) => weightLayerOf(layer) ?? []);
+
+/**
+ * Where a kernel's output channels are: weight i (in the kernel's layout, row-major) belongs to
+ * channel floor(i / inner) % count. What a scale per output channel is taken over.
+ */
+export interface ChannelLayout {
+  count: number;
+  inner: number;
+}
+
+/** The output channels of a kernel of `kind` and TF.js `shape` (a depthwise kernel's channel-multiplier pairs are its outputs). */
+export function channelLayout(kind: LayerKind, shape: readonly number[]): ChannelLayout {
+  const rank = shape.length;
+  if (kind === 'depthwise') return { count: shape[rank - 2] * shape[rank - 1], inner: 1 };
+  if (kind === 'transposedConv') return { count: shape[rank - 2], inner: shape[rank - 1] };
+  return { count: shape[rank - 1], inner: 1 };
+}
+
+/** The usual layout of a kernel whose outputs are its last axis (dense and convolution kernels in TF.js). */
+export const lastAxisChannels = (shape: readonly number[]): ChannelLayout => ({ count: shape[shape.length - 1] ?? 1, inner: 1 });

@@ -3,7 +3,7 @@
 import { initEngine } from '@sparse-ternary/engine';
 import { seededRandom } from '@sparse-ternary/base';
 import { buildModel } from '@sparse-ternary/models';
-import { binaryQuantizer, ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
+import { binaryQuantizer, ternarizeModel, twnQuantizer, type Quantizer } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as ort from 'onnxruntime-node';
@@ -169,6 +169,72 @@ describe('export of models built in TF.js', () => {
     const actual = await runOnnx(bytes, { [readOnnx(bytes).inputs[0].name]: { data: transposeFloats(nhwc, [2, 5, 4, 3], NCHW), dims: [2, 3, 5, 4] } });
     const expected = tf.tidy(() => tf.transpose(model.predict(tf.tensor(nhwc, [2, 5, 4, 3])) as tf.Tensor, [0, 3, 1, 2]).dataSync());
     expect(maxAbsDifference(actual, expected)).toBeLessThan(1e-5);
+  });
+
+  describe('a scale per output channel (convolution, depthwise, transposed convolution and dense kernels)', () => {
+    const channelModel = (quantizer: Quantizer) => {
+      const input = tfl.input({ shape: [6, 6, 3] });
+      let x = tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(input) as tfl.SymbolicTensor;
+      x = tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same' }).apply(x) as tfl.SymbolicTensor;
+      x = tfl.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }).apply(x) as tfl.SymbolicTensor;
+      const output = tfl.layers.dense({ units: 5 }).apply(tfl.layers.flatten().apply(x) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+      const model = tfl.model({ inputs: input, outputs: output });
+      const random = seededRandom(7);
+      model.setWeights(model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => random() * 2 - 1), w.shape)));
+      ternarizeModel(model, quantizer);
+      return model;
+    };
+    const random = seededRandom(8);
+    const nhwc = Float32Array.from({ length: 2 * 6 * 6 * 3 }, () => random() * 2 - 1);
+    const inputOf = (bytes: Uint8Array) => ({ [readOnnx(bytes).inputs[0].name]: { data: transposeFloats(nhwc, [2, 6, 6, 3], NCHW), dims: [2, 3, 6, 6] } });
+
+    test.each([
+      ['ternary', () => twnQuantizer(0.7, 'channel')],
+      ['binary', () => binaryQuantizer('channel')],
+    ] as const)('%s: every format runs in onnxruntime with the outputs of TF.js (1e-5 relative) and imports back (1e-6); int8 scales along the channel axis, QONNX scale tensors broadcast along it', async (levels, quantizer) => {
+      const model = channelModel(quantizer());
+      const expected = predict(model, nhwc, [2, 6, 6, 3]);
+      // Outputs in the tens (no normalization between the layers): 1e-5 relative to them.
+      const tolerance = 1e-5 * Math.max(...Array.from(expected, Math.abs));
+      expect(tolerance).toBeGreaterThan(1e-5);
+      for (const format of FORMATS) {
+        const { bytes, layers } = exportOnnx(model, { format });
+        expect(layers.map((l) => [l.levels, l.scales])).toEqual([
+          [levels, 4],
+          [levels, 4],
+          [levels, 3],
+          [levels, 5],
+        ]);
+        if (format !== 'qonnx') expect(maxAbsDifference(await runOnnx(bytes, inputOf(bytes)), expected)).toBeLessThan(tolerance);
+        const back = importOnnx(bytes).model;
+        expect(maxAbsDifference(predict(back, nhwc, [2, 6, 6, 3]), expected)).toBeLessThan(tolerance / 10);
+        back.dispose();
+        const graph = readOnnx(bytes);
+        if (format === 'int8') {
+          const dequantize = graph.nodes.filter((n) => n.opType === 'DequantizeLinear');
+          expect(dequantize.map((n) => [Object.fromEntries(n.attributes).axis, graph.constants.get(n.inputs[1])!.dims])).toEqual([
+            [0, [4]],
+            [0, [4]],
+            [1, [3]],
+            [0, [5]],
+          ]);
+        }
+        if (format === 'qonnx') {
+          const quants = graph.nodes.filter((n) => n.opType === (levels === 'binary' ? 'BipolarQuant' : 'Quant'));
+          expect(quants.map((n) => graph.constants.get(n.inputs[1])!.dims)).toEqual([
+            [4, 1, 1, 1],
+            [4, 1, 1, 1],
+            [1, 3, 1, 1],
+            [5, 1],
+          ]);
+        }
+      }
+    });
+
+    testWith(PYTHON3_ONNX)('per-channel int8 and QONNX exports pass onnx.checker.check_model', () => {
+      const model = channelModel(twnQuantizer(0.7, 'channel'));
+      expect(checkWithOnnx({ 'channel-int8': exportOnnx(model, { format: 'int8' }).bytes, 'channel-qonnx': exportOnnx(model, { format: 'qonnx' }).bytes })).toBe('checked 2');
+    });
   });
 
   test('binary kernels become QONNX BipolarQuant nodes', () => {

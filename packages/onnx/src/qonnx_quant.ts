@@ -40,16 +40,21 @@ export function quantRange(bitwidth: number, { signed, narrow }: Pick<QuantAttri
   return [0, 2 ** bitwidth - (narrow ? 2 : 1)];
 }
 
-/** Quant with a per-tensor scale, zero point and bit width. */
-export function quant(x: ArrayLike<number>, scale: number, zeroPoint: number, bitwidth: number, attributes: QuantAttributes): Float32Array {
+/** A parameter of the ops: one value for the tensor, or each element's (a broadcast scale, per channel). */
+export type PerElement = number | ((index: number) => number);
+const at = (p: PerElement, i: number) => (typeof p === 'number' ? p : p(i));
+
+/** Quant with a scale and zero point per tensor or per element, and a bit width. */
+export function quant(x: ArrayLike<number>, scale: PerElement, zeroPoint: PerElement, bitwidth: number, attributes: QuantAttributes): Float32Array {
   const [min, max] = quantRange(bitwidth, attributes);
   const round = ROUNDING[attributes.roundingMode];
-  return Float32Array.from(x, (v) => {
-    const level = round(Math.min(Math.max(v / scale + zeroPoint, min), max));
-    return (level - zeroPoint) * scale;
+  return Float32Array.from(x, (v, i) => {
+    const [s, z] = [at(scale, i), at(zeroPoint, i)];
+    const level = round(Math.min(Math.max(v / s + z, min), max));
+    return (level - z) * s;
   });
 }
 
-export function bipolarQuant(x: ArrayLike<number>, scale: number): Float32Array {
-  return Float32Array.from(x, (v) => (v >= 0 ? scale : -scale));
+export function bipolarQuant(x: ArrayLike<number>, scale: PerElement): Float32Array {
+  return Float32Array.from(x, (v, i) => (v >= 0 ? at(scale, i) : -at(scale, i)));
 }

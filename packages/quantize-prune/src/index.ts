@@ -4,9 +4,11 @@ export {
   floatQuantizer,
   targetSparsityQuantizer,
   twnQuantizer,
+  TERNARY_SCALES,
   type Quantized,
   type Quantizer,
   type QuantizerRule,
+  type TernaryScale,
 } from './quantizer';
 export { quantizedLayers, type LayerPolicy, type LayerTreatment, type QuantizedLayerRef } from './quantized_layers';
 export { countNonZeros, disposeMasks, keepWhere, pinToMask, type Masks } from './masks';

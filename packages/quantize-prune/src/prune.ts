@@ -45,7 +45,7 @@ export function quantizationPrune(model: tfl.LayersModel, quantizer: Quantizer, 
   const layers: LayerStats[] = [];
   for (const t of quantizedLayers(model, policy)) {
     const w = t.kernel.read();
-    const { q, alpha, delta } = quantizer.quantize(w);
+    const { q, alpha, delta } = quantizer.quantize(w, undefined, t.channels);
     const mask = tf.tidy(() => (t.treatment === 'quantize' ? tf.cast(tf.notEqual(q, 0), 'float32') : tf.onesLike(w)));
     q.dispose();
     if (t.treatment !== 'float') {
@@ -70,7 +70,7 @@ export function ternarizeModel(model: tfl.LayersModel, quantizer: Quantizer, mas
       layers.push(statsOf(t, 1, 0));
       continue;
     }
-    const { q, alpha, delta } = quantizer.quantize(t.kernel.read(), masks?.get(t.name));
+    const { q, alpha, delta } = quantizer.quantize(t.kernel.read(), masks?.get(t.name), t.channels);
     t.kernel.write(q);
     q.dispose();
     layers.push(statsOf(t, alpha, delta));

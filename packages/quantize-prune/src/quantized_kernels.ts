@@ -25,7 +25,7 @@ export function withQuantizedKernels<T>(
   const shadows = refs.map((t) => tf.clone(t.kernel.read()));
   try {
     const kernels = refs.map((ref, i) => {
-      const { q, alpha, delta } = quantizer.quantize(shadows[i], options.masks?.get(ref.name));
+      const { q, alpha, delta } = quantizer.quantize(shadows[i], options.masks?.get(ref.name), ref.channels);
       ref.kernel.write(q);
       q.dispose();
       return { ref, alpha, delta };

@@ -1,4 +1,4 @@
-import { weightLayerRefs } from '@sparse-ternary/hw-cost';
+import { channelLayout, weightLayerRefs, type ChannelLayout } from '@sparse-ternary/hw-cost';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** What happens to a layer's kernel: quantized and pruned, quantized but never pruned, or left float. */
@@ -17,6 +17,8 @@ export interface QuantizedLayerRef {
   /** The kernel variable's name: the key of masks and statistics. */
   name: string;
   treatment: LayerTreatment;
+  /** Where the kernel's output channels are (a scale per channel is taken over each). */
+  channels: ChannelLayout;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface QuantizedLayerRef {
 export function quantizedLayers(model: tfl.LayersModel, policy: LayerPolicy = {}): QuantizedLayerRef[] {
   const found = weightLayerRefs(model)
     .filter(({ kernel }) => kernel.trainable)
-    .map(({ layer, kernel }) => ({ layer, kernel, name: kernel.name }));
+    .map(({ layer, kernel, kind }) => ({ layer, kernel, name: kernel.name, channels: channelLayout(kind, kernel.shape as number[]) }));
   return found.map((ref, i) => ({
     ...ref,
     treatment: i === 0 ? (policy.first ?? 'quantize') : i === found.length - 1 ? (policy.last ?? 'quantize') : 'quantize',

@@ -25,6 +25,11 @@ export interface StraightThroughOptions {
   clip?: number;
   /** A penalty on the float weights (regularizers); its gradient is taken at the float weights. */
   penalty?: (weights: ShadowWeight[]) => tf.Scalar;
+  /**
+   * Weight decay as torch's SGD applies it (g + decay * w), on the float weights of every
+   * convolution and dense kernel (rank 2 and up), never on BatchNorm's parameters or biases.
+   */
+  weightDecay?: number;
 }
 
 export interface StepResult {
@@ -62,6 +67,13 @@ export function straightThroughStep(model: tfl.LayersModel, x: tf.Tensor, y: tf.
       const sum = tf.add(grads[name], g);
       tf.dispose([grads[name], g]);
       grads[name] = sum;
+    }
+  }
+  if (options.weightDecay) {
+    for (const w of model.trainableWeights.filter((v) => v.shape.length >= 2)) {
+      const decayed = tf.tidy(() => tf.add(grads[w.name], tf.mul(w.read(), options.weightDecay!)));
+      grads[w.name].dispose();
+      grads[w.name] = decayed;
     }
   }
   for (const { ref } of kernels) {

@@ -16,10 +16,12 @@ export interface MethodPlan {
 }
 
 const same = (ternary: Quantizer) => ternary;
+/** Binary weights with the run's scale (one for the layer, or one per output channel, as its ternary quantizer has). */
+const binaryLike = (ternary: Quantizer) => binaryQuantizer(ternary.rule.kind === 'float' ? 'layer' : ternary.rule.scale);
 
 export const METHOD_PLANS: Readonly<Record<Method, MethodPlan>> = {
   float: { stage1: floatQuantizer, deployed: floatQuantizer, sparsifies: false },
-  binary: { stage1: binaryQuantizer, deployed: binaryQuantizer, sparsifies: false },
+  binary: { stage1: binaryLike, deployed: binaryLike, sparsifies: false },
   twn: { stage1: same, deployed: same, sparsifies: false },
   // This method: ternary training with QTR, pruning what quantizes to zero, retraining the survivors.
   'sparse-ternary': { stage1: same, pruner: same, deployed: same, sparsifies: true },

@@ -1,8 +1,9 @@
 // A TF.js model (a chain of layers as the pipeline leaves it, or an imported network with residual
-// additions) into the packed format: ternary kernels as +alpha/-alpha index lists, float kernels
-// kept float, bias and BatchNorm folded into one multiply and one add per output, padding folded
-// into the convolution or pooling after it, pooling (global too), residual Add, ReLU (ReLU6 too)
-// and softmax. Depthwise and grouped convolutions are convolutions whose outputs read some channels.
+// additions) into the packed format: ternary kernels as +alpha/-alpha index lists (an alpha per
+// layer or per output channel, the output's multiply), float kernels kept float, bias and
+// BatchNorm folded into one multiply and one add per output, padding folded into the convolution
+// or pooling after it, pooling (global too), residual Add, ReLU (ReLU6 too) and softmax. Depthwise
+// and grouped convolutions are convolutions whose outputs read some channels.
 import { weightLayerOf } from '@sparse-ternary/hw-cost';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { PackError } from './errors';
@@ -91,12 +92,30 @@ function convKernel(kind: 'conv' | 'depthwise', kernel: { values: Float32Array; 
   };
 }
 
-/** The packed rows of a weight layer, `fanInIndex(j)` where fan-in input j is read; ternary when its values are, else float (full kernels only). */
+/**
+ * Each output row's scale when every non-zero weight of the row has the same magnitude (one alpha
+ * for the layer, or one per output channel), else undefined.
+ */
+function rowScales(kernel: Kernel): Float32Array | undefined {
+  const { values, rows } = kernel;
+  const scales = new Float32Array(rows);
+  let ternary = values.some((v) => v !== 0);
+  for (let o = 0; o < rows && ternary; o++) {
+    kernel.taps(o, (_, at) => {
+      const magnitude = Math.abs(values[at]);
+      if (magnitude === 0) return;
+      if (scales[o] === 0) scales[o] = magnitude;
+      else if (magnitude !== scales[o]) ternary = false;
+    });
+  }
+  return ternary ? scales : undefined;
+}
+
+/** The packed rows of a weight layer, `fanInIndex(j)` where fan-in input j is read; ternary when its values are (a scale per layer or per output), else float (full kernels only). */
 function weightRows(payload: PayloadWriter, kernel: Kernel, fanInIndex: (j: number) => number, bias: Float32Array | undefined): { layer: WeightLayer; zeros: number } | undefined {
   const { values, rows, fanIn } = kernel;
-  let alpha = 0;
-  for (const v of values) alpha = Math.max(alpha, Math.abs(v));
-  const ternary = alpha > 0 && values.every((v) => v === 0 || Math.abs(v) === alpha);
+  const scales = rowScales(kernel);
+  const ternary = scales !== undefined;
   const add = Float32Array.from({ length: rows }, (_, o) => bias?.[o] ?? 0);
   let zeros = 0;
   if (!ternary) {
@@ -128,7 +147,7 @@ function weightRows(payload: PayloadWriter, kernel: Kernel, fanInIndex: (j: numb
         minusStart: payload.add(Int32Array.from(lists.minusStart)),
         minus: payload.add(Int32Array.from(lists.minus)),
       },
-      mul: payload.add(new Float32Array(rows).fill(alpha)),
+      mul: payload.add(scales),
       add: payload.add(add),
     },
     zeros,

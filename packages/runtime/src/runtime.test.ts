@@ -299,7 +299,7 @@ test('a residual network as PyTorch exports it (padding layers, a downsampling b
   model.dispose();
 });
 
-test('depthwise and grouped convolutions, strided, with ReLU6 (MobileNet and ResNeXt blocks) pack and run as TF.js does', () => {
+test.each(['layer', 'channel'] as const)('depthwise and grouped convolutions, strided, with ReLU6 (MobileNet and ResNeXt blocks), a ternary scale per %s, pack and run as TF.js does', (scale) => {
   const input = tfl.input({ shape: [11, 10, 4] });
   const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor) => layer.apply(x) as tfl.SymbolicTensor;
   let x = apply(tfl.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same' }), input);
@@ -313,7 +313,9 @@ test('depthwise and grouped convolutions, strided, with ReLU6 (MobileNet and Res
   const model = tfl.model({ inputs: input, outputs: output });
   const random = seededRandom(5);
   model.setWeights(model.getWeights().map((w, i) => tf.tensor(Float32Array.from({ length: w.size }, () => (model.weights[i].name.includes('variance') ? 0.5 + random() : 2 * random() - 1)), w.shape)));
-  ternarizeModel(model, twnQuantizer(0.7));
+  const ternarized = ternarizeModel(model, twnQuantizer(0.7, scale));
+  // Per channel, the kernels' non-zero magnitudes differ from channel to channel.
+  expect(model.weights.filter((w) => /kernel/.test(w.name)).map((w) => new Set(Array.from(w.read().dataSync(), Math.abs)).size > 2)).toEqual(ternarized.layers.map(() => scale === 'channel'));
   const samples = Float32Array.from({ length: 3 * 11 * 10 * 4 }, (_, i) => ((i * 31) % 89) / 8 - 4);
   const batch = () => tf.tensor(samples, [3, 11, 10, 4]);
   // The cap matters: some activations before it are above 6.
@@ -322,13 +324,15 @@ test('depthwise and grouped convolutions, strided, with ReLU6 (MobileNet and Res
   const bytes = pack(model);
   const { header } = decodePacked(bytes);
   expect(header.layers.filter((l) => l.type === 'relu').map((l) => (l as { max?: number }).max)).toEqual([6, 6, 6]);
+  // Every weight layer packed as ternary rows, its scales in the outputs' multiplies.
+  expect(header.layers.filter((l) => l.type === 'conv' || l.type === 'dense').map((l) => 'ternary' in l)).toEqual([true, true, true, true]);
   // Sparsity over the kernels' own weights: the channels a depthwise or grouped output does not read are not zeros of the model.
   const kernels = model.weights.filter((w) => /kernel/.test(w.name));
   const zeros = kernels.reduce((sum, w) => sum + Array.from(w.read().dataSync()).filter((v) => v === 0).length, 0);
   const total = kernels.reduce((sum, w) => sum + w.read().size, 0);
   expect(header.info).toEqual({ weights: total, zeros, sparsity: zeros / total });
-  const scale = Math.max(...expected.map(Math.abs));
-  for (const kernels of ['wasm', 'scalar'] as const) expect(maxDifference(load(bytes, { kernels }).predict(samples, 3), expected) / scale).toBeLessThan(1e-5);
+  const magnitude = Math.max(...expected.map(Math.abs));
+  for (const kernels of ['wasm', 'scalar'] as const) expect(maxDifference(load(bytes, { kernels }).predict(samples, 3), expected) / magnitude).toBeLessThan(1e-5);
   const operations = load(bytes).profile(samples.subarray(0, 11 * 10 * 4), 2).map((p) => p.operation);
   expect(operations.filter((o) => /conv/.test(o))).toEqual(['layer 0 conv (runs)', 'layer 2 conv (runs)', 'layer 4 conv (runs)']);
   model.dispose();

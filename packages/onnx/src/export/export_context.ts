@@ -30,6 +30,8 @@ export interface ExportedLayer {
   weight: string;
   levels: WeightLevels;
   alpha: number;
+  /** How many scales the weights have: 1, or one per output channel. */
+  scales: number;
   size: number;
   sparsity: number;
 }
@@ -71,23 +73,31 @@ export class ExportContext {
 
   /**
    * A layer's weight in the export format: ternary and binary kernels as int8 + DequantizeLinear
-   * or as QONNX (Int)Quant / BipolarQuant nodes; float otherwise. Returns the name the op reads.
+   * or as QONNX (Int)Quant / BipolarQuant nodes, their scale per tensor or, where the kernel has one
+   * per output channel (on `channelAxis` of `dims`), per channel (DequantizeLinear's axis, a scale
+   * tensor broadcast along it); float otherwise. Returns the name the op reads.
    */
-  weight(layer: string, values: Float32Array, dims: number[], quantizable = true): string {
+  weight(layer: string, values: Float32Array, dims: number[], quantizable = true, channelAxis = 0): string {
     const name = `${layer}.weight`;
-    const { levels, alpha, zeros } = quantizable ? kernelLevels(values) : { levels: 'float' as const, alpha: 0, zeros: 0 };
-    if (quantizable) this.layers.push({ layer, weight: name, levels, alpha, size: values.length, sparsity: values.length ? zeros / values.length : 0 });
+    const channels = { count: dims[channelAxis], inner: dims.slice(channelAxis + 1).reduce((a, b) => a * b, 1) };
+    const { levels, alpha, alphas, zeros } = quantizable ? kernelLevels(values, channels) : { levels: 'float' as const, alpha: 0, alphas: undefined, zeros: 0 };
+    if (quantizable) this.layers.push({ layer, weight: name, levels, alpha, scales: alphas?.length ?? 1, size: values.length, sparsity: values.length ? zeros / values.length : 0 });
     const b = this.builder;
     if (levels === 'float' || this.format === 'float') return b.initializer(name, 'float32', values, dims);
+    // A channel of zeros keeps scale 1 (its codes are 0 whatever the scale; a zero scale would divide by 0).
+    const scales = alphas && Float32Array.from(alphas, (a) => a || 1);
+    const scaleOf = (i: number) => (scales ? scales[Math.floor(i / channels.inner) % channels.count] : alpha);
+    const codes = () => Int8Array.from(values, (v, i) => Math.round(v / scaleOf(i)));
     if (this.format === 'int8') {
-      const q = b.initializer(`${name}.int8`, 'int8', Int8Array.from(values, (v) => Math.round(v / alpha)), dims);
-      const scale = b.initializer(`${name}.scale`, 'float32', [alpha], []);
-      const zero = b.initializer(`${name}.zero_point`, 'int8', [0], []);
-      return b.op('DequantizeLinear', [q, scale, zero], {}, { name: `${name}.dequantize` });
+      const q = b.initializer(`${name}.int8`, 'int8', codes(), dims);
+      const scale = b.initializer(`${name}.scale`, 'float32', scales ?? [alpha], scales ? [scales.length] : []);
+      const zero = b.initializer(`${name}.zero_point`, 'int8', scales ? new Int8Array(scales.length) : [0], scales ? [scales.length] : []);
+      return b.op('DequantizeLinear', [q, scale, zero], scales ? { axis: channelAxis } : {}, { name: `${name}.dequantize` });
     }
     this.usesQonnx = true;
     const raw = b.initializer(`${name}.float`, 'float32', values, dims);
-    const scale = b.initializer(`${name}.scale`, 'float32', [alpha], []);
+    // QONNX's scale broadcasts against the weight: [channels, 1, ...] along the channel axis.
+    const scale = b.initializer(`${name}.scale`, 'float32', scales ?? [alpha], scales ? dims.map((d, k) => (k === channelAxis ? d : 1)) : []);
     if (levels === 'binary') return b.op('BipolarQuant', [raw, scale], {}, { name: `${name}.quant`, domain: QONNX_DOMAIN });
     const zero = b.initializer(`${name}.zero_point`, 'float32', [0], []);
     const bits = b.initializer(`${name}.bitwidth`, 'float32', [2], []);

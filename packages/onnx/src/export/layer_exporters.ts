@@ -102,7 +102,8 @@ const transposedConvolution: Exporter = (ctx, { layer, inputs: [x], outputShape 
   const pads = [Math.floor(Math.max(totalH, 0) / 2), Math.floor(Math.max(totalW, 0) / 2), Math.ceil(Math.max(totalH, 0) / 2), Math.ceil(Math.max(totalW, 0) / 2)];
   const outputPadding = [Math.max(-totalH, 0), Math.max(-totalW, 0)];
   // [kh, kw, out, in] -> [in, out, kh, kw]
-  const w = ctx.weight(layer.name, transposeFloats(kernel.values, kernel.shape, [3, 2, 0, 1]), [inChannels, filters, kh, kw]);
+  // Its output channels are the second axis.
+  const w = ctx.weight(layer.name, transposeFloats(kernel.values, kernel.shape, [3, 2, 0, 1]), [inChannels, filters, kh, kw], true, 1);
   const bias = findWeight(layer, 'bias');
   const args = [ctx.as(x, NHWC, layer.name), w, ...(bias ? [ctx.floatConstant(`${layer.name}.bias`, bias.values, [filters])] : [])];
   const attrs = { kernel_shape: [kh, kw], strides, pads, ...(outputPadding.some((p) => p > 0) ? { output_padding: outputPadding } : {}) };
