@@ -15,6 +15,8 @@ const tool = (name: string): SystemTool => TOOLS.find((t) => t.name === name)!;
 export const CHROMIUM = tool('chromium');
 // Its check runs Debian's interpreter, where python3-onnx installs (a python3 earlier on PATH may lack it).
 export const PYTHON3_ONNX = tool('python3-onnx');
+// PyTorch's own optimizers, the reference for the compiled ones.
+export const PYTHON3_TORCH = tool('python3-torch');
 // torch.onnx.export of real torchvision architectures (python3-torch comes with it).
 export const PYTHON3_TORCHVISION = tool('python3-torchvision');
 // Sweeps on many machines: the BullMQ queue test starts its own redis-server on a loopback port.

@@ -97,7 +97,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       exitCode = await retrainCommand(flagsOverDefaults(command).out, Boolean(options.resume), context(argv));
     });
 
-  addRunOptions(program.command('eval'), ['data', 'inputSize', 'scale', 'mean', 'std'])
+  addRunOptions(program.command('eval'), ['data', 'inputSize', 'scale', 'mean', 'std', 'tta'])
     .addOption(commanderOptions(RUN_OPTIONS.model)[0].makeOptionMandatory())
     .description("test accuracy of a model (a topology or an .onnx file) on a dataset's test split")
     .action(async (_options, command: Command) => {

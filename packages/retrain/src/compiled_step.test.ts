@@ -63,6 +63,10 @@ const cases: Case[] = [
   ['fixed threshold, qtr-deadzone and l1', () => fixedThresholdQuantizer(0.3), { regularizers: () => [qtrDeadzone(0.03), l1(0.02)] }],
   ['binary, qtr-cost (no zero bin: nothing)', binaryQuantizer, { regularizers: () => [qtrCost(0.02), l2(0.01)] }],
   ['twn, masked, l2', () => twnQuantizer(0.7), { masks: true, regularizers: () => [l2(0.05)] }],
+  ['twn, per channel', () => twnQuantizer(0.7, 'channel'), {}],
+  ['target sparsity 75%, per channel', () => targetSparsityQuantizer(0.75, 'channel'), {}],
+  ['binary, per channel', () => binaryQuantizer('channel'), {}],
+  ['twn, masked, per channel', () => twnQuantizer(0.7, 'channel'), { masks: true }],
 ];
 
 /** The training step the regularizers' schedules are read at. */
@@ -112,7 +116,7 @@ describe.each(['dense', 'conv'] as const)('%s model', (kind) => {
 describe('resnet20 (residual additions, strided and 1x1 projection convolutions, global average pooling): compiled whole', () => {
   // Where a ReLU's input lies within rounding of 0, the two computations may take its gradient on
   // different sides; on these weights none does (with others, about one case in five differs by 1e-3 there).
-  const names = ['float', 'twn', 'twn, masked, l2'];
+  const names = ['float', 'twn', 'twn, masked, l2', 'twn, per channel', 'twn, masked, per channel'];
   test.each(cases.filter(([name]) => names.includes(name)))('%s: one SGD step equals straightThroughStep within 1e-4', (...c) => expectStepLikeStraightThrough('resnet20', c), 120_000);
 });
 

@@ -12,7 +12,7 @@ import { compiledPenalty } from './compiled_regularizer';
 import { costOf } from './layer_cost';
 
 /** compileTrainingStep's options passed as they are; the method's say how the kernels train. */
-export interface CompiledStepOptions extends Pick<CompileOptions, 'optimizer' | 'profile' | 'seed' | 'stepsPerRun'> {
+export interface CompiledStepOptions extends Pick<CompileOptions, 'optimizer' | 'profile' | 'seed' | 'stepsPerRun' | 'distillation'> {
   /** What the model outputs (trainingHead's 'probabilities' or 'logits'). */
   output: 'probabilities' | 'logits';
   quantizer: Quantizer;
@@ -35,14 +35,15 @@ export function compiledStep(model: tfl.LayersModel, options: CompiledStepOption
       profile: options.profile,
       seed: options.seed,
       stepsPerRun: options.stepsPerRun,
+      distillation: options.distillation,
       kernels: (layer) => {
         const ref = quantized.get(layer);
         if (!ref) return undefined;
         const mask = options.masks?.get(ref.name);
         const quantize = compiledQuantizer(options.quantizer.rule, (ref.kernel.shape as number[]).reduce((a, b) => a * b, 1));
         return {
-          write: (graph, w, maskValue) => {
-            const quantized = quantize(graph, w, maskValue);
+          write: (graph, w, maskValue, layout) => {
+            const quantized = quantize(graph, w, maskValue, layout);
             return { value: quantized.value, penalty: compiledPenalty(graph, options.regularizers ?? [], { ...quantized, w, cost: costOf(options.layerCosts, ref.name) }) };
           },
           mask: mask && (mask.dataSync() as Float32Array),
@@ -61,15 +62,16 @@ export function compiledStep(model: tfl.LayersModel, options: CompiledStepOption
  * without Nesterov's). By constructor: tf.Optimizer's instanceof is duck-typed (any optimizer passes), and
  * momentum subclasses SGD.
  */
-export function stepOptimizerOf(optimizer: tf.Optimizer, learningRate: number): StepOptimizer | undefined {
+export function stepOptimizerOf(optimizer: tf.Optimizer, learningRate: number, weightDecay?: number): StepOptimizer | undefined {
+  const decay = weightDecay ? { weightDecay } : {};
   if (optimizer.constructor === FusedAdamOptimizer) {
     const adam = optimizer as FusedAdamOptimizer;
-    return { kind: 'adam', learningRate, beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon };
+    return { kind: 'adam', learningRate, beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon, ...decay };
   }
-  if (optimizer.constructor === tf.SGDOptimizer) return { kind: 'sgd', learningRate };
+  if (optimizer.constructor === tf.SGDOptimizer) return { kind: 'sgd', learningRate, ...decay };
   if (Object.prototype.isPrototypeOf.call(tf.MomentumOptimizer.prototype, optimizer)) {
     const { momentum, useNesterov } = optimizer.getConfig() as { momentum: number; useNesterov: boolean };
-    return { kind: 'momentum', learningRate, momentum, nesterov: useNesterov };
+    return { kind: 'momentum', learningRate, momentum, nesterov: useNesterov, ...decay };
   }
   return undefined;
 }

@@ -14,8 +14,10 @@ import { costReport, nonZeroCosts, type CostMeasure, type CostReport } from '@sp
 import type { Regularizer } from '@sparse-ternary/regularizers';
 import path from 'node:path';
 import { accuracy } from './evaluate';
+import type { DistillationOptions } from './distillation';
+import { TrainingError } from './errors';
 import { weightHistograms, type WeightHistogram } from './histogram';
-import type { LearningRateSchedule } from './learning_rate';
+import type { LearningRateSchedule, StageSchedule } from './learning_rate';
 import type { OptimizerName } from './optimizer';
 import type { RunConfiguration } from './resume_state';
 import { METHOD_PLANS, type Method } from './methods';
@@ -35,10 +37,17 @@ export interface CompressOptions {
   optimizer?: OptimizerName;
   /** train()'s step: compiled into one graph where possible ('auto', default), always, or never. */
   trainingStep?: TrainingStepChoice;
-  learningRate?: number | LearningRateSchedule;
+  /** A constant rate, a rate per step, or a named schedule each stage runs over its own steps. */
+  learningRate?: number | LearningRateSchedule | StageSchedule;
   seed?: number;
   tensors?: TensorOptions;
   augment?: Augmentation;
+  /** Label smoothing e, every stage (train's labelSmoothing). */
+  labelSmoothing?: number;
+  /** Weight decay on the kernels, every stage (train's weightDecay). */
+  weightDecay?: number;
+  /** Distillation from a teacher (the float model the run starts from: teacherOf) in stage 1, stage 3 and the baselines' training; stage 0 trains without. */
+  distillation?: DistillationOptions;
   /** The ternary quantizer of the ternary methods (default TWN, t = 0.7). */
   quantizer?: Quantizer;
   /** Stage 1's regularizers (L2 plus a QTR variant for this method); stage 3 runs without QTR. */
@@ -106,6 +115,8 @@ function stageSetup(options: CompressOptions) {
       seed: options.seed,
       tensors: options.tensors,
       augment: options.augment,
+      labelSmoothing: options.labelSmoothing,
+      weightDecay: options.weightDecay,
       policy: options.policy,
       test: options.test,
       resume: options.resume,
@@ -137,6 +148,7 @@ export async function trainFirstStages(model: tfl.LayersModel, data: LabeledImag
   if (options.epochs.stage0) {
     const { stage0 } = STAGES;
     options.onStageStart?.(stage0.label, options.epochs.stage0);
+    if (options.distillation) throw new TrainingError('distillation learns from the model the run starts from; with stage 0 that is an untrained one: distill from a pretrained model, without stage 0', stage0.label, 0, 0);
     const pretrained = await train(model, data, { ...common, stage: stage0.label, epochs: options.epochs.stage0, regularizers: withoutQtr, checkpointDir: checkpointsFor(stage0) });
     stages.push({ stage: stage0.label, history: pretrained.history, trainingStep: pretrained.trainingStep });
   }
@@ -151,6 +163,7 @@ export async function trainFirstStages(model: tfl.LayersModel, data: LabeledImag
     epochs: stage1Epochs,
     quantizer: plan.stage1(ternary),
     regularizers: plan.sparsifies ? options.regularizers : withoutQtr,
+    distillation: options.distillation,
     layerCosts,
     checkpointDir: checkpointsFor(stage1),
   });
@@ -170,7 +183,7 @@ export async function retrainStage(model: tfl.LayersModel, data: LabeledImages, 
   const { plan, ternary, common, withoutQtr, checkpointsFor } = stageSetup(options);
   const { stage3 } = STAGES;
   options.onStageStart?.(stage3.label, options.epochs.stage3);
-  const third = await train(model, data, { ...common, stage: stage3.label, epochs: options.epochs.stage3, quantizer: plan.deployed(ternary), masks, regularizers: withoutQtr, layerCosts, checkpointDir: checkpointsFor(stage3) });
+  const third = await train(model, data, { ...common, stage: stage3.label, epochs: options.epochs.stage3, quantizer: plan.deployed(ternary), masks, regularizers: withoutQtr, distillation: options.distillation, layerCosts, checkpointDir: checkpointsFor(stage3) });
   return { stage: stage3.label, history: third.history, trainingStep: third.trainingStep };
 }
 

@@ -18,14 +18,25 @@ function firstNonFiniteLayer(model: tfl.LayersModel, x: tf.Tensor): string {
   }
 }
 
+/** Test-time augmentation: none, or the mean of the outputs on each image and on its mirror image (flipped left to right). */
+export const TEST_TIME_AUGMENTATIONS = ['none', 'flip'] as const;
+export type TestTimeAugmentation = (typeof TEST_TIME_AUGMENTATIONS)[number];
+
+/** The model's outputs on a batch of images [N, H, W, C], averaged with those on their mirror images for 'flip'. */
+function predict(model: tfl.LayersModel, x: tf.Tensor, tta: TestTimeAugmentation): tf.Tensor {
+  if (tta === 'none' || x.rank !== 4) return model.predict(x) as tf.Tensor;
+  return tf.tidy(() => tf.div(tf.add(model.predict(x) as tf.Tensor, model.predict(tf.reverse(x, 2)) as tf.Tensor), 2));
+}
+
 /**
- * Top-1 accuracy of the model as it is, over a labeled set, in batches. Non-finite outputs (whose
- * argmax would count as class 0) are a NonFiniteOutputError naming the first layer that made them.
+ * Top-1 accuracy of the model as it is, over a labeled set, in batches (with test-time
+ * augmentation when asked). Non-finite outputs (whose argmax would count as class 0) are a
+ * NonFiniteOutputError naming the first layer that made them.
  */
-export function accuracy(model: tfl.LayersModel, set: LabeledImages, options: TensorOptions = {}, batchSize = 500): number {
+export function accuracy(model: tfl.LayersModel, set: LabeledImages, options: TensorOptions = {}, batchSize = 500, tta: TestTimeAugmentation = 'none'): number {
   let correct = 0;
   for (const { x, y } of batches(set, { ...options, labels: 'int', batchSize, shuffle: false })) {
-    const predictions = model.predict(x) as tf.Tensor;
+    const predictions = predict(model, x, tta);
     try {
       if (!allFinite(predictions)) throw new NonFiniteOutputError(firstNonFiniteLayer(model, x));
       correct += tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(predictions, -1), y), 'int32')).dataSync()[0]);

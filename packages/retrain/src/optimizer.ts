@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adam } from '@sparse-ternary/engine';
 
-/** Adam (the engine's fused one), SGD, and SGD with momentum. */
-export const OPTIMIZERS = ['adam', 'sgd', 'momentum'] as const;
+/** Adam (the engine's fused one), SGD, SGD with momentum, and SGD with Nesterov momentum (torch's SGD(nesterov=True)). */
+export const OPTIMIZERS = ['adam', 'sgd', 'momentum', 'nesterov'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /** An optimizer whose learning rate a schedule sets before every step. */
@@ -18,16 +18,17 @@ class MomentumOptimizer extends tf.MomentumOptimizer {
   }
 }
 
-/** SGD, SGD with momentum (0.9 by default), or the engine's fused Adam. */
+/** SGD, SGD with momentum (0.9 by default) or Nesterov momentum, or the engine's fused Adam. */
 export function makeOptimizer(name: OptimizerName, learningRate: number, momentum = 0.9): SchedulableOptimizer {
   switch (name) {
     case 'sgd':
       return tf.train.sgd(learningRate);
     case 'momentum':
-      return new MomentumOptimizer(learningRate, momentum) as unknown as SchedulableOptimizer;
+    case 'nesterov':
+      return new MomentumOptimizer(learningRate, momentum, name === 'nesterov') as unknown as SchedulableOptimizer;
     case 'adam':
       return adam(learningRate);
     default:
-      throw new Error(`unknown optimizer '${name as string}': expected sgd, momentum or adam`);
+      throw new Error(`unknown optimizer '${name as string}': expected ${OPTIMIZERS.join(', ')}`);
   }
 }

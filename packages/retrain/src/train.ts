@@ -15,7 +15,7 @@ import {
 import { totalPenalty, type Regularizer, type RegularizedWeight } from '@sparse-ternary/regularizers';
 import { TrainingError, TrainingInterrupted } from './errors';
 import { accuracy, quantizedAccuracy } from './evaluate';
-import { constantRate, type LearningRateSchedule } from './learning_rate';
+import { constantRate, stageRate, type LearningRateSchedule, type StageSchedule } from './learning_rate';
 import { makeOptimizer, type OptimizerName, type SchedulableOptimizer } from './optimizer';
 import { resumeStateAt, type RunConfiguration } from './resume_state';
 import { restoreTraining, saveTraining } from './training_checkpoints';
@@ -25,6 +25,8 @@ import { costOf } from './layer_cost';
 import { trainingHead, type TrainingHead } from './training_head';
 import { after, grouped } from './iterables';
 import { batchesPerRun } from './run_batches';
+import { distilledLoss, type DistillationOptions } from './distillation';
+import { smoothLabels } from './label_smoothing';
 import type { TrainingStepChoice } from './training_steps';
 
 export interface BatchProgress {
@@ -61,7 +63,8 @@ export interface TrainOptions {
   epochs: number;
   batchSize: number;
   optimizer?: OptimizerName | SchedulableOptimizer;
-  learningRate?: number | LearningRateSchedule;
+  /** A constant rate, a rate per step, or a named schedule laid over this run's steps. */
+  learningRate?: number | LearningRateSchedule | StageSchedule;
   quantizer?: Quantizer;
   regularizers?: Regularizer[];
   masks?: Masks;
@@ -69,6 +72,12 @@ export interface TrainOptions {
   clip?: number;
   /** Seeds the shuffling and augmentation (the model's initial weights are seeded where it is built). */
   seed?: number;
+  /** Smooth the one-hot labels: (1 - e) y + e / classes (torch's label_smoothing). */
+  labelSmoothing?: number;
+  /** Weight decay on the convolution and dense kernels, not on BatchNorm's parameters or biases (torch's SGD weight_decay in the reference recipes' form). */
+  weightDecay?: number;
+  /** Learn from a teacher's probabilities at temperature T as well as from the labels. */
+  distillation?: DistillationOptions;
   tensors?: TensorOptions;
   augment?: Augmentation;
   /** Evaluated after every epoch. */
@@ -133,7 +142,7 @@ function epochStatistics(
   const weights: RegularizedWeight[] = [];
   for (const t of quantizedLayers(model, policy).filter((l) => l.treatment !== 'float')) {
     const w = t.kernel.read();
-    const { q, delta } = quantizer.quantize(w, masks?.get(t.name));
+    const { q, delta } = quantizer.quantize(w, masks?.get(t.name), t.channels);
     const counts = countNonZeros(q);
     q.dispose();
     zeros += counts.size - counts.nonZeros;
@@ -152,7 +161,8 @@ function epochStatistics(
 export async function train(model: tfl.LayersModel, data: LabeledImages, options: TrainOptions): Promise<TrainResult> {
   const stage = options.stage ?? 'training';
   const quantizer = options.quantizer ?? floatQuantizer();
-  const schedule = typeof options.learningRate === 'function' ? options.learningRate : constantRate(options.learningRate ?? 1e-3);
+  const rate = options.learningRate ?? 1e-3;
+  const schedule = typeof rate === 'function' ? rate : typeof rate === 'object' ? stageRate(rate, Math.ceil(data.count / options.batchSize), options.epochs) : constantRate(rate);
   // An optimizer made here (its moments: two copies of the weights for Adam) is released at the end; one passed in stays the caller's.
   const owned = typeof options.optimizer !== 'object';
   const optimizer = owned ? makeOptimizer((options.optimizer as OptimizerName | undefined) ?? 'adam', schedule(0)) : (options.optimizer as SchedulableOptimizer);
@@ -192,6 +202,13 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
   if (options.trainingStep === 'compiled' && choice.kind === 'kernels') throw new TrainingError(`the training step cannot be compiled: ${choice.reason}`, stage, startEpoch, skip);
   const compiled = choice.kind === 'compiled' ? choice.step : undefined;
   const perRun = compiled ? batchesPerRun(compiled.stepsPerRun, options.batchSize, data.imageShape) : 1;
+  const classes = head.model.outputs[0].shape[1] as number;
+  /** A batch as a step takes it: its images, its labels one-hot (smoothed when asked) and, when distilling, the teacher's probabilities on the same images. */
+  const labeled = (x: tf.Tensor, y: tf.Tensor) => {
+    const images = (x.dataSync() as Float32Array).slice();
+    const d = options.distillation;
+    return { x: images, y: smoothLabels(oneHot(y, classes).slice(), classes, options.labelSmoothing ?? 0), ...(d ? { teacher: d.teacher.probabilities(images, d.temperature) } : {}) };
+  };
   try {
     if (compiled) await loadOptimizerState(compiled, optimizer, head.model);
     /** The compiled step's weights (and, for a checkpoint, its optimizer state) into the TF.js model and optimizer. */
@@ -213,19 +230,26 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
       /** Each batch's step, in order, a group at a time: the compiled step's run of perRun batches (their data kept past the pipeline's disposal of their tensors), or one batch kernel by kernel. */
       const trainedGroups = function* (): Generator<StepResult[]> {
         if (compiled) {
-          for (const group of grouped(epochBatches, perRun, ({ x, y }) => ({ x: (x.dataSync() as Float32Array).slice(), y: oneHot(y, head.model).slice() }))) {
+          for (const group of grouped(epochBatches, perRun, ({ x, y }) => labeled(x, y))) {
             const feeds = (i: number) => ({ learningRate: schedule(step + i), scalars: strengthsAt(regularizers, step + i) });
             yield compiled.run(group.map((b, i) => ({ ...b, feeds: feeds(i) }))).map((r) => ({ ...r, layers: [] }));
           }
           return;
         }
-        for (const { x, y } of epochBatches) {
+        for (const batch of epochBatches) {
           optimizer.setLearningRate(schedule(step));
           const penalty = regularizers.length
             ? (weights: { name: string; w: tf.Tensor; delta: number }[]) =>
                 totalPenalty(regularizers, weights.map((w) => ({ ...w, cost: costOf(options.layerCosts, w.name) })), step)
             : undefined;
-          yield [straightThroughStep(head.model, x, y, { quantizer, optimizer, loss: head.loss, masks: options.masks, policy: options.policy, clip: options.clip, penalty })];
+          const { x, y, teacher } = labeled(batch.x, batch.y);
+          const [xs, ys, qs] = [tf.tensor(x, batch.x.shape), tf.tensor(y, [batch.x.shape[0], classes]), teacher && tf.tensor(teacher, [batch.x.shape[0], classes])];
+          try {
+            const loss = qs ? distilledLoss(head, options.distillation!, qs) : head.loss;
+            yield [straightThroughStep(head.model, xs, ys, { quantizer, optimizer, loss, masks: options.masks, policy: options.policy, clip: options.clip, penalty, weightDecay: options.weightDecay })];
+          } finally {
+            tf.dispose([xs, ys, qs].filter((t) => t !== undefined));
+          }
         }
       };
       for (const group of trainedGroups()) {
@@ -291,9 +315,8 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
 }
 
 /** Labels as one-hot floats ([batch, classes] already, or class indices). */
-function oneHot(y: tf.Tensor, model: tfl.LayersModel): Float32Array {
+function oneHot(y: tf.Tensor, classes: number): Float32Array {
   if (y.rank === 2) return y.dataSync() as Float32Array;
-  const classes = model.outputs[0].shape[1] as number;
   const labels = y.dataSync();
   const out = new Float32Array(labels.length * classes);
   labels.forEach((label, i) => (out[i * classes + label] = 1));
@@ -303,8 +326,20 @@ function oneHot(y: tf.Tensor, model: tfl.LayersModel): Float32Array {
 /** The compiled step where the options, model and method allow it, or why not. */
 function chooseStep(head: TrainingHead, options: TrainOptions, quantizer: Quantizer, optimizer: tf.Optimizer, learningRate: number): { kind: 'compiled'; step: CompiledTrainingStep } | { kind: 'kernels'; reason: string } {
   if (options.trainingStep === 'kernels') return { kind: 'kernels', reason: "trainingStep 'kernels' was asked for" };
-  const stepOptimizer = stepOptimizerOf(optimizer, learningRate);
+  const stepOptimizer = stepOptimizerOf(optimizer, learningRate, options.weightDecay);
   if (!stepOptimizer) return { kind: 'kernels', reason: 'only Adam, SGD and momentum are compiled' };
-  const step = compiledStep(head.model, { optimizer: stepOptimizer, output: head.output, quantizer, masks: options.masks, policy: options.policy, clip: options.clip, regularizers: options.regularizers, layerCosts: options.layerCosts, seed: options.seed ?? 0 });
+  const d = options.distillation;
+  const step = compiledStep(head.model, {
+    optimizer: stepOptimizer,
+    output: head.output,
+    quantizer,
+    masks: options.masks,
+    policy: options.policy,
+    clip: options.clip,
+    regularizers: options.regularizers,
+    layerCosts: options.layerCosts,
+    seed: options.seed ?? 0,
+    ...(d ? { distillation: { temperature: d.temperature, weight: d.weight } } : {}),
+  });
   return step instanceof Error ? { kind: 'kernels', reason: step.message } : { kind: 'compiled', step };
 }

@@ -20,6 +20,8 @@ export interface GroupSummary {
   group: string;
   runs: string[];
   testAccuracy: Stat;
+  /** With test-time augmentation (the runs' --tta): the test accuracy so measured, shown beside the plain one, never chosen on. */
+  ttaTestAccuracy?: Stat;
   validationAccuracy?: Stat;
   sparsity: Stat;
   /** The deployed sparse ternary weights, KiB. */
@@ -45,6 +47,7 @@ export const stat = (values: number[]): Stat => {
 
 interface RunResult {
   testAccuracy: number;
+  ttaTestAccuracy?: number;
   validationAccuracy?: number;
   sparsity: number;
   deployedKiB: number;
@@ -56,6 +59,7 @@ function resultOf(out: string, run: SweepRun): RunResult | undefined {
     const report = JSON.parse(readFileSync(path.join(runDir(out, run), 'report.json'), 'utf8'));
     return {
       testAccuracy: report.compress.accuracy,
+      ttaTestAccuracy: report.tta?.accuracy,
       validationAccuracy: report.validation?.accuracy,
       sparsity: report.compress.sparsity,
       deployedKiB: report.compress.hardware.memory.deployed / 8 / 1024,
@@ -73,8 +77,17 @@ export function summarize(plan: string, out: string, runs: SweepRun[]): SweepSum
     const finished = runs.filter((r) => r.group === group && results.get(r.name)).map((r) => ({ name: r.name, ...results.get(r.name)! }));
     if (finished.length === 0) continue;
     const of = (key: keyof RunResult) => stat(finished.map((r) => r[key] as number));
-    const validated = finished.every((r) => r.validationAccuracy !== undefined);
-    summaries.push({ group, runs: finished.map((r) => r.name), testAccuracy: of('testAccuracy'), ...(validated ? { validationAccuracy: of('validationAccuracy') } : {}), sparsity: of('sparsity'), deployedKiB: of('deployedKiB'), seconds: of('seconds') });
+    const every = (key: keyof RunResult) => finished.every((r) => r[key] !== undefined);
+    summaries.push({
+      group,
+      runs: finished.map((r) => r.name),
+      testAccuracy: of('testAccuracy'),
+      ...(every('ttaTestAccuracy') ? { ttaTestAccuracy: of('ttaTestAccuracy') } : {}),
+      ...(every('validationAccuracy') ? { validationAccuracy: of('validationAccuracy') } : {}),
+      sparsity: of('sparsity'),
+      deployedKiB: of('deployedKiB'),
+      seconds: of('seconds'),
+    });
   }
   const groups = summaries.filter((g) => g.group !== PRETRAIN_GROUP);
   const pretrain = summaries.find((g) => g.group === PRETRAIN_GROUP);
@@ -96,14 +109,17 @@ export function summarize(plan: string, out: string, runs: SweepRun[]): SweepSum
 const pct = (s: Stat) => `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)}`;
 
 export function summaryMarkdown(summary: SweepSummary): string {
+  const rows = [...summary.groups, ...(summary.pretrain ? [summary.pretrain] : [])];
+  // A column for test-time augmentation's accuracy when any run reported one.
+  const tta = rows.some((g) => g.ttaTestAccuracy);
   const lines = [
     `# Sweep: ${summary.plan}`,
     '',
     `${summary.runs.finished} of ${summary.runs.total} runs finished${summary.runs.failed.length ? `; failed: ${summary.runs.failed.join(', ')}` : ''}. Mean ± standard deviation over seeds.`,
     '',
-    '| configuration | seeds | validation accuracy % | test accuracy % | sparsity % | deployed KiB | seconds |',
-    '|---|---|---|---|---|---|---|',
-    ...[...summary.groups, ...(summary.pretrain ? [summary.pretrain] : [])].map((g) => `| ${g.group} | ${g.testAccuracy.n} | ${g.validationAccuracy ? pct(g.validationAccuracy) : '-'} | ${pct(g.testAccuracy)} | ${pct(g.sparsity)} | ${g.deployedKiB.mean.toFixed(1)} ± ${g.deployedKiB.std.toFixed(1)} | ${g.seconds.mean.toFixed(0)} |`),
+    `| configuration | seeds | validation accuracy % | test accuracy % |${tta ? ' test accuracy, flip TTA % |' : ''} sparsity % | deployed KiB | seconds |`,
+    `|---|---|---|---|${tta ? '---|' : ''}---|---|---|`,
+    ...rows.map((g) => `| ${g.group} | ${g.testAccuracy.n} | ${g.validationAccuracy ? pct(g.validationAccuracy) : '-'} | ${pct(g.testAccuracy)} |${tta ? ` ${g.ttaTestAccuracy ? pct(g.ttaTestAccuracy) : '-'} |` : ''} ${pct(g.sparsity)} | ${g.deployedKiB.mean.toFixed(1)} ± ${g.deployedKiB.std.toFixed(1)} | ${g.seconds.mean.toFixed(0)} |`),
     '',
     ...(summary.pretrain ? [`The ${PRETRAIN_GROUP} row is the pretraining runs the others start from: not among the configurations compared or chosen.`, ''] : []),
     ...(summary.groups.length ? ['![test accuracy against deployed size, each configuration\'s mean; the dashed line: the Pareto front](pareto.svg)', ''] : []),

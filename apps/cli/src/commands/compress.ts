@@ -7,7 +7,7 @@ export async function compressCommand(config: RunConfig, resume: boolean, ctx: C
   const run = await startRun(config, ctx, resume);
   const options = pipelineOptions(run, resume, ctx);
   const accuracyBefore = baselineAccuracy(run, options);
-  const result = await interruptible(() => compress(run.model, run.data.train, options), `sparse-ternary compress --config ${runConfigFile(config.out)} --resume`, ctx);
+  const result = await interruptible(run, () => compress(run.model, run.data.train, options), `sparse-ternary compress --config ${runConfigFile(config.out)} --resume`, ctx);
   if (!result) return EXIT.interrupted;
   return finishRun(run, result.report, accuracyBefore, ctx);
 }

@@ -17,8 +17,9 @@ export async function evalCommand(options: RunConfig, reporter: Reporter): Promi
   await initEngine({ backend: options.backend });
   const value = isPackedPath(options.model) ? evalPacked(options) : evalLayers(options);
   const data = value.data;
-  reporter.info(`${options.model} on ${data.name} (${data.test.count} test images): accuracy ${percent(value.accuracy)}`);
-  reporter.event('accuracy', { model: options.model, data: data.name, images: data.test.count, accuracy: value.accuracy });
+  const how = options.tta === 'none' ? '' : ` with test-time augmentation (${options.tta})`;
+  reporter.info(`${options.model} on ${data.name} (${data.test.count} test images): accuracy ${percent(value.accuracy)}${how}`);
+  reporter.event('accuracy', { model: options.model, data: data.name, images: data.test.count, accuracy: value.accuracy, tta: options.tta });
   return EXIT.ok;
 }
 
@@ -27,7 +28,7 @@ function evalLayers(options: RunConfig): { data: Dataset; accuracy: number } {
   const model = loadModel({ model: options.model });
   const data = loadData(options.data, imageSource(options, model.inputs[0].shape.slice(1)));
   checkCompatible(model, data, options.model, options.data);
-  return { data, accuracy: accuracy(model, data.test, { scale: pixelScaling(options, data.test.imageShape[2]) }) };
+  return { data, accuracy: accuracy(model, data.test, { scale: pixelScaling(options, data.test.imageShape[2]) }, undefined, options.tta) };
 }
 
 /** A model.stpack, run by @sparse-ternary/runtime. */
@@ -37,7 +38,7 @@ function evalPacked(options: RunConfig): { data: Dataset; accuracy: number } {
   if (model.inputShape.join('x') !== data.test.imageShape.join('x') || model.outputSize !== data.classes.length) {
     throw new UsageError(`model ${options.model} takes ${model.inputShape.join('x')} images to ${model.outputSize} outputs; data ${options.data} has ${data.test.imageShape.join('x')} images of ${data.classes.length} classes`);
   }
-  return { data, accuracy: packedAccuracy(model, data.test, pixelScaling(options, data.test.imageShape[2])) };
+  return { data, accuracy: packedAccuracy(model, data.test, pixelScaling(options, data.test.imageShape[2]), options.tta) };
 }
 
 /** import: an ONNX model as a TF.js layers model folder (model.json + weights.bin), loadable with tf.loadLayersModel. */

@@ -10,6 +10,7 @@ import {
   compressOptionsOf,
   deadLayers,
   deadLayersWarning,
+  heldOutAccuracies,
   LATEST,
   PREVIOUS,
   percent,
@@ -17,11 +18,14 @@ import {
   reportMarkdown,
   restoreBatchNormFrom,
   runInfo,
+  teacherOf,
+  validationSeedOf,
   TrainingInterrupted,
   type CompressOptions,
   type CompressReport,
   type RunConfig,
   type RunReport,
+  type Teacher,
 } from '@sparse-ternary/retrain';
 import { reportHtml } from '@sparse-ternary/retrain/report';
 import { PACKED_FILE, PackError } from '@sparse-ternary/runtime';
@@ -54,6 +58,8 @@ export interface Run {
   model: tfl.LayersModel;
   /** How images become the model's input (the pixel scaling). */
   tensors: TensorOptions;
+  /** With --distill: the model as loaded, the teacher of every training stage (released when the training ends: interruptible). */
+  teacher?: Teacher;
   out: string;
   checkpointDir: string;
   started: Date;
@@ -78,19 +84,21 @@ export async function startRun(config: RunConfig, ctx: CommandContext, resume = 
   checkCompatible(fitted, data, config.model, config.data);
   const tensors = { scale: pixelScaling(config, data.train.imageShape[2]) };
   const { model, layers: restored } = config.restoreBatchNorm ? restoreBatchNormFrom(fitted, data.train, { tensors, seed: config.seed }) : { model: fitted, layers: [] };
+  // The teacher is the model as loaded, before any stage's checkpoint is restored into it.
+  const teacher = config.distill ? teacherOf(model) : undefined;
   const checkpointDir = path.join(out, 'checkpoints');
   makeFolders(checkpointDir);
   if (!resume || !existsSync(runConfigFile(out))) writeFileAtomic(runConfigFile(out), runConfigJson(config));
   if (restored.length) ctx.reporter.info(`BatchNorm restored after ${restored.length} convolutions (the model's export had folded it into them; ${negationOf('restoreBatchNorm')} keeps them as they were)`);
   ctx.reporter.info(`${config.method} ${config.model} on ${data.name} (${data.train.count} training, ${data.test.count} test images from ${data.source}); backend ${engine.backend}, ${engine.threads} threads`);
-  return { config, engine, data, validation, model, tensors, out, checkpointDir, started };
+  return { config, engine, data, validation, model, tensors, teacher, out, checkpointDir, started };
 }
 
-/** Holds out config.validation training images, split with the run's seed so every stage command sees the same split. */
+/** Holds out config.validation training images, split with the run's validation seed so every stage command sees the same split. */
 function withValidation(data: Dataset, config: RunConfig): { data: Dataset; validation?: LabeledImages } {
   if (!config.validation) return { data };
   if (config.validation >= data.train.count) throw new UsageError(`${flagOf('validation')} ${config.validation}: ${data.name} has only ${data.train.count} training images`);
-  const { train, validation } = splitValidation(data.train, config.validation, config.seed);
+  const { train, validation } = splitValidation(data.train, config.validation, validationSeedOf(config));
   return { data: { ...data, train }, validation };
 }
 
@@ -105,6 +113,7 @@ export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext):
   return compressOptionsOf(config, {
     test: run.data.test,
     tensors: run.tensors,
+    teacher: run.teacher,
     checkpointDir: run.checkpointDir,
     resume,
     signal: ctx.signal,
@@ -118,8 +127,8 @@ export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext):
 /** Test accuracy of the model as loaded, before any stage: the baseline the report compares with. */
 export const baselineAccuracy = (run: Run, options: CompressOptions): number => accuracy(run.model, run.data.test, options.tensors);
 
-/** Runs a training step of the pipeline; an interruption prints how to resume and gives exit code 130. */
-export async function interruptible<T>(work: () => Promise<T>, resumeCommand: string, ctx: CommandContext): Promise<T | undefined> {
+/** Runs the training stages of a run; an interruption prints how to resume and gives exit code 130. */
+export async function interruptible<T>(run: Run, work: () => Promise<T>, resumeCommand: string, ctx: CommandContext): Promise<T | undefined> {
   try {
     return await work();
   } catch (error) {
@@ -128,6 +137,7 @@ export async function interruptible<T>(work: () => Promise<T>, resumeCommand: st
     ctx.reporter.event('interrupted', { stage: error.stage, epoch: error.epoch, batch: error.batch, resume: resumeCommand });
     return undefined;
   } finally {
+    run.teacher?.dispose();
     ctx.reporter.close();
   }
 }
@@ -157,7 +167,7 @@ export function finishRun(run: Run, report: CompressReport, accuracyBefore: numb
     seconds: (Date.now() - run.started.getTime()) / 1000,
     dataset: { name: run.data.name, source: run.data.source, train: run.data.train.count, test: run.data.test.count },
     accuracyBefore,
-    ...(run.validation ? { validation: { count: run.validation.count, accuracy: accuracy(run.model, run.validation, run.tensors) } } : {}),
+    ...heldOutAccuracies(run.model, { validation: run.validation, test: run.data.test }, run.tensors, run.config.tta),
     compress: report,
     outputs: [...EXPORT_FILES.map(({ file }) => file), ...packed].map((file) => ({ file, bytes: statSync(path.join(run.out, file)).size })),
   };

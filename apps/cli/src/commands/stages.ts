@@ -60,7 +60,7 @@ export async function trainCommand(config: RunConfig, resume: boolean, ctx: Comm
   const run = await startRun(config, ctx, resume);
   const options = pipelineOptions(run, resume, ctx);
   const accuracyBefore = baselineAccuracy(run, options);
-  const trained = await interruptible(() => trainFirstStages(run.model, run.data.train, options), `sparse-ternary train --config ${runConfigFile(config.out)} --resume`, ctx);
+  const trained = await interruptible(run, () => trainFirstStages(run.model, run.data.train, options), `sparse-ternary train --config ${runConfigFile(config.out)} --resume`, ctx);
   if (!trained) return EXIT.interrupted;
   writeFileAtomic(stageOneFile(run.out), JSON.stringify({ ...trained, accuracyBefore } satisfies StageOneRecord));
   ctx.reporter.info(`stage 1 done; next: sparse-ternary prune -o ${config.out}`);
@@ -96,7 +96,7 @@ export async function retrainCommand(out: string, resume: boolean, ctx: CommandC
   const savedNames = pruned.groups.weights.map((w) => w.name);
   const masks: Masks = new Map(pruned.groups.masks.map((m) => [run.model.weights[savedNames.indexOf(m.name)].name, tf.tensor(m.values, m.shape)]));
   const options = pipelineOptions(run, resume, ctx);
-  const stage3 = await interruptible(() => retrainStage(run.model, run.data.train, masks, options, stageOne.layerCosts), `sparse-ternary retrain -o ${run.config.out} --resume`, ctx);
+  const stage3 = await interruptible(run, () => retrainStage(run.model, run.data.train, masks, options, stageOne.layerCosts), `sparse-ternary retrain -o ${run.config.out} --resume`, ctx);
   if (!stage3) return EXIT.interrupted;
   return finishRun(run, deploy(run.model, masks, options, stageOne, stage3), stageOne.accuracyBefore, ctx);
 }

@@ -38,28 +38,28 @@ describe('messages are checked at the boundary', () => {
 describe("the cells' fields come from the run options' declaration", () => {
   test('every option of a cell\'s groups that this method uses, with its default, choices and suggestions', () => {
     const fields = cellFields();
-    expect(fields.data.map((f) => f.name)).toEqual(['data', 'inputSize', 'scale', 'mean', 'std', 'validation']);
+    expect(fields.data.map((f) => f.name)).toEqual(['data', 'inputSize', 'scale', 'mean', 'std', 'validation', 'validationSeed', 'tta']);
     expect(fields.model.map((f) => f.name)).toEqual(['model', 'width', 'replaceHead', 'restoreBatchNorm', 'seed']);
-    expect(fields.stage1.map((f) => f.name)).toEqual(['batchSize', 'learningRate', 'optimizer', 'l2', 'augment', 'stage0Epochs', 'stage1Epochs', 'qtr', 'qtrLambda', 't', 'targetSparsity', 'hardwareCost']);
+    expect(fields.stage1.map((f) => f.name)).toEqual(['batchSize', 'learningRate', 'lrSchedule', 'warmupEpochs', 'optimizer', 'weightDecay', 'labelSmoothing', 'distill', 'distillTemperature', 'distillWeight', 'l2', 'augment', 'stage0Epochs', 'stage1Epochs', 'qtr', 'qtrLambda', 't', 'targetSparsity', 'hardwareCost', 'ternaryScale']);
     // prune-then-quantize's magnitude pruning sparsity is not this method's
     expect(fields.prune).toEqual([]);
     expect(fields.stage3.map((f) => f.name)).toEqual(['stage3Epochs']);
     expect(fields.stage1.find((f) => f.name === 'targetSparsity')).toMatchObject({ kind: 'number', value: RUN_OPTIONS.targetSparsity.default, optional: true, label: 'target sparsity' });
-    expect(fields.stage1.find((f) => f.name === 'optimizer')).toMatchObject({ kind: 'select', value: 'adam', choices: ['adam', 'sgd', 'momentum'] });
+    expect(fields.stage1.find((f) => f.name === 'optimizer')).toMatchObject({ kind: 'select', value: 'adam', choices: ['adam', 'sgd', 'momentum', 'nesterov'] });
     expect(fields.model.find((f) => f.name === 'restoreBatchNorm')).toMatchObject({ kind: 'checkbox', value: true });
     expect(fields.model.find((f) => f.name === 'model')!.suggestions).toContain('lfc');
     expect(fields.sweep.find((f) => f.name === 'option')!.choices).toEqual(expect.arrayContaining(['targetSparsity', 'qtrLambda', 'learningRate', 'stage1Epochs']));
   });
 
   test('an option added to the declaration shows up in its cell', () => {
-    const table = { ...RUN_OPTIONS, labelSmoothing: { flag: '--label-smoothing <eps>', type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, group: 'training', help: 'label smoothing' } } as const satisfies OptionTable;
-    expect(cellOptions(table, 'stage1')).toContain('labelSmoothing');
-    expect(cellFields(table).stage1.find((f) => f.name === 'labelSmoothing')).toEqual({ name: 'labelSmoothing', label: 'label smoothing', help: 'label smoothing', kind: 'number', value: 0, optional: false });
+    const table = { ...RUN_OPTIONS, mixup: { flag: '--mixup <alpha>', type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, group: 'training', help: 'mixup' } } as const satisfies OptionTable;
+    expect(cellOptions(table, 'stage1')).toContain('mixup');
+    expect(cellFields(table).stage1.find((f) => f.name === 'mixup')).toEqual({ name: 'mixup', label: 'mixup', help: 'mixup', kind: 'number', value: 0, optional: false });
   });
 
   test("a cell's parameters are parsed by the declaration: unknown fields and bad values are the cell's 400", () => {
     expect(cellParams('stage1', { stage1Epochs: '3', augment: true, targetSparsity: '' })).toEqual({ stage1Epochs: 3, augment: true, targetSparsity: undefined });
-    expect(() => cellParams('stage1', { epochs: 3 })).toThrow(new CellError('the stage1 cell has no field epochs (its fields: batchSize, learningRate, optimizer, l2, augment, stage0Epochs, stage1Epochs, qtr, qtrLambda, t, targetSparsity, hardwareCost)'));
+    expect(() => cellParams('stage1', { epochs: 3 })).toThrow(new CellError('the stage1 cell has no field epochs (its fields: batchSize, learningRate, lrSchedule, warmupEpochs, optimizer, weightDecay, labelSmoothing, distill, distillTemperature, distillWeight, l2, augment, stage0Epochs, stage1Epochs, qtr, qtrLambda, t, targetSparsity, hardwareCost, ternaryScale)'));
     expect(() => cellParams('stage1', { batchSize: '0' })).toThrow('batchSize = "0": expected a positive integer');
     expect(() => cellParams('stage1', { batchSize: '' })).toThrow('batchSize = "": expected a positive integer');
   });

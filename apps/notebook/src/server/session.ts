@@ -16,6 +16,7 @@ import {
   compress,
   compressOptionsOf,
   deploy,
+  heldOutAccuracies,
   mergeConfig,
   OptionError,
   parseValue,
@@ -27,7 +28,9 @@ import {
   runInfo,
   stageOfLabel,
   STAGES,
+  teacherOf,
   trainFirstStages,
+  validationSeedOf,
   weightHistograms,
   type CompressOptions,
   type CompressReport,
@@ -36,6 +39,7 @@ import {
   type RunOptionName,
   type RunReport,
   type StageReport,
+  type Teacher,
 } from '@sparse-ternary/retrain';
 import { reportHtml } from '@sparse-ternary/retrain/report';
 import type { EngineInfo } from '@sparse-ternary/engine';
@@ -107,6 +111,8 @@ export class NotebookSession {
   private accuracyBefore = 0;
   /** The model's weights as loaded (cell 2): where every sweep point starts. */
   private loadedWeights: tf.Tensor[] = [];
+  /** With distill: the model as loaded, the teacher of the training cells (made when first asked for). */
+  private teacher?: Teacher;
   private job?: AbortController;
   private readonly checkpointDir = mkdtempSync(path.join(os.tmpdir(), 'st-notebook-'));
 
@@ -195,7 +201,7 @@ export class NotebookSession {
     const size = config.inputSize ? parseImageSize(config.inputSize) : undefined;
     const loaded = asCellError(() => loadDatasetFrom(config.data, { size }));
     if (config.validation >= loaded.train.count) throw new CellError(`validation = ${config.validation}: ${loaded.name} has only ${loaded.train.count} training images`);
-    const split = config.validation ? splitValidation(loaded.train, config.validation, config.seed) : undefined;
+    const split = config.validation ? splitValidation(loaded.train, config.validation, validationSeedOf(config)) : undefined;
     const data = split ? { ...loaded, train: split.train } : loaded;
     this.tensors = { scale: asCellError(() => pixelScaling(config, data.train.imageShape[2])) };
     this.config = config;
@@ -246,6 +252,8 @@ export class NotebookSession {
     const restored = config.restoreBatchNorm ? restoreBatchNormFrom(fitted, data.train, { tensors: this.tensors, seed: config.seed }) : { model: fitted, layers: [] };
     this.model?.dispose();
     tf.dispose(this.loadedWeights);
+    this.teacher?.dispose();
+    this.teacher = undefined;
     this.config = config;
     this.model = restored.model;
     this.loadedWeights = restored.model.getWeights().map((w) => w.clone());
@@ -281,6 +289,7 @@ export class NotebookSession {
     const options: CompressOptions = compressOptionsOf(config, {
       test: this.data!.test,
       tensors: this.tensors,
+      teacher: config.distill ? this.teacherOfLoaded() : undefined,
       checkpointDir,
       signal,
       onBatchEnd: (p) => this.emit('batch', { ...p, cell: cellOfStage(p.stage) }),
@@ -289,10 +298,24 @@ export class NotebookSession {
     return options;
   }
 
+  /** The teacher: the model with its weights as loaded, whatever the cells have trained since. */
+  private teacherOfLoaded(): Teacher {
+    if (this.teacher) return this.teacher;
+    const current = this.model!.getWeights().map((w) => w.clone());
+    try {
+      this.model!.setWeights(this.loadedWeights);
+      this.teacher = teacherOf(this.model!);
+    } finally {
+      this.model!.setWeights(current);
+      tf.dispose(current);
+    }
+    return this.teacher;
+  }
+
   /** Per layer, the fraction of weights the run's quantizer sends to zero, masked ones included. */
   private layerSparsity(options: CompressOptions): { name: string; sparsity: number }[] {
-    return quantizedLayers(this.model!).map(({ name, kernel }) => {
-      const { q } = options.quantizer!.quantize(kernel.read(), this.masks?.get(name));
+    return quantizedLayers(this.model!).map(({ name, kernel, channels }) => {
+      const { q } = options.quantizer!.quantize(kernel.read(), this.masks?.get(name), channels);
       const { nonZeros, size } = countNonZeros(q);
       q.dispose();
       return { name, sparsity: 1 - nonZeros / size };
@@ -391,7 +414,7 @@ export class NotebookSession {
       seconds,
       dataset: { name: data.name, source: data.source, train: data.train.count, test: data.test.count },
       accuracyBefore: this.accuracyBefore,
-      ...(this.validation ? { validation: { count: this.validation.count, accuracy: accuracy(this.model!, this.validation, this.tensors) } } : {}),
+      ...heldOutAccuracies(this.model!, { validation: this.validation, test: data.test }, this.tensors, config.tta),
       compress: report,
       outputs: [],
     };
@@ -503,6 +526,7 @@ export class NotebookSession {
 
   dispose(): void {
     this.job?.abort();
+    this.teacher?.dispose();
     this.model?.dispose();
     tf.dispose(this.loadedWeights);
     if (this.masks) disposeMasks(this.masks);

@@ -2,9 +2,10 @@
 import type { PixelScaling } from '@sparse-ternary/datasets';
 import { OptionError } from './option_table';
 
-/** torchvision's ImageNet statistics, and the identity ([0, 1] pixels). */
+/** torchvision's ImageNet statistics, CIFAR-10's training set's (the values its published recipes use), and the identity ([0, 1] pixels). */
 export const MEAN_STD_PRESETS: Readonly<Record<string, { mean: number[]; std: number[] }>> = {
   imagenet: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+  cifar10: { mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616] },
   unit: { mean: [0, 0, 0], std: [1, 1, 1] },
 };
 

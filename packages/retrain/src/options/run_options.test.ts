@@ -1,6 +1,6 @@
 import type { LabeledImages } from '@sparse-ternary/datasets';
 import { configFromJson, configJsonSchema, OptionError, parseValue, type OptionTable } from './option_table';
-import { compressOptionsOf, DEFAULT_CONFIG, mergeConfig, RUN_OPTIONS, trainingConfiguration } from './run_options';
+import { compressOptionsOf, DEFAULT_CONFIG, mergeConfig, RUN_OPTIONS, trainingConfiguration, validationSeedOf } from './run_options';
 import { pixelScaling } from './mean_std';
 
 const test1: LabeledImages = { images: new Uint8Array(4), labels: new Uint8Array(1), imageShape: [2, 2, 1], count: 1, numClasses: 2 };
@@ -45,7 +45,10 @@ describe('values, from flags, forms or JSON, checked by their declaration', () =
     ['model', '', /expected a non-empty string/],
     ['model', 3, /expected a non-empty string/],
     ['inputSize', '6,x', /expected n or height,width/],
-    ['std', 'imagenet,2', /expected imagenet, unit or comma-separated positive numbers/],
+    ['std', 'imagenet,2', /expected imagenet, cifar10, unit or comma-separated positive numbers/],
+    ['lrSchedule', 'linear', /expected one of constant, cosine, one-cycle, step/],
+    ['labelSmoothing', 1, /expected a number >= 0 and < 1/],
+    ['distillWeight', 1.5, /expected a number >= 0 and <= 1/],
     ['seed', [1], /expected a single value/],
   ] as const)('%s = %j is refused', (key, value, message) => {
     expect(() => parseValue(RUN_OPTIONS[key], value)).toThrow(message);
@@ -68,7 +71,8 @@ describe('values, from flags, forms or JSON, checked by their declaration', () =
 describe('compressOptionsOf: the one mapping of a configuration to compress()', () => {
   test('the defaults: a target-sparsity quantizer, no regularizers, the demo epochs', () => {
     const options = compressOptionsOf(mergeConfig(), context);
-    expect(options).toMatchObject({ method: 'sparse-ternary', epochs: { stage0: 0, stage1: 4, stage3: 2 }, batchSize: 100, optimizer: 'adam', learningRate: 3e-3, seed: 1, regularizers: [], augment: undefined, hardwareCost: undefined });
+    expect(options).toMatchObject({ method: 'sparse-ternary', epochs: { stage0: 0, stage1: 4, stage3: 2 }, batchSize: 100, optimizer: 'adam', learningRate: { schedule: 'constant', rate: 3e-3, warmupEpochs: 0 }, seed: 1, regularizers: [], augment: undefined, hardwareCost: undefined, labelSmoothing: 0, weightDecay: 0 });
+    expect(options.distillation).toBeUndefined();
     expect(options.quantizer!.name).toMatch(/0\.95/);
     expect(options.test).toBe(test1);
   });
@@ -79,6 +83,21 @@ describe('compressOptionsOf: the one mapping of a configuration to compress()', 
     expect(options).toMatchObject({ augment: { pad: 4, flip: true }, hardwareCost: 'memory' });
     const twn = compressOptionsOf(mergeConfig({ method: 'twn', t: 1.2 }), context);
     expect(twn.quantizer!.name).toBe('twn(t=1.2)');
+  });
+
+  test("the training recipe: each stage's schedule, the optimizer's decay, smoothing, and distillation from the teacher the context gives", () => {
+    const teacher = { probabilities: () => new Float32Array(0), dispose: () => undefined };
+    const config = mergeConfig({ lrSchedule: 'one-cycle', learningRate: 0.1, warmupEpochs: 2, optimizer: 'nesterov', weightDecay: 5e-4, labelSmoothing: 0.1, distill: true, distillTemperature: 3, distillWeight: 0.8 });
+    const options = compressOptionsOf(config, { ...context, teacher });
+    expect(options).toMatchObject({ learningRate: { schedule: 'one-cycle', rate: 0.1, warmupEpochs: 2 }, optimizer: 'nesterov', weightDecay: 5e-4, labelSmoothing: 0.1 });
+    expect(options.distillation).toEqual({ temperature: 3, weight: 0.8, teacher });
+    expect(() => compressOptionsOf(config, context)).toThrow(/distill needs the teacher/);
+    expect(() => compressOptionsOf({ ...config, stage0Epochs: 2 }, { ...context, teacher })).toThrow(/with stage0Epochs that is an untrained one/);
+  });
+
+  test('the validation split has its own seed when given, else the run\'s', () => {
+    expect(validationSeedOf(mergeConfig({ seed: 3 }))).toBe(3);
+    expect(validationSeedOf(mergeConfig({ seed: 3, validationSeed: 0 }))).toBe(0);
   });
 
   test("checkpoints record what a run trains: not where it writes or which backend computes", () => {
@@ -108,10 +127,10 @@ describe('the JSON Schema comes from the declaration', () => {
   });
 
   test('an option added to the table shows up in the schema, with its checks in configFromJson', () => {
-    const table = { ...RUN_OPTIONS, labelSmoothing: { flag: '--label-smoothing <eps>', type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, group: 'training', help: 'label smoothing' } } as const satisfies OptionTable;
+    const table = { ...RUN_OPTIONS, mixup: { flag: '--mixup <alpha>', type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, group: 'training', help: 'mixup' } } as const satisfies OptionTable;
     const schema = configJsonSchema(table, 'id') as { properties: Record<string, unknown> };
-    expect(schema.properties.labelSmoothing).toEqual({ type: 'number', description: '--label-smoothing: label smoothing', default: 0, minimum: 0, exclusiveMaximum: 1 });
-    expect(configFromJson(table, { labelSmoothing: 0.1 }, 'c.json')).toEqual({ labelSmoothing: 0.1 });
-    expect(() => configFromJson(table, { labelSmoothing: 1 }, 'c.json')).toThrow('option labelSmoothing = 1: expected a number >= 0 and < 1');
+    expect(schema.properties.mixup).toEqual({ type: 'number', description: '--mixup: mixup', default: 0, minimum: 0, exclusiveMaximum: 1 });
+    expect(configFromJson(table, { mixup: 0.1 }, 'c.json')).toEqual({ mixup: 0.1 });
+    expect(() => configFromJson(table, { mixup: 1 }, 'c.json')).toThrow('option mixup = 1: expected a number >= 0 and < 1');
   });
 });

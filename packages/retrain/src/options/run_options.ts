@@ -5,15 +5,18 @@ import { BACKEND_CHOICES } from '@sparse-ternary/engine';
 import { DATASET_NAMES, parseImageSize, type Augmentation, type LabeledImages, type TensorOptions } from '@sparse-ternary/datasets';
 import { COST_MEASURES } from '@sparse-ternary/hw-cost';
 import { TOPOLOGIES } from '@sparse-ternary/models';
-import { targetSparsityQuantizer, twnQuantizer } from '@sparse-ternary/quantize-prune';
+import { targetSparsityQuantizer, TERNARY_SCALES, twnQuantizer } from '@sparse-ternary/quantize-prune';
 import { l2, qtrCost, qtrDeadzone, type Regularizer } from '@sparse-ternary/regularizers';
 import type { CompressOptions } from '../compress';
 import { METHODS } from '../methods';
 import { OPTIMIZERS } from '../optimizer';
+import { LR_SCHEDULES } from '../learning_rate';
+import { TEST_TIME_AUGMENTATIONS } from '../evaluate';
+import type { Teacher } from '../distillation';
 import { TRAINING_STEPS } from '../training_steps';
 import type { RunConfiguration } from '../resume_state';
 import { channelValues, PRESET_NAMES } from './mean_std';
-import { defaultsOf, type ConfigOf, type OptionTable } from './option_table';
+import { defaultsOf, OptionError, type ConfigOf, type OptionTable } from './option_table';
 
 /** Stage 1's quantization threshold regularizers by name (the QTR family: docs/qtr.md). */
 const QTR_VARIANTS: Readonly<Record<'cost' | 'deadzone', (lambda: number) => Regularizer>> = { cost: qtrCost, deadzone: qtrDeadzone };
@@ -54,10 +57,44 @@ export const RUN_OPTIONS = {
   mean: { flag: '--mean <preset|values>', type: 'string', group: 'data', check: (v) => void channelValues(v, 'mean'), help: `normalize (x/255 - mean) / std per channel: ${PRESET_NAMES}, or r,g,b` },
   std: { flag: '--std <preset|values>', type: 'string', group: 'data', check: (v) => void channelValues(v, 'std'), help: `with a mean: ${PRESET_NAMES}, or r,g,b (default: the mean preset's, else 1)` },
   validation: { flag: '--validation <n>', ...epochs, default: 0, group: 'data', help: 'hold out n training images (a seeded split) and report the accuracy on them, to choose hyperparameters without the test set' },
+  validationSeed: {
+    flag: '--validation-seed <n>',
+    type: 'integer',
+    group: 'data',
+    help: "seed of the validation split (default: --seed); fixed, every seed of a sweep holds out the same images, and a model pretrained elsewhere can leave them out (tools/experiments/cifar10/train_pytorch.py's --validation-seed)",
+  },
+  tta: {
+    flag: '--tta <how>',
+    type: 'string',
+    choices: TEST_TIME_AUGMENTATIONS,
+    default: 'none',
+    group: 'data',
+    help: 'test-time augmentation: flip also reports the test accuracy of the mean output on each image and its mirror image, beside the plain one (never used to choose)',
+  },
   method: { flag: '--method <method>', type: 'string', choices: METHODS, default: 'sparse-ternary', group: 'method', help: 'the float, binary and dense ternary (twn) baselines, this method, or magnitude pruning then ternary retraining' },
   batchSize: { flag: '-b, --batch-size <n>', type: 'integer', exclusiveMinimum: 0, default: 100, group: 'training', help: 'batch size' },
   learningRate: { flag: '--lr <rate>', ...positive, default: 3e-3, group: 'training', help: 'learning rate' },
-  optimizer: { flag: '--optimizer <name>', type: 'string', choices: OPTIMIZERS, default: 'adam', group: 'training', help: 'the optimizer' },
+  lrSchedule: {
+    flag: '--lr-schedule <name>',
+    type: 'string',
+    choices: LR_SCHEDULES,
+    default: 'constant',
+    group: 'training',
+    help: 'the learning rate over each stage, from --lr: constant, cosine (to 0 at the stage\'s end), one-cycle (torch\'s OneCycleLR) or step (x0.1 at half and three quarters of the stage), per step',
+  },
+  warmupEpochs: { flag: '--warmup-epochs <n>', type: 'number', minimum: 0, default: 0, group: 'training', help: 'epochs of linear warmup at the start of each stage (one-cycle: of its rise, else 30% of the stage)' },
+  optimizer: { flag: '--optimizer <name>', type: 'string', choices: OPTIMIZERS, default: 'adam', group: 'training', help: 'the optimizer (momentum and nesterov: SGD with momentum 0.9)' },
+  weightDecay: { flag: '--weight-decay <d>', type: 'number', minimum: 0, default: 0, group: 'training', help: "weight decay on the convolution and dense kernels, not on BatchNorm's parameters or biases, as torchvision's recipes (torch's weight_decay: the gradient plus d w)" },
+  labelSmoothing: { flag: '--label-smoothing <e>', type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, group: 'training', help: 'smooth the one-hot labels: (1 - e) y + e / classes' },
+  distill: {
+    flag: '--distill',
+    type: 'boolean',
+    default: false,
+    group: 'training',
+    help: 'learn from the float model the run starts from (a pretrained --model) as well as the labels: (1 - w) cross-entropy + w T^2 KL(teacher || student) at temperature T, in stage 1, stage 3 and the baselines',
+  },
+  distillTemperature: { flag: '--distill-temperature <T>', ...positive, default: 4, group: 'training', help: "the temperature T of distillation's softened probabilities" },
+  distillWeight: { flag: '--distill-weight <w>', type: 'number', minimum: 0, maximum: 1, default: 0.5, group: 'training', help: "the weight w of distillation's term (1 - w: the labels')" },
   trainingStep: {
     flag: '--training-step <how>',
     type: 'string',
@@ -76,6 +113,14 @@ export const RUN_OPTIONS = {
   t: { flag: '-t, --threshold-factor <t>', ...positive, default: 0.7, group: 'stage1', methods: ['twn', 'sparse-ternary', 'prune-then-quantize'], help: 'ternary threshold Delta = t * mean|w| instead of a target sparsity; twn always uses t' },
   targetSparsity: { flag: '--target-sparsity <s>', ...fraction, default: 0.95, clearable: true, group: 'stage1', methods: ['sparse-ternary', 'prune-then-quantize'], help: 'a per-layer threshold that zeroes this fraction of its weights' },
   hardwareCost: { flag: '--hardware-cost <measure>', type: 'string', choices: ['none', ...COST_MEASURES], default: 'none', group: 'stage1', help: 'weigh the regularizers per layer by the hardware cost of a non-zero' },
+  ternaryScale: {
+    flag: '--ternary-scale <per>',
+    type: 'string',
+    choices: TERNARY_SCALES,
+    default: 'layer',
+    group: 'stage1',
+    help: "the scale alpha of binary and ternary weights: one per layer (TWN's), or one per output channel (alpha_c = mean |w| over channel c's kept weights; the threshold stays the layer's)",
+  },
   pruneSparsity: { flag: '--prune-sparsity <s>', ...fraction, default: 0.9, group: 'prune', methods: ['prune-then-quantize'], help: 'the magnitude pruning sparsity' },
   stage3Epochs: { flag: '--stage3-epochs <n>', ...epochs, default: 2, group: 'stage3', help: 'stage 3 epochs' },
   backend: { flag: '--backend <name>', type: 'string', choices: BACKEND_CHOICES, default: 'auto', group: 'run', help: 'compute backend' },
@@ -108,28 +153,36 @@ export function mergeConfig(...sources: Partial<RunConfig>[]): RunConfig {
   return merged;
 }
 
+/** The seed of a run's validation split: its own, or the seed of its seed. */
+export const validationSeedOf = (config: RunConfig): number => config.validationSeed ?? config.seed;
+
 /** The options that change what a run trains: all but where it writes and which backend computes. */
 export const trainingConfiguration = (config: RunConfig): RunConfiguration =>
   Object.fromEntries(Object.entries(config).filter(([key]) => RUN_OPTIONS[key as RunOptionName].group !== 'run'));
 
-/** What a run's configuration does not say: its data, where checkpoints go, and who listens. */
-export type RunContext = Pick<CompressOptions, 'test' | 'tensors' | 'checkpointDir' | 'resume' | 'signal' | 'onWarning' | 'onStageStart' | 'onBatchEnd' | 'onEpochEnd'>;
+/** What a run's configuration does not say: its data, where checkpoints go, who listens, and the teacher --distill learns from (teacherOf the model as the run starts). */
+export type RunContext = Pick<CompressOptions, 'test' | 'tensors' | 'checkpointDir' | 'resume' | 'signal' | 'onWarning' | 'onStageStart' | 'onBatchEnd' | 'onEpochEnd'> & { teacher?: Teacher };
 
 const CIFAR_AUGMENTATION: Augmentation = { pad: 4, flip: true };
 
 /** compress()'s options for a configuration: the one mapping the CLI, the notebook and sweeps use. */
-export function compressOptionsOf(config: RunConfig, context: RunContext & { test: LabeledImages; tensors: TensorOptions }): CompressOptions {
+export function compressOptionsOf(config: RunConfig, { teacher, ...context }: RunContext & { test: LabeledImages; tensors: TensorOptions }): CompressOptions {
+  if (config.distill && config.stage0Epochs > 0) throw new OptionError('distill', 'distill learns from the model the run starts from; with stage0Epochs that is an untrained one: distill from a pretrained model, without stage 0');
+  if (config.distill && !teacher) throw new OptionError('distill', 'distill needs the teacher, the model as the run starts (teacherOf)');
   return {
     method: config.method,
     epochs: { stage0: config.stage0Epochs, stage1: config.stage1Epochs, stage3: config.stage3Epochs },
     batchSize: config.batchSize,
     optimizer: config.optimizer,
     trainingStep: config.trainingStep,
-    learningRate: config.learningRate,
+    learningRate: { schedule: config.lrSchedule, rate: config.learningRate, warmupEpochs: config.warmupEpochs },
     seed: config.seed,
     augment: config.augment ? CIFAR_AUGMENTATION : undefined,
+    labelSmoothing: config.labelSmoothing,
+    weightDecay: config.weightDecay,
+    ...(config.distill ? { distillation: { temperature: config.distillTemperature, weight: config.distillWeight, teacher: teacher! } } : {}),
     // TWN is defined by its threshold factor; the other methods take the target sparsity when set.
-    quantizer: config.targetSparsity !== undefined && config.method !== 'twn' ? targetSparsityQuantizer(config.targetSparsity) : twnQuantizer(config.t),
+    quantizer: config.targetSparsity !== undefined && config.method !== 'twn' ? targetSparsityQuantizer(config.targetSparsity, config.ternaryScale) : twnQuantizer(config.t, config.ternaryScale),
     regularizers: [...(config.l2 > 0 ? [l2(config.l2)] : []), ...(config.qtr === 'none' ? [] : [QTR_VARIANTS[config.qtr](config.qtrLambda)])],
     pruneSparsity: config.pruneSparsity,
     hardwareCost: config.hardwareCost === 'none' ? undefined : config.hardwareCost,

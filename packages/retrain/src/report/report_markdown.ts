@@ -10,7 +10,8 @@ export function reportMarkdown(r: RunReport): string {
     `# sparse-ternary: ${r.config.method} ${r.config.model} on ${r.dataset.name}`,
     '',
     `Test accuracy ${percent(c.accuracy)} at ${percent(c.sparsity)} sparsity (before: ${percent(r.accuracyBefore)})` +
-      (r.validation ? `; validation accuracy ${percent(r.validation.accuracy)} on ${r.validation.count} held-out training images. ` : '. ') +
+      (r.validation ? `; validation accuracy ${percent(r.validation.accuracy)} on ${r.validation.count} held-out training images` : '') +
+      (r.tta ? `; with test-time augmentation (${r.tta.method}) ${percent(r.tta.accuracy)} test accuracy. ` : '. ') +
       `Kernels ${c.hardware.ratios.binary.toFixed(1)}x smaller than binary and ${c.hardware.ratios.ternary.toFixed(1)}x smaller than dense 2-bit ternary.`,
     ...(dead.length ? ['', `**Warning:** ${deadLayersWarning(dead)}.`] : []),
     '',

@@ -2,6 +2,7 @@
 // renderings of it.
 import type { CompressReport } from '../compress';
 import type { RunInfo } from './run_info';
+import type { TestTimeAugmentation } from '../evaluate';
 
 export interface RunReport {
   /** The command line that ran (and resumes with --resume). */
@@ -16,6 +17,8 @@ export interface RunReport {
   accuracyBefore: number;
   /** Accuracy of the deployed model on training images held out from training, for choosing hyperparameters. */
   validation?: { count: number; accuracy: number };
+  /** With test-time augmentation (--tta): the deployed model's test accuracy so measured, reported beside the plain one and never used to choose. */
+  tta?: { method: Exclude<TestTimeAugmentation, 'none'>; accuracy: number };
   compress: CompressReport;
   outputs: { file: string; bytes: number }[];
 }
