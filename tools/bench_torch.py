@@ -1,34 +1,19 @@
-"""PyTorch CPU peer for tools/bench-engine.mjs: prints training samples/s (Adam) of LFC, CNV or a
-torchvision classifier (1000 classes) at SIZE x SIZE.
+"""PyTorch CPU peer for tools/bench-engine.mjs: prints training samples/s (Adam) of LFC, CNV, a CIFAR
+ResNet (tools/lib/torch_nets.py) or a torchvision classifier (1000 classes) at SIZE x SIZE.
 
-Usage: python3 bench_torch.py lfc|cnv|<torchvision architecture> BATCH STEPS [SIZE] [--profile]
+Usage: python3 bench_torch.py lfc|cnv|resnet20|<torchvision architecture> BATCH STEPS [SIZE] [--profile]
        (run with OMP_WAIT_POLICY=PASSIVE)
 --profile: torch.profiler's table of the timed steps by operator (self CPU time), to stderr.
 """
+import os
 import sys
 import time
 
 import torch
 from torch import nn
 
-
-def dense(cin, cout):
-    return [nn.Linear(cin, cout, bias=False), nn.BatchNorm1d(cout), nn.ReLU()]
-
-
-def lfc():
-    layers = [nn.Flatten()] + dense(784, 1024) + dense(1024, 1024) + dense(1024, 1024)
-    return nn.Sequential(*layers, nn.Linear(1024, 10)), (1, 28, 28)
-
-
-def cnv():
-    def block(cin, cout):
-        return [nn.Conv2d(cin, cout, 3, bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
-
-    layers = block(3, 64) + block(64, 64) + [nn.MaxPool2d(2)] + block(64, 128) + block(128, 128)
-    layers += [nn.MaxPool2d(2)] + block(128, 256) + block(256, 256) + [nn.Flatten()]
-    layers += dense(256, 512) + dense(512, 512)
-    return nn.Sequential(*layers, nn.Linear(512, 10)), (3, 32, 32)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from torch_nets import NETS  # noqa: E402
 
 
 def main():
@@ -37,8 +22,9 @@ def main():
     name, batch, steps = argv[1], int(argv[2]), int(argv[3])
     torch.set_num_threads(2)
     torch.manual_seed(0)
-    if name in ("lfc", "cnv"):
-        model, shape, classes = *{"lfc": lfc, "cnv": cnv}[name](), 10
+    if name in NETS:
+        build, shape = NETS[name]
+        model, classes = build(), 10
     else:
         import torchvision
 

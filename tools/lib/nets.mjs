@@ -1,6 +1,8 @@
-// The reference nets of the benchmarks, as TF.js layers models: FINN's LFC, SFC and CNV.
+// The reference nets of the benchmarks, as TF.js layers models: FINN's LFC, SFC and CNV, and He et
+// al.'s CIFAR ResNet-20 (the built-in topology).
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormalization } from '@sparse-ternary/engine';
+import { resnet20 } from '@sparse-ternary/models';
 
 /** FINN's MLPs on 28x28 inputs: three hidden layers of `width` units with BatchNorm and ReLU. */
 function mlp(width) {
@@ -41,13 +43,15 @@ function cnv() {
 }
 
 /**
- * LFC: 784-1024-1024-1024-10 and SFC: 784-256-256-256-10, BatchNorm, ReLU; CNV: FINN's CIFAR-10 VGG-like net. cpuSteps: steps
+ * LFC: 784-1024-1024-1024-10 and SFC: 784-256-256-256-10, BatchNorm, ReLU; CNV: FINN's CIFAR-10 VGG-like net;
+ * ResNet-20 at the CIFAR recipes' batch of 128. cpuSteps: steps
  * timed on the 'cpu' backend, where an LFC step takes about 2 s and a CNV step about 9 minutes.
  */
 export const NETS = {
   lfc: { batch: 100, inputShape: [28, 28, 1], build: () => mlp(1024), cpuSteps: 3 },
   sfc: { batch: 100, inputShape: [28, 28, 1], build: () => mlp(256), cpuSteps: 3 },
   cnv: { batch: 50, inputShape: [32, 32, 3], build: cnv, cpuSteps: 1 },
+  resnet20: { batch: 128, inputShape: [32, 32, 3], build: () => resnet20({ seed: 1 }), cpuSteps: 1 },
 };
 
 /**

@@ -24,10 +24,14 @@ import json
 import os
 import time
 
+import sys
+
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from torch_nets import NETS  # noqa: E402
 
 MEAN = [0.4914, 0.4822, 0.4465]
 STD = [0.2470, 0.2435, 0.2616]
@@ -89,56 +93,6 @@ def augmented_batch(images, generator):
     return normalize(out)
 
 
-# --- networks -----------------------------------------------------------------------------------
-
-class BasicBlock(nn.Module):
-    """He et al. 2016's CIFAR block; a shortcut that changes shape is a 1x1 convolution with its
-    BatchNorm (option B), which every backend of the toolkit takes as an ordinary convolution."""
-
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.shortcut = nn.Sequential()
-        if stride != 1 or cin != cout:
-            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        y = F.relu(self.bn1(self.conv1(x)))
-        return F.relu(self.bn2(self.conv2(y)) + self.shortcut(x))
-
-
-def resnet(depth):
-    blocks = (depth - 2) // 6
-    layers = [nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()]
-    cin = 16
-    for cout, stride in ((16, 1), (32, 2), (64, 2)):
-        for i in range(blocks):
-            layers.append(BasicBlock(cin, cout, stride if i == 0 else 1))
-            cin = cout
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10)]
-    return nn.Sequential(*layers)
-
-
-def cnv():
-    """FINN's CNV (the bnn-pynq CIFAR-10 network): unpadded 3x3 convolutions, float here."""
-
-    def conv(cin, cout):
-        return [nn.Conv2d(cin, cout, 3, bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
-
-    def dense(cin, cout):
-        return [nn.Linear(cin, cout, bias=False), nn.BatchNorm1d(cout), nn.ReLU()]
-
-    layers = conv(3, 64) + conv(64, 64) + [nn.MaxPool2d(2)] + conv(64, 128) + conv(128, 128) + [nn.MaxPool2d(2)]
-    layers += conv(128, 256) + conv(256, 256) + [nn.Flatten()] + dense(256, 512) + dense(512, 512)
-    return nn.Sequential(*layers, nn.Linear(512, 10))
-
-
-NETS = {"resnet20": lambda: resnet(20), "resnet32": lambda: resnet(32), "resnet56": lambda: resnet(56), "cnv": cnv}
-
-
 # --- training -----------------------------------------------------------------------------------
 
 def parameter_groups(model, weight_decay):
@@ -185,7 +139,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("cifar")
     parser.add_argument("out")
-    parser.add_argument("--net", choices=sorted(NETS), required=True)
+    parser.add_argument("--net", choices=[n for n in NETS if n != "lfc"], required=True)
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=0.1)
@@ -206,7 +160,7 @@ def main():
     images, labels = read_cifar(args.cifar, TRAIN_FILES)
     train, held_out = split_validation(len(labels), args.validation, args.validation_seed)
     test_images, test_labels = read_cifar(args.cifar, ["test_batch.bin"])
-    model = NETS[args.net]()
+    model = NETS[args.net][0]()
     optimizer = torch.optim.SGD(parameter_groups(model, args.weight_decay), lr=args.lr, momentum=0.9, nesterov=True)
     generator = torch.Generator().manual_seed(args.seed)
     steps_per_epoch = (len(train) + args.batch_size - 1) // args.batch_size
