@@ -4,19 +4,14 @@
 // W' = W - x^T [(1 - a)(softmax(s) - y') + a T (softmax(s / T) - q)] / N, with y' the smoothed
 // labels and q the teacher's probabilities at T (the teacher: another dense layer, run by teacherOf).
 import { initEngine } from '@sparse-ternary/engine';
-import type { LabeledImages } from '@sparse-ternary/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { teacherOf, temperedSoftmax } from './distillation';
 import { train } from './train';
+import { CLASSES, data, FEATURES, labels, N, x } from './testing/tiny_batch';
 
 beforeAll(() => initEngine({ backend: 'ort' }));
 
-const [N, FEATURES, CLASSES] = [4, 3, 3];
-const pixels = [12, 200, 80, 255, 0, 40, 90, 91, 250, 30, 160, 5];
-const labels = [2, 0, 1, 2];
-const data: LabeledImages = { images: Uint8Array.from(pixels), labels: Uint8Array.from(labels), count: N, imageShape: [1, FEATURES, 1], numClasses: CLASSES };
-const x = pixels.map((v) => v / 255);
 const W = [0.5, -0.3, 0.2, -0.4, 0.8, 0.1, 0.3, 0.6, -0.7];
 const TEACHER_W = [1.2, -0.5, 0.3, 0.2, 0.9, -1.1, -0.6, 0.4, 1.5];
 

@@ -3,20 +3,15 @@
 // network with BatchNorm against torch.optim.SGD(nesterov=True) with the reference recipes'
 // parameter groups (decay on weights of rank 2 and up, none on BatchNorm's or the biases).
 import { initEngine, batchNormalization } from '@sparse-ternary/engine';
-import type { LabeledImages } from '@sparse-ternary/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { spawnSync } from 'node:child_process';
 import { PYTHON3_TORCH, testWith } from '../../../tools/testing/system_tools';
 import { train } from './train';
+import { CLASSES, data, FEATURES, labels, N, x } from './testing/tiny_batch';
 
 beforeAll(() => initEngine({ backend: 'ort' }));
 
-const [N, FEATURES, CLASSES] = [4, 3, 3];
-const pixels = [12, 200, 80, 255, 0, 40, 90, 91, 250, 30, 160, 5];
-const labels = [2, 0, 1, 2];
-const data: LabeledImages = { images: Uint8Array.from(pixels), labels: Uint8Array.from(labels), count: N, imageShape: [1, FEATURES, 1], numClasses: CLASSES };
-const x = pixels.map((v) => v / 255);
 const [RATE, MOMENTUM, DECAY] = [0.5, 0.9, 0.05];
 
 /** Two steps of torch's SGD(nesterov=True) on s = x W + b, by hand: g = dL/dp (+ DECAY W for the kernel), a = MOMENTUM a + g, p -= RATE (g + MOMENTUM a). */
