@@ -32,7 +32,8 @@ function fakeCompress(calls: { run: string; resume: boolean; threads: number }[]
       return 'exit 1: out of memory';
     }
     const accuracy = accuracyOf(run);
-    const report = { seconds: 2, validation: { accuracy: accuracy - 0.01 }, tta: { method: 'flip', accuracy: accuracy + 0.005 }, compress: { accuracy, sparsity: run.config.targetSparsity, hardware: { memory: { deployed: 8 * 1024 * 10 } } } };
+    const hardware = { memory: { deployed: 8 * 1024 * 10 }, ratios: { binary: 2 + run.config.seed, ternary: 4 } };
+    const report = { seconds: 2, validation: { accuracy: accuracy - 0.01 }, tta: { method: 'flip', accuracy: accuracy + 0.005 }, compress: { accuracy, sparsity: run.config.targetSparsity, hardware } };
     writeFileSync(path.join(dir, 'report.json'), JSON.stringify(report));
     return undefined;
   }) as ExecuteRun & { peak: number };
@@ -60,12 +61,13 @@ test('runs every run on the workers at once, skips finished runs when started ag
   expect(group.testAccuracy.std).toBeCloseTo(0.01 / Math.SQRT2, 10);
   expect(group.validationAccuracy!.mean).toBeCloseTo(0.805, 10);
   expect(group.deployedKiB.mean).toBe(10);
+  expect([group.smallerThanBinary!.mean, group.smallerThanTernary!.mean]).toEqual([3.5, 4]);
   expect(summary.chosen).toEqual({ group: 'targetSparsity=0.9,qtr=cost', validationAccuracy: expect.closeTo(0.805, 10) });
   // Test-time augmentation's accuracy is shown beside the test accuracy, never chosen on.
   expect(group.ttaTestAccuracy!.mean).toBeCloseTo(0.82, 10);
   const markdown = summaryMarkdown(summary);
   expect(markdown).toContain('| test accuracy % | test accuracy, flip TTA % |');
-  expect(markdown).toContain('| targetSparsity=0.9,qtr=cost | 2 | 80.50 ± 0.71 | 81.50 ± 0.71 | 82.00 ± 0.71 |');
+  expect(markdown).toContain('| targetSparsity=0.9,qtr=cost | 2 | 80.50 ± 0.71 | 81.50 ± 0.71 | 82.00 ± 0.71 | 90.00 ± 0.00 | 10.0 ± 0.0 | 3.5x, 4.0x | 2 |');
   // Every configuration deploys 10 KiB: the front is the most accurate one alone, drawn as a point of its own.
   const svg = paretoSvg(summary);
   expect(svg.match(/<circle /g)).toHaveLength(4);

@@ -1,5 +1,6 @@
 // A sweep's summary: per configuration (its runs over seeds), the mean and standard deviation of
-// test accuracy, validation accuracy, sparsity, deployed size and time; the configuration chosen
+// test accuracy, validation accuracy, sparsity, deployed size (and how many times smaller than
+// binary and dense ternary kernels) and time; the configuration chosen
 // on validation accuracy alone (never on the test set); the front of accuracy against memory.
 // Markdown, JSON and SVG, written atomically.
 import { readFileSync } from 'node:fs';
@@ -26,6 +27,9 @@ export interface GroupSummary {
   sparsity: Stat;
   /** The deployed sparse ternary weights, KiB. */
   deployedKiB: Stat;
+  /** How many times smaller those are than the same kernels binary and dense 2-bit ternary (the paper's comparisons). */
+  smallerThanBinary?: Stat;
+  smallerThanTernary?: Stat;
   seconds: Stat;
 }
 
@@ -51,6 +55,8 @@ interface RunResult {
   validationAccuracy?: number;
   sparsity: number;
   deployedKiB: number;
+  smallerThanBinary?: number;
+  smallerThanTernary?: number;
   seconds: number;
 }
 
@@ -63,6 +69,8 @@ function resultOf(out: string, run: SweepRun): RunResult | undefined {
       validationAccuracy: report.validation?.accuracy,
       sparsity: report.compress.sparsity,
       deployedKiB: report.compress.hardware.memory.deployed / 8 / 1024,
+      smallerThanBinary: report.compress.hardware.ratios?.binary,
+      smallerThanTernary: report.compress.hardware.ratios?.ternary,
       seconds: report.seconds,
     };
   } catch {
@@ -86,6 +94,8 @@ export function summarize(plan: string, out: string, runs: SweepRun[]): SweepSum
       ...(every('validationAccuracy') ? { validationAccuracy: of('validationAccuracy') } : {}),
       sparsity: of('sparsity'),
       deployedKiB: of('deployedKiB'),
+      ...(every('smallerThanBinary') ? { smallerThanBinary: of('smallerThanBinary') } : {}),
+      ...(every('smallerThanTernary') ? { smallerThanTernary: of('smallerThanTernary') } : {}),
       seconds: of('seconds'),
     });
   }
@@ -107,6 +117,7 @@ export function summarize(plan: string, out: string, runs: SweepRun[]): SweepSum
 }
 
 const pct = (s: Stat) => `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)}`;
+const times = (s?: Stat) => (s ? `${s.mean.toFixed(1)}x` : '-');
 
 export function summaryMarkdown(summary: SweepSummary): string {
   const rows = [...summary.groups, ...(summary.pretrain ? [summary.pretrain] : [])];
@@ -117,9 +128,12 @@ export function summaryMarkdown(summary: SweepSummary): string {
     '',
     `${summary.runs.finished} of ${summary.runs.total} runs finished${summary.runs.failed.length ? `; failed: ${summary.runs.failed.join(', ')}` : ''}. Mean ± standard deviation over seeds.`,
     '',
-    `| configuration | seeds | validation accuracy % | test accuracy % |${tta ? ' test accuracy, flip TTA % |' : ''} sparsity % | deployed KiB | seconds |`,
-    `|---|---|---|---|${tta ? '---|' : ''}---|---|---|`,
-    ...rows.map((g) => `| ${g.group} | ${g.testAccuracy.n} | ${g.validationAccuracy ? pct(g.validationAccuracy) : '-'} | ${pct(g.testAccuracy)} |${tta ? ` ${g.ttaTestAccuracy ? pct(g.ttaTestAccuracy) : '-'} |` : ''} ${pct(g.sparsity)} | ${g.deployedKiB.mean.toFixed(1)} ± ${g.deployedKiB.std.toFixed(1)} | ${g.seconds.mean.toFixed(0)} |`),
+    `| configuration | seeds | validation accuracy % | test accuracy % |${tta ? ' test accuracy, flip TTA % |' : ''} sparsity % | deployed KiB | smaller than binary, dense ternary | seconds |`,
+    `|---|---|---|---|${tta ? '---|' : ''}---|---|---|---|`,
+    ...rows.map(
+      (g) =>
+        `| ${g.group} | ${g.testAccuracy.n} | ${g.validationAccuracy ? pct(g.validationAccuracy) : '-'} | ${pct(g.testAccuracy)} |${tta ? ` ${g.ttaTestAccuracy ? pct(g.ttaTestAccuracy) : '-'} |` : ''} ${pct(g.sparsity)} | ${g.deployedKiB.mean.toFixed(1)} ± ${g.deployedKiB.std.toFixed(1)} | ${times(g.smallerThanBinary)}, ${times(g.smallerThanTernary)} | ${g.seconds.mean.toFixed(0)} |`,
+    ),
     '',
     ...(summary.pretrain ? [`The ${PRETRAIN_GROUP} row is the pretraining runs the others start from: not among the configurations compared or chosen.`, ''] : []),
     ...(summary.groups.length ? ['![test accuracy against deployed size, each configuration\'s mean; the dashed line: the Pareto front](pareto.svg)', ''] : []),
