@@ -50,7 +50,7 @@ test.each([
   };
   const expected = tf.tidy(() => logitsOf(tf.tensor(x, [count, ...sample])).dataSync());
   const forward = compileForward(model);
-  expect([forward.sample, forward.classes]).toEqual([sample, model.outputs[0].shape[1]]);
+  expect([forward.sample, forward.classes, forward.softmax]).toEqual([sample, model.outputs[0].shape[1], last.getConfig().activation === 'softmax']);
   const logits = forward.logits(x);
   const normalized = tf.tidy(() => { const l = tf.tensor2d(logits, [count, forward.classes]); return tf.sub(l, tf.logSumExp(l, 1, true)).dataSync(); });
   expect(logits.length).toBe(count * forward.classes);

@@ -13,6 +13,8 @@ export interface ForwardSession {
   /** One sample's shape (channels-last) and the number of outputs per sample. */
   readonly sample: readonly number[];
   readonly classes: number;
+  /** Whether the model ends in a softmax (its outputs are softmax(logits)). */
+  readonly softmax: boolean;
   /** The logits (the values before a final softmax) of a batch of any size, [count, classes] row by row. */
   logits(x: Float32Array): Float32Array;
   dispose(): void;
@@ -31,6 +33,7 @@ export function compileForward(model: tfl.LayersModel, options: { threads?: numb
   return {
     sample,
     classes: output.shape[1],
+    softmax: !!output.softmax,
     logits(x) {
       const count = x.length / size;
       if (!Number.isInteger(count) || count < 1) throw new CompileError(`a batch of samples of [${sample}] was expected, got ${x.length} values`);
