@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkTarget, chosen, paretoFront, tallyWins } from './analysis.mjs';
 import { color, histogramSvg, scatterSvg } from './svg.mjs';
+import { cifarSection } from './cifar10_results.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const planDir = path.join(root, 'tools/experiments/plans');
@@ -238,6 +239,16 @@ const cells = winCells.map(({ plan, level, group, run, margin }) => {
   return `| ${plan} | >= ${pct(level, 0)} | ${best} | ${(100 * margin).toFixed(2)} pt | ${ptq ? `${ptq.name} (${pct(ptq.validation)})` : '-'} |`;
 });
 const first = all[0]?.rows[0];
+const cifar = cifarSection(root, resultsDir);
+const cifarIntro = cifar.length
+  ? [
+      '## CIFAR-10 at full scale',
+      '',
+      'The paper\'s second dataset at full size: 45,000 training images (5,000 of the 50,000 held out for validation, the same for every run and left out of the float models\' training too) and the 10,000 test images, from float models PyTorch trained and exported (ResNet-20 and FINN\'s CNV), imported as users import theirs. How the models and runs are made, and the commands: [experiments/cifar10](experiments/cifar10/README.md).',
+      '',
+      ...cifar,
+    ]
+  : [];
 const lines = [
   '# Results: the paper\'s claims, measured',
   '',
@@ -247,6 +258,7 @@ const lines = [
   '',
   'Choice rule: wherever a run is chosen (a lambda or t, a variant, the run that meets a target), it is the one with the best accuracy on the validation images (5,000 held out of the 60,000 MNIST-style training images, 1,000 of the 10,000 CIFAR ones); its test accuracy is reported, never used to choose.',
   '',
+  ...cifarIntro,
   '## Which QTR variant wins',
   '',
   `At each sparsity level where at least two of the QTR variants (cost, deadzone, none) have a run, the variant whose chosen run has the best validation accuracy, its margin over the runner-up, and prune-then-quantize alongside: wins ${Object.entries(wins).map(([g, n]) => `${g.replace('st-', '')} ${n}`).join(', ')}; exact ties ${ties}. ` +
