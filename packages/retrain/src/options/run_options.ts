@@ -153,7 +153,7 @@ export function mergeConfig(...sources: Partial<RunConfig>[]): RunConfig {
   return merged;
 }
 
-/** The seed of a run's validation split: its own, or the seed of its seed. */
+/** The seed of a run's validation split: its own when given, else the run's seed. */
 export const validationSeedOf = (config: RunConfig): number => config.validationSeed ?? config.seed;
 
 /** The options that change what a run trains: all but where it writes and which backend computes. */
