@@ -24,3 +24,11 @@ export class CompileError extends Error {
     this.name = 'CompileError';
   }
 }
+
+/** Raised for an activation quantizer that cannot be (bits, range or clip out of bounds), naming what was given. */
+export class ActivationQuantizationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ActivationQuantizationError';
+  }
+}

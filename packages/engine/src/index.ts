@@ -8,7 +8,7 @@ export {
   type EngineInfo,
   type EngineOptions,
 } from './init_engine';
-export { CompileError, EngineError, OrtBindingError } from './errors';
+export { ActivationQuantizationError, CompileError, EngineError, OrtBindingError } from './errors';
 export { OrtBackend, type OrtBackendOptions, type OrtBackendStats } from './ort/ort_backend';
 export { checkOrtBinding, loadSyncSession, type OrtData, type OrtDataType, type OrtSessionOptions, type OrtValue, type SyncSession } from './ort/ort_binding';
 export { ortKernelConfigs } from './ort/register_ort_kernels';
@@ -20,5 +20,9 @@ export { compileTrainingStep, type CompiledTrainingStep, type CompileOptions, ty
 export { compileForward, type ForwardSession } from './compiled/compile_forward';
 export type { Distillation } from './compiled/step_loss';
 export { LAYER_COMPILERS } from './compiled/layer_compilers';
+export { ACTIVATION_BITS, ACTIVATION_RANGES, activationQuantization, positiveSteps, quantizerKind, type ActivationQuantization, type ActivationRange } from './activation_quant/activation_quantization';
+export { ACTIVATION_QUANTIZERS } from './activation_quant/activation_quantizers';
+export type { ActivationQuantizer, QuantizedGraphValue } from './activation_quant/activation_quantizer';
+export { QuantizedActivation, quantizedActivation, type QuantizedActivationArgs } from './activation_quant/quantized_activation';
 export { OPTIMIZER_SLOTS, type StepOptimizer } from './compiled/optimizer_update';
 export type { KernelGraph, KernelLayout, KernelTraining, StepGraph } from './compiled/step_graph';

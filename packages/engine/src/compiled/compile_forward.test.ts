@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormalization } from '../fused/fused_batch_normalization';
+import { quantizedActivation } from '../activation_quant/quantized_activation';
 import { initEngine } from '../init_engine';
 import { seededRandom } from '../testing/backend_comparison';
 import { CompileError } from '../errors';
@@ -11,10 +12,10 @@ import { compileForward } from './compile_forward';
 
 beforeAll(() => initEngine({ backend: 'ort' }));
 
-/** Seeded weights in [-1, 1], moving variances in [0.5, 1.5]. */
+/** Seeded weights in [-1, 1], moving variances and activation clips in [0.5, 1.5]. */
 function randomized(model: tfl.LayersModel, seed: number): tfl.LayersModel {
   const r = seededRandom(seed);
-  const variances = model.weights.map((w) => w.name.includes('variance'));
+  const variances = model.weights.map((w) => /variance|clip/.test(w.name));
   model.setWeights(model.getWeights().map((w, i) => tf.tensor(Float32Array.from({ length: w.size }, () => (variances[i] ? 0.5 + r() : r() * 2 - 1)), w.shape)));
   return model;
 }
@@ -32,11 +33,26 @@ function residual(): tfl.LayersModel {
 const dense = () =>
   randomized(tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [7], units: 6, useBias: false }), batchNormalization(), tfl.layers.activation({ activation: 'relu' }), tfl.layers.dense({ units: 3, activation: 'softmax' })] }), 4);
 
+const quantized = () =>
+  randomized(
+    tfl.sequential({
+      layers: [
+        tfl.layers.dense({ inputShape: [7], units: 6 }),
+        quantizedActivation({ bits: 4, signed: false, range: 'learned', clip: 1.5 }),
+        tfl.layers.dense({ units: 5 }),
+        quantizedActivation({ bits: 1, signed: true, range: 'fixed', clip: 1 }),
+        tfl.layers.dense({ units: 3 }),
+      ],
+    }),
+    6,
+  );
+
 const maxError = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
 
 test.each([
   ['residual convolutions, BatchNorm, dropout, global pooling; logits', residual, 5],
   ['dense with BatchNorm ending in softmax: the logits before it', dense, 4],
+  ['quantized activations (4-bit with its learned clip, binary)', quantized, 6],
 ] as const)('%s: the logits of TF.js inference within 1e-5', (_, build, count) => {
   const model = build();
   const sample = model.inputs[0].shape.slice(1) as number[];

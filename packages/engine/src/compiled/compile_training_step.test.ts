@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { adam } from '../fused/fused_adam';
 import { batchNormalization } from '../fused/fused_batch_normalization';
+import { quantizedActivation } from '../activation_quant/quantized_activation';
 import { initEngine } from '../init_engine';
 import { seededRandom } from '../testing/backend_comparison';
 import { compileTrainingStep } from './compile_training_step';
@@ -17,12 +18,12 @@ const N = 6;
 const CLASSES = 3;
 
 /**
- * Seeded weights in [-scale, scale] (variances in [0.5, 1.5]). Small enough that no probability
+ * Seeded weights in [-scale, scale] (variances and activation clips in [0.5, 1.5]). Small enough that no probability
  * falls below 1e-7, where TF.js's cross-entropy clips it (and its gradient).
  */
 function randomized(model: tfl.LayersModel, seed: number, scale = 1): tfl.LayersModel {
   const r = seededRandom(seed);
-  model.setWeights(model.getWeights().map((w, i) => tf.tensor(Float32Array.from({ length: w.size }, () => (model.weights[i].name.includes('variance') ? 0.5 + r() : (r() * 2 - 1) * scale)), w.shape)));
+  model.setWeights(model.getWeights().map((w, i) => tf.tensor(Float32Array.from({ length: w.size }, () => (/variance|clip/.test(model.weights[i].name) ? 0.5 + r() : (r() * 2 - 1) * scale)), w.shape)));
   return model;
 }
 
@@ -79,6 +80,25 @@ const largePlanes = () =>
 const smooth = () =>
   randomized(tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [7], units: 5, activation: 'tanh' }), tfl.layers.dense({ units: 4, activation: 'sigmoid' }), tfl.layers.activation({ activation: 'tanh' }), tfl.layers.dense({ units: CLASSES, activation: 'softmax' })] }), 4);
 
+/** Quantized activations of every kind, their clips learned: unsigned 2-bit, ternary, binary. */
+const quantizedActivations = () =>
+  randomized(
+    tfl.sequential({
+      layers: [
+        tfl.layers.dense({ inputShape: [7], units: 6 }),
+        batchNormalization(),
+        quantizedActivation({ bits: 2, signed: false, range: 'learned', clip: 1 }),
+        tfl.layers.dense({ units: 5, useBias: false }),
+        batchNormalization(),
+        quantizedActivation({ bits: 2, signed: true, range: 'learned', clip: 1 }),
+        tfl.layers.dense({ units: 4 }),
+        quantizedActivation({ bits: 1, signed: true, range: 'fixed', clip: 1 }),
+        tfl.layers.dense({ units: CLASSES, activation: 'softmax' }),
+      ],
+    }),
+    8,
+  );
+
 /** A functional model with what imported torchvision classifiers have: padding, strided and depthwise convolutions, ReLU6, a residual addition, padded max pooling, global pooling. */
 const residual = () => {
   const input = tfl.input({ shape: [9, 9, 2] });
@@ -117,6 +137,7 @@ test.each([
   ['reshapes between images and vectors (channels-last as TF.js)', reshapes],
   ['padding, strided and depthwise convolutions, ReLU6, residual additions, padded pooling, global pooling', residual],
   ['tanh and sigmoid activations', smooth],
+  ['quantized activations (unsigned, ternary and binary; learned clips)', quantizedActivations],
 ])('%s: one SGD step moves each weight by its TF.js gradient within 1e-4', (_, make) => {
   const model = make();
   const { x, y, shape } = batch(model, 9);

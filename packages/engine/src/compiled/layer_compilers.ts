@@ -14,6 +14,7 @@ import { compileDepthwiseConv2D } from './depthwise_conv2d_compiler';
 import { compileGlobalAveragePooling2D } from './global_pooling_compiler';
 import { compilePadding } from './padding_compiler';
 import { compileDropout } from './dropout_compiler';
+import { compileQuantizedActivation } from './quantized_activation_compiler';
 
 /** A TF.js weight as the graph holds it: converted to the graph's layout and back (kernels are transposed). */
 export interface WeightBinding {
@@ -62,6 +63,8 @@ export const LAYER_COMPILERS: Readonly<Record<string, LayerCompiler>> = {
   // @sparse-ternary/onnx's padding with a value (before a max pooling), by its registered name.
   SparseTernaryConstantPadding2D: single(compilePadding),
   Dropout: single(compileDropout),
+  // The engine's quantized activation, by its registered name.
+  SparseTernaryQuantizedActivation: single(compileQuantizedActivation),
   Add: compileAdd,
   Flatten: single(compileReshape),
   Reshape: single(compileReshape),

@@ -1,0 +1,55 @@
+// The layer a quantized activation is in a TF.js model: it takes the place of a hidden layer's
+// activation function (a quantized ReLU when unsigned, a quantized hard tanh when signed, the sign
+// when binary) and holds its clipping range as the weight `clip`, trainable when the range is learned.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { activationQuantization, quantizerKind, type ActivationQuantization } from './activation_quantization';
+import { ACTIVATION_QUANTIZERS } from './activation_quantizers';
+
+type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
+
+export interface QuantizedActivationArgs extends ActivationQuantization {
+  name?: string;
+}
+
+export class QuantizedActivation extends tfl.layers.Layer {
+  static readonly className = 'SparseTernaryQuantizedActivation';
+  readonly quantization: ActivationQuantization;
+  private clipVariable!: tfl.LayerVariable;
+
+  constructor(args: QuantizedActivationArgs & LayerArgs) {
+    const { bits, signed, range, clip, ...layerArgs } = args;
+    super(layerArgs);
+    this.quantization = activationQuantization({ bits, signed, range, clip });
+  }
+
+  override build(): void {
+    const learned = this.quantization.range === 'learned';
+    this.clipVariable = this.addWeight('clip', [], 'float32', tfl.initializers.constant({ value: this.quantization.clip }), undefined, learned);
+    this.built = true;
+  }
+
+  /** The clipping range now (a learned one moves as it trains). */
+  clip(): number {
+    return this.clipVariable.read().dataSync()[0];
+  }
+
+  /** Sets the clipping range (calibration). */
+  setClip(clip: number): void {
+    this.clipVariable.write(tf.scalar(activationQuantization({ ...this.quantization, clip }).clip));
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    return tf.tidy(() => ACTIVATION_QUANTIZERS[quantizerKind(this.quantization)].apply(x, this.clipVariable.read() as tf.Scalar, this.quantization));
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const { bits, signed, range, clip } = this.quantization;
+    return { ...super.getConfig(), bits, signed, range, clip };
+  }
+}
+tf.serialization.registerClass(QuantizedActivation);
+
+/** A QuantizedActivation layer. */
+export const quantizedActivation = (args: QuantizedActivationArgs): QuantizedActivation => new QuantizedActivation(args);
