@@ -33,7 +33,7 @@ export {
   type StageReport,
 } from './compress';
 export { weightHistograms, type WeightHistogram } from './histogram';
-export { restoreBatchNorm, BatchNormError, type RestoreBatchNormOptions, type RestoredBatchNorm } from './restore_batch_norm';
+export { restoreBatchNorm, type RestoreBatchNormOptions, type RestoredBatchNorm } from './restore_batch_norm';
 export { restoreBatchNormFrom, CALIBRATION_IMAGES } from './restore_batch_norm_from';
 export { STAGES, stageOfLabel, type Stage, type StageId } from './stages';
 export { METHOD_PLANS, METHODS, type Method, type MethodPlan } from './methods';

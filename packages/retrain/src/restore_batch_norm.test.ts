@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initEngine } from '@sparse-ternary/engine';
-import { cnv, lenet5 } from '@sparse-ternary/models';
+import { cnv, lenet5, RebuildError } from '@sparse-ternary/models';
 import { targetSparsityQuantizer, ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
 import { compress } from './compress';
 import { accuracy as accuracyOf } from './evaluate';
 import { restoreBatchNormFrom } from './restore_batch_norm_from';
 import { mnistSubset } from './testing/mnist_subset';
-import { BatchNormError, restoreBatchNorm } from './restore_batch_norm';
+import { restoreBatchNorm } from './restore_batch_norm';
 
 beforeAll(() => initEngine({ backend: 'ort' }));
 
@@ -90,12 +90,12 @@ describe('restoreBatchNorm', () => {
     expect(restoreBatchNorm(model, tf.zeros([2, 4, 4, 1]) as tf.Tensor4D)).toEqual({ model, layers: [] });
   });
 
-  test('a layer used twice is a BatchNormError naming it', () => {
+  test('a layer used twice is a RebuildError naming it', () => {
     const input = tfl.input({ shape: [4, 4, 2] });
     const shared = tfl.layers.conv2d({ filters: 2, kernelSize: 1, name: 'shared_conv' });
     const twice = shared.apply(shared.apply(input)) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: twice });
-    expect(() => restoreBatchNorm(model, tf.zeros([2, 4, 4, 2]) as tf.Tensor4D)).toThrow(BatchNormError);
+    expect(() => restoreBatchNorm(model, tf.zeros([2, 4, 4, 2]) as tf.Tensor4D)).toThrow(RebuildError);
     expect(() => restoreBatchNorm(model, tf.zeros([2, 4, 4, 2]) as tf.Tensor4D)).toThrow(/shared_conv/);
   });
 });

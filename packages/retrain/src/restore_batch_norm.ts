@@ -8,17 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormalization } from '@sparse-ternary/engine';
 import { weightLayerOf } from '@sparse-ternary/hw-cost';
-import { copyLayer } from '@sparse-ternary/models';
-
-export class BatchNormError extends Error {
-  constructor(
-    message: string,
-    readonly layer: string,
-  ) {
-    super(`layer '${layer}': ${message}`);
-    this.name = 'BatchNormError';
-  }
-}
+import { checkRebuildable, copyLayer, rebuildModel } from '@sparse-ternary/models';
 
 export interface RestoreBatchNormOptions {
   /** BatchNorm's epsilon (default PyTorch's 1e-5). */
@@ -93,31 +83,20 @@ export function restoreBatchNorm(model: tfl.LayersModel, images: tf.Tensor4D, op
   const epsilon = options.epsilon ?? 1e-5;
   const targets = model.layers.filter(lacksBatchNorm);
   if (!targets.length) return { model, layers: [] };
-  for (const layer of model.layers) {
-    if (layer.inboundNodes.length > 1) throw new BatchNormError('is used more than once in the model; BatchNorm is restored in models whose layers are each used once', layer.name);
-  }
+  checkRebuildable(model);
   const moments = new Map(outputMoments(model, targets, images, options.chunk).map((m, i) => [targets[i], m]));
-  const rebuilt = new Map<number, tfl.SymbolicTensor>(model.inputs.map((t) => [t.id, t]));
-  for (const layer of model.layers) {
-    if (layer.getClassName() === 'InputLayer') continue;
-    const node = layer.inboundNodes[0];
-    const inputs = node.inputTensors.map((t) => rebuilt.get(t.id)!);
+  const restored = rebuildModel(model, (layer, inputs) => {
     const stats = moments.get(layer);
-    const copy = copyLayer(layer, stats ? { useBias: false } : {});
-    const outputs = [copy.apply(inputs.length === 1 ? inputs[0] : inputs)].flat() as tfl.SymbolicTensor[];
-    if (stats) {
-      const normalized = batchNormalization({ name: `${layer.name}_bn`, epsilon, momentum: options.momentum ?? 0.9 });
-      outputs[0] = normalized.apply(outputs[0]) as tfl.SymbolicTensor;
-      const { kernel, batchNorm } = unfolded(layer, stats, epsilon);
-      copy.setWeights([kernel]);
-      normalized.setWeights(batchNorm);
-      tf.dispose([kernel, ...batchNorm]);
-    } else {
-      copy.setWeights(layer.getWeights());
-    }
-    node.outputTensors.forEach((t, i) => rebuilt.set(t.id, outputs[i]));
-  }
-  const restored = tfl.model({ inputs: model.inputs, outputs: model.outputs.map((t) => rebuilt.get(t.id)!), name: model.name });
+    if (!stats) return undefined;
+    const copy = copyLayer(layer, { useBias: false });
+    const normalized = batchNormalization({ name: `${layer.name}_bn`, epsilon, momentum: options.momentum ?? 0.9 });
+    const output = normalized.apply(copy.apply(inputs[0])) as tfl.SymbolicTensor;
+    const { kernel, batchNorm } = unfolded(layer, stats, epsilon);
+    copy.setWeights([kernel]);
+    normalized.setWeights(batchNorm);
+    tf.dispose([kernel, ...batchNorm]);
+    return [output];
+  });
   return { model: restored, layers: targets.map((l) => l.name) };
 }
 
