@@ -34,7 +34,7 @@ export {
 } from './compress';
 export { weightHistograms, type WeightHistogram } from './histogram';
 export { restoreBatchNorm, type RestoreBatchNormOptions, type RestoredBatchNorm } from './restore_batch_norm';
-export { restoreBatchNormFrom, CALIBRATION_IMAGES } from './restore_batch_norm_from';
+export { restoreBatchNormFrom, prepareModel, CALIBRATION_IMAGES, type PreparedModel } from './prepare_model';
 export { STAGES, stageOfLabel, type Stage, type StageId } from './stages';
 export { METHOD_PLANS, METHODS, type Method, type MethodPlan } from './methods';
 export { configurationDifferences, RESUME_STATE_VERSION, resumeState, resumeStateAt, type ResumeState, type RunConfiguration } from './resume_state';
@@ -47,5 +47,5 @@ export { reportMarkdown } from './report/report_markdown';
 export { deadLayers, deadLayersWarning } from './report/dead_layers';
 export { runInfo, packageVersions, type RunInfo } from './report/run_info';
 export { configFromJson, configJsonSchema, defaultsOf, longFlag, OptionError, parseValue, type ConfigOf, type OptionGroup, type OptionSpec, type OptionTable, type OptionType, type ValueSpec } from './options/option_table';
-export { compressOptionsOf, DEFAULT_CONFIG, mergeConfig, RUN_OPTIONS, trainingConfiguration, validationSeedOf, type RunConfig, type RunContext, type RunOptionName } from './options/run_options';
+export { activationQuantizationOf, compressOptionsOf, DEFAULT_CONFIG, mergeConfig, RUN_OPTIONS, trainingConfiguration, validationSeedOf, type RunConfig, type RunContext, type RunOptionName } from './options/run_options';
 export { channelValues, MEAN_STD_PRESETS, pixelScaling, type PixelOptions } from './options/mean_std';

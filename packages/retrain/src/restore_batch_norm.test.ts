@@ -5,7 +5,7 @@ import { cnv, lenet5, RebuildError } from '@sparse-ternary/models';
 import { targetSparsityQuantizer, ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
 import { compress } from './compress';
 import { accuracy as accuracyOf } from './evaluate';
-import { restoreBatchNormFrom } from './restore_batch_norm_from';
+import { restoreBatchNormFrom } from './prepare_model';
 import { mnistSubset } from './testing/mnist_subset';
 import { restoreBatchNorm } from './restore_batch_norm';
 

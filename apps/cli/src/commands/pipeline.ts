@@ -16,7 +16,7 @@ import {
   percent,
   pixelScaling,
   reportMarkdown,
-  restoreBatchNormFrom,
+  prepareModel,
   runInfo,
   teacherOf,
   validationSeedOf,
@@ -83,13 +83,14 @@ export async function startRun(config: RunConfig, ctx: CommandContext, resume = 
   const fitted = fitHead(loaded, data, config);
   checkCompatible(fitted, data, config.model, config.data);
   const tensors = { scale: pixelScaling(config, data.train.imageShape[2]) };
-  const { model, layers: restored } = config.restoreBatchNorm ? restoreBatchNormFrom(fitted, data.train, { tensors, seed: config.seed }) : { model: fitted, layers: [] };
-  // The teacher is the model as loaded, before any stage's checkpoint is restored into it.
+  const { model, restoredBatchNorm: restored, activations } = prepareModel(fitted, data.train, config, tensors);
+  // The teacher is the model as prepared, before any stage's checkpoint is restored into it.
   const teacher = config.distill ? teacherOf(model) : undefined;
   const checkpointDir = path.join(out, 'checkpoints');
   makeFolders(checkpointDir);
   if (!resume || !existsSync(runConfigFile(out))) writeFileAtomic(runConfigFile(out), runConfigJson(config));
   if (restored.length) ctx.reporter.info(`BatchNorm restored after ${restored.length} convolutions (the model's export had folded it into them; ${negationOf('restoreBatchNorm')} keeps them as they were)`);
+  if (activations.length) ctx.reporter.info(`${activations.length} activations quantized to ${config.actBits} bit${config.actBits > 1 ? 's' : ''}${config.actBits > 1 ? ` (${config.actRange} clips ${activations.map((a) => a.clip.toPrecision(3)).join(', ')})` : ''}`);
   ctx.reporter.info(`${config.method} ${config.model} on ${data.name} (${data.train.count} training, ${data.test.count} test images from ${data.source}); backend ${engine.backend}, ${engine.threads} threads`);
   return { config, engine, data, validation, model, tensors, teacher, out, checkpointDir, started };
 }

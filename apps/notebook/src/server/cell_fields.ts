@@ -38,7 +38,7 @@ export function cellFields(table: OptionTable = RUN_OPTIONS): Record<CellName, F
         help: spec.help,
         kind: spec.type === 'boolean' ? 'checkbox' : spec.choices ? 'select' : spec.type === 'string' ? 'text' : 'number',
         value: spec.default ?? '',
-        ...(spec.choices ? { choices: [...spec.choices] } : {}),
+        ...(spec.choices ? { choices: spec.choices.map(String) } : {}),
         ...(spec.suggestions ? { suggestions: [...spec.suggestions] } : {}),
         optional: mayBeUnset(spec),
       };

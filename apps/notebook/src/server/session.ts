@@ -22,7 +22,7 @@ import {
   parseValue,
   pixelScaling,
   pruneStage,
-  restoreBatchNormFrom,
+  prepareModel,
   retrainStage,
   RUN_OPTIONS,
   runInfo,
@@ -249,18 +249,18 @@ export class NotebookSession {
     if (expected !== data.train.imageShape.join('x')) fail(`model ${name} takes ${expected} images; the data has ${data.train.imageShape.join('x')}`);
     if (classes !== data.classes.length && !config.replaceHead) fail(`model ${name} predicts ${classes} classes; the data has ${data.classes.length}: tick "replace head" to train a new final layer for them`);
     const fitted = headFor(loaded, data.classes.length, { seed: config.seed });
-    const restored = config.restoreBatchNorm ? restoreBatchNormFrom(fitted, data.train, { tensors: this.tensors, seed: config.seed }) : { model: fitted, layers: [] };
+    const prepared = prepareModel(fitted, data.train, config, this.tensors);
     this.model?.dispose();
     tf.dispose(this.loadedWeights);
     this.teacher?.dispose();
     this.teacher = undefined;
     this.config = config;
-    this.model = restored.model;
-    this.loadedWeights = restored.model.getWeights().map((w) => w.clone());
+    this.model = prepared.model;
+    this.loadedWeights = prepared.model.getWeights().map((w) => w.clone());
     this.modelName = name;
     this.invalidateAfter('model');
-    this.accuracyBefore = accuracy(restored.model, data.test, this.tensors);
-    return this.record('model', params, this.modelResult(this.accuracyBefore, restored.layers.length));
+    this.accuracyBefore = accuracy(prepared.model, data.test, this.tensors);
+    return this.record('model', params, this.modelResult(this.accuracyBefore, prepared.restoredBatchNorm.length));
   }
 
   runModel(body: Record<string, unknown>): CellResults['model'] {

@@ -9,7 +9,7 @@ export const binaryActivation: ActivationQuantizer = {
   apply(x, clip) {
     const quantize = tf.customGrad((input, scale, save) => {
       const value = tf.tidy(() => tf.sub(tf.mul(tf.cast(tf.greaterEqual(input as tf.Tensor, 0), 'float32'), 2), 1));
-      save([input as tf.Tensor]);
+      (save as tf.GradSaveFunc)([input as tf.Tensor]);
       return {
         value,
         gradFunc: (dy, [saved]) => [tf.mul(dy, tf.cast(tf.lessEqual(tf.abs(saved), 1), 'float32')), tf.zerosLike(scale as tf.Tensor)],

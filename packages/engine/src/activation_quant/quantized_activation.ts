@@ -8,16 +8,15 @@ import { ACTIVATION_QUANTIZERS } from './activation_quantizers';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
 
-export interface QuantizedActivationArgs extends ActivationQuantization {
-  name?: string;
-}
+/** The quantizer and the layer's own arguments (a name; an input shape when it is first). */
+export interface QuantizedActivationArgs extends ActivationQuantization, LayerArgs {}
 
 export class QuantizedActivation extends tfl.layers.Layer {
   static readonly className = 'SparseTernaryQuantizedActivation';
   readonly quantization: ActivationQuantization;
   private clipVariable!: tfl.LayerVariable;
 
-  constructor(args: QuantizedActivationArgs & LayerArgs) {
+  constructor(args: QuantizedActivationArgs) {
     const { bits, signed, range, clip, ...layerArgs } = args;
     super(layerArgs);
     this.quantization = activationQuantization({ bits, signed, range, clip });

@@ -4,7 +4,7 @@
 // to a learned clip is PACT's (Choi et al. 2018): 1 where x >= clip, -1 where a signed x <= -clip.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActivationQuantizer } from './activation_quantizer';
-import { positiveSteps, type ActivationQuantization } from './activation_quantization';
+import { positiveSteps } from './activation_quantization';
 
 export const uniformActivation: ActivationQuantizer = {
   clipped: true,
@@ -15,7 +15,7 @@ export const uniformActivation: ActivationQuantizer = {
       const lower = q.signed ? tf.neg(c) : tf.scalar(0);
       const step = tf.div(c, steps);
       const value = tf.mul(tf.round(tf.div(tf.minimum(tf.maximum(xs, lower), c), step)), step);
-      save([xs, c, lower]);
+      (save as tf.GradSaveFunc)([xs, c, lower]);
       return {
         value,
         gradFunc: (dy, [saved, upper, low]) => {

@@ -8,7 +8,7 @@ const { onnx: proto } = onnxProto;
 export const ONNX_OPSET = 17;
 
 /** Element types the builder writes. */
-export type GraphDataType = 'float32' | 'int32' | 'bool' | 'int64' | 'int8';
+export type GraphDataType = 'float32' | 'int32' | 'bool' | 'int64' | 'int8' | 'uint8';
 
 const ELEM_TYPE: Record<GraphDataType, number> = {
   float32: proto.TensorProto.DataType.FLOAT,
@@ -16,6 +16,7 @@ const ELEM_TYPE: Record<GraphDataType, number> = {
   bool: proto.TensorProto.DataType.BOOL,
   int64: proto.TensorProto.DataType.INT64,
   int8: proto.TensorProto.DataType.INT8,
+  uint8: proto.TensorProto.DataType.UINT8,
 };
 
 /** A float attribute; plain numbers are written as INT, number arrays as INTS. */
@@ -44,9 +45,12 @@ function valueInfo(name: string, dtype: GraphDataType, shape?: readonly Dim[]): 
   return { name, type: { tensorType: { elemType: ELEM_TYPE[dtype], shape: dims ? { dim: dims } : undefined } } };
 }
 
+/** The element types of initializers. */
+export type InitializerType = 'float32' | 'int8' | 'uint8';
+
 /** Raw little-endian bytes: the compact encoding ONNX tools write for tensors. */
-function rawBytes(dtype: 'float32' | 'int8', values: ArrayLike<number>): Uint8Array {
-  const typed = dtype === 'float32' ? Float32Array.from(values) : Int8Array.from(values);
+function rawBytes(dtype: InitializerType, values: ArrayLike<number>): Uint8Array {
+  const typed = dtype === 'float32' ? Float32Array.from(values) : dtype === 'int8' ? Int8Array.from(values) : Uint8Array.from(values);
   return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
 }
 
@@ -105,8 +109,8 @@ export class GraphBuilder {
     return name;
   }
 
-  /** A named constant stored as raw bytes (float32 or int8). */
-  initializer(name: string, dtype: 'float32' | 'int8', values: ArrayLike<number>, dims: readonly number[]): string {
+  /** A named constant stored as raw bytes (float32, int8 or uint8). */
+  initializer(name: string, dtype: InitializerType, values: ArrayLike<number>, dims: readonly number[]): string {
     this.initializers.push({ name, dataType: ELEM_TYPE[dtype], dims: [...dims], rawData: rawBytes(dtype, values) });
     return name;
   }

@@ -1,5 +1,5 @@
 // One exporter per TF.js layer class: emits the ONNX nodes and returns the layer's output value.
-import { float } from '@sparse-ternary/engine';
+import { float, type QuantizedActivation } from '@sparse-ternary/engine';
 import { weightLayerOf, WEIGHT_LAYER_KINDS, type LayerKind } from '@sparse-ternary/hw-cost';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ExportError } from '../errors';
@@ -10,6 +10,7 @@ import { samePads, type Pads } from '../spatial_padding';
 import { exportActivation } from './activation';
 import { exportGelu } from './gelu';
 import { exportLayerNormalization } from './layer_norm';
+import { exportQuantizedActivation } from './quantized_activation';
 import type { ExportContext, Exported } from './export_context';
 
 export interface LayerExport {
@@ -341,4 +342,5 @@ export const LAYER_EXPORTERS: Readonly<Record<string, Exporter>> = {
   SparseTernarySlice: slice,
   SparseTernaryUnaryMath: unaryMath,
   SparseTernaryResize: resize,
+  SparseTernaryQuantizedActivation: (ctx, { layer, inputs: [x] }) => exportQuantizedActivation(ctx, layer as QuantizedActivation, x),
 };

@@ -32,6 +32,11 @@ export class ImportContext {
   readonly constants: Map<string, ConstTensor>;
   /** Values computed from the batch size (a Shape and what is folded from it). */
   readonly batchDependent = new Map<string, BatchDependent>();
+  /**
+   * Values only the second node of a pair reads (QuantizeLinear's codes, read by DequantizeLinear;
+   * x >= 0, read by Where), by name: the quantized activation the pair computes, already applied.
+   */
+  readonly pending = new Map<string, { readBy: string; computed: Computed; scale?: number }>();
   /** Nodes already converted as part of another (an Add folded into the MatMul before it). */
   readonly folded = new Set<OnnxNode>();
   private readonly names = new Set<string>();

@@ -11,6 +11,7 @@ import { convertConvTranspose } from './ops/conv_transpose';
 import { convertGemm, convertMatMul } from './ops/dense';
 import * as pooling from './ops/pooling';
 import { convertBipolarQuant, convertDequantizeLinear, convertQuant } from './ops/quantized_constants';
+import { convertGreaterOrEqual, convertQuantizeLinear, convertWhere } from './ops/quantized_activations';
 import { convertReduce, REDUCE_OPS } from './ops/reduce';
 import { convertResize } from './ops/resize';
 import * as shape from './ops/shape';
@@ -59,6 +60,9 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
   Upsample: convertResize,
   Concat: convertConcat,
   DequantizeLinear: convertDequantizeLinear,
+  QuantizeLinear: convertQuantizeLinear,
+  GreaterOrEqual: convertGreaterOrEqual,
+  Where: convertWhere,
   Slice: convertSlice,
   Split: convertSplit,
   ...Object.fromEntries(REDUCE_OPS.map((op) => [op, convertReduce])),

@@ -1,6 +1,7 @@
 // Elementwise math of one tensor that TF.js layers have no layer for: ONNX's Sqrt, Exp, Log, Neg,
 // Abs, Erf and Reciprocal, Pow with a constant exponent (the pieces of LayerNorm and GELU
-// decompositions), and Gelu (opset 20) in its exact and tanh forms.
+// decompositions), Round (half to even in both: a float export's quantized activation), and Gelu
+// (opset 20) in its exact and tanh forms.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
@@ -13,6 +14,7 @@ export const UNARY_MATH: Readonly<Record<string, (x: tf.Tensor, exponent: number
   Abs: (x) => tf.abs(x),
   Erf: (x) => tf.erf(x),
   Reciprocal: (x) => tf.reciprocal(x),
+  Round: (x) => tf.round(x),
   Pow: (x, exponent) => tf.pow(x, exponent),
   Gelu: (x) => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.div(x, Math.SQRT2)), 1)),
   // Gelu with approximate = 'tanh': 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))

@@ -13,8 +13,8 @@ export interface OptionSpec {
   /** The command line's flags and value placeholder, as commander reads them: '-n, --name <value>'. */
   flag: string;
   type: OptionType;
-  /** The values it takes (a string option). */
-  choices?: readonly string[];
+  /** The values it takes (a string option, or a number one: bit widths). */
+  choices?: readonly (string | number)[];
   /** Names it usually takes besides paths (a topology, a dataset): offered, not enforced. */
   suggestions?: readonly string[];
   default?: string | number | boolean;
@@ -105,7 +105,7 @@ export function parseValue(spec: ValueSpec, value: unknown): string | number | b
     return text;
   }
   const n = text.trim() === '' ? NaN : Number(text);
-  return inRange(spec, n) ? n : fail();
+  return inRange(spec, n) && (!spec.choices || spec.choices.includes(n)) ? n : fail();
 }
 
 /** Every option's default (options without one are absent). */

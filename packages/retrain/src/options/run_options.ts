@@ -1,7 +1,7 @@
 // The options of a compression run, declared once: the CLI's flags, its --config files and the
 // run.json beside each run, their JSON Schema, and the notebook's fields all come from this table.
 // A new option is one entry here (and its use in compressOptionsOf, if it changes training).
-import { BACKEND_CHOICES } from '@sparse-ternary/engine';
+import { ACTIVATION_BITS, ACTIVATION_RANGES, BACKEND_CHOICES, type ActivationQuantization } from '@sparse-ternary/engine';
 import { DATASET_NAMES, parseImageSize, type Augmentation, type LabeledImages, type TensorOptions } from '@sparse-ternary/datasets';
 import { COST_MEASURES } from '@sparse-ternary/hw-cost';
 import { TOPOLOGIES } from '@sparse-ternary/models';
@@ -44,6 +44,24 @@ export const RUN_OPTIONS = {
     help: 'give each convolution without a BatchNorm one, calibrated on 256 training images (PyTorch exports fold BatchNorm into the convolutions, and one ternary scale per layer cannot hold their per-channel scales)',
     negation: 'keep the convolutions of the model as they are',
   },
+  actBits: {
+    flag: '--act-bits <bits>',
+    type: 'integer',
+    choices: ACTIVATION_BITS,
+    default: 32,
+    group: 'model',
+    help: "the hidden activations' precision: 32 (float), 8, 4 or 2 bits (evenly spaced levels up to a clipping range: a quantized ReLU), 1 (binary: the sign); every hidden ReLU is quantized, the classifier's output stays float",
+  },
+  actSigned: { flag: '--act-signed', type: 'boolean', default: false, group: 'model', help: "quantized activations with levels symmetric about 0 (a quantized hard tanh in the ReLU's place; 2 bits is ternary) rather than a quantized ReLU; binary ones are signed" },
+  actRange: {
+    flag: '--act-range <how>',
+    type: 'string',
+    choices: ACTIVATION_RANGES,
+    default: 'learned',
+    group: 'model',
+    help: "the clipping range of each quantized activation: fixed (--act-clip), calibrated (least squared error on the float model's activations on 256 training images) or learned (calibrated, then trained with the weights: PACT's gradient)",
+  },
+  actClip: { flag: '--act-clip <c>', ...positive, default: 1, group: 'model', help: 'with --act-range fixed: the clipping range of quantized activations (levels from 0, or -c, to c)' },
   data: {
     flag: '-d, --data <name|folder>',
     type: 'string',
@@ -152,6 +170,10 @@ export function mergeConfig(...sources: Partial<RunConfig>[]): RunConfig {
   if (rule && rule.targetSparsity === undefined) delete merged.targetSparsity;
   return merged;
 }
+
+/** The activations' quantization a configuration asks for; undefined for float activations. */
+export const activationQuantizationOf = (config: RunConfig): ActivationQuantization | undefined =>
+  config.actBits === 32 ? undefined : { bits: config.actBits, signed: config.actSigned, range: config.actRange, clip: config.actClip };
 
 /** The seed of a run's validation split: its own when given, else the run's seed. */
 export const validationSeedOf = (config: RunConfig): number => config.validationSeed ?? config.seed;

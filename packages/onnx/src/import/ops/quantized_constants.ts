@@ -1,13 +1,13 @@
 // DequantizeLinear, QONNX IntQuant (and its old name Quant) and BipolarQuant on constant weights (what export writes): folded
 // into float constants, their scales per tensor or per channel (DequantizeLinear's axis, QONNX's
-// broadcast scale tensors). Quantized activations are not imported.
+// broadcast scale tensors). On a computed value they are quantized activations (quantized_activations.ts).
 import { bipolarQuant, quant, ROUNDING, type PerElement, type RoundingMode } from '../../qonnx_quant';
 import type { OnnxNode } from '../../read_model';
 import type { ConstTensor } from '../../tensor_data';
 import { attr, checkAttributes, type ImportContext, unsupported } from '../context';
+import { convertActivationBipolarQuant, convertActivationDequantizeLinear, convertActivationQuant, quantizesActivation } from './quantized_activations';
 
 function constants(node: OnnxNode, ctx: ImportContext, count: number): (ConstTensor | undefined)[] {
-  if (!ctx.isConstant(node.inputs[0])) unsupported('quantized activations are not supported; only constant weights');
   return Array.from({ length: count }, (_, i) => (node.inputs[i] ? ctx.constant(node.inputs[i], `input ${i}`) : undefined));
 }
 
@@ -41,6 +41,7 @@ const alongAxis = (c: ConstTensor | undefined, dims: number[], axis: number): Co
 
 export function convertDequantizeLinear(node: OnnxNode, ctx: ImportContext): void {
   checkAttributes(node, ['axis', 'block_size']);
+  if (quantizesActivation(node, ctx)) return convertActivationDequantizeLinear(node, ctx);
   const [x, scaleTensor, zeroTensor] = constants(node, ctx, 3);
   if (attr.int(node, 'block_size', 0) !== 0) unsupported('blocked quantization (block_size) is not supported');
   const dims = x!.dims;
@@ -53,6 +54,7 @@ export function convertDequantizeLinear(node: OnnxNode, ctx: ImportContext): voi
 }
 
 export function convertQuant(node: OnnxNode, ctx: ImportContext): void {
+  if (quantizesActivation(node, ctx)) return convertActivationQuant(node, ctx);
   checkAttributes(node, ['signed', 'narrow', 'rounding_mode']);
   const [x, scale, zero, bits] = constants(node, ctx, 4);
   // The spec accepts the mode names in either case.
@@ -67,6 +69,7 @@ export function convertQuant(node: OnnxNode, ctx: ImportContext): void {
 }
 
 export function convertBipolarQuant(node: OnnxNode, ctx: ImportContext): void {
+  if (quantizesActivation(node, ctx)) return convertActivationBipolarQuant(node, ctx);
   checkAttributes(node, []);
   const [x, scale] = constants(node, ctx, 2);
   ctx.constants.set(node.outputs[0], { dims: x!.dims, values: bipolarQuant(x!.values, broadcast(scale, x!.dims, 'scale', 1)) });
