@@ -52,6 +52,12 @@ type LayerKind =
   /** max(x, 0), capped at `max` when given (ReLU6: 6). */
   | { type: 'relu'; max?: number }
   | { type: 'softmax' }
+  /**
+   * A quantized activation: binary (bits 1: +1 where x >= 0, else -1), or x clipped to [0, clip]
+   * ([-clip, clip] when signed) and rounded half to even to steps of clip / (2^bits - 1) (signed:
+   * 2^(bits - 1) - 1), in float32 as TF.js computes it.
+   */
+  | { type: 'quantize'; bits: number; signed: boolean; clip: number }
   /** A residual connection: the input plus the output of layer `other` (-1: the model's input), of the same size. */
   | { type: 'add'; other: number };
 

@@ -4,6 +4,7 @@ import { PackedModelError, InputError } from './errors';
 import { decodePacked, type ArrayRef, type PackedHeader, type PackedLayer, type WeightLayer } from './format';
 import { pool } from './pooling';
 import { medianTimes, type Timed } from './profile';
+import { quantizer } from './quantize';
 import { softmax } from './softmax';
 import { Arena } from './wasm/arena';
 import { denseBatchPlan, type BatchRunner } from './wasm/dense_batch_plan';
@@ -252,6 +253,11 @@ function step(layer: PackedLayer, index: number, shape: number[], view: ReturnTy
     }
     case 'softmax':
       return { shape, step: { outputSize: size, run: (input, output) => softmax(input.subarray(0, size), output) } };
+    case 'quantize': {
+      if (!Number.isInteger(layer.bits) || layer.bits < 1 || layer.bits > 8) throw new PackedModelError(`${what} bits ${JSON.stringify(layer.bits)} is not an integer from 1 to 8`);
+      if (!(typeof layer.clip === 'number' && layer.clip > 0 && Number.isFinite(layer.clip))) throw new PackedModelError(`${what} clip ${JSON.stringify(layer.clip)} is not a positive number`);
+      return { shape, step: { outputSize: size, run: quantizer(layer.bits, layer.signed === true, layer.clip, size) } };
+    }
     default:
       throw new PackedModelError(`${what}: unknown layer type`);
   }

@@ -296,6 +296,10 @@ export function pack(model: tfl.LayersModel): Uint8Array {
       const resolved = target.map((d) => (d === -1 ? size / known : d));
       if (resolved.reduce((a, b) => a * b, 1) !== size) throw new PackError(`a Reshape of ${size} values to [${config.targetShape}]`, layer.name);
       from = { index: from.index, shape: resolved };
+    } else if (type === 'SparseTernaryQuantizedActivation') {
+      const { bits, signed } = layer.getConfig() as { bits: number; signed: boolean };
+      const clip = layer.weights[0].read().dataSync()[0];
+      from = { index: emit({ type: 'quantize', bits, signed, clip }, from), shape };
     } else if (type !== 'Dropout' && type !== 'Activation' && type !== 'ReLU' && type !== 'Softmax') {
       throw new PackError(`${type} layers are not supported by the runtime`, layer.name);
     }

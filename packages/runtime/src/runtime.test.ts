@@ -1,7 +1,7 @@
 import { loadDataset } from '@sparse-ternary/datasets';
 import { initEngine } from '@sparse-ternary/engine';
 import { seededRandom } from '@sparse-ternary/base';
-import { buildModel, type TopologyName } from '@sparse-ternary/models';
+import { buildModel, quantizeActivations, type TopologyName } from '@sparse-ternary/models';
 import { ConstantPadding2D, GroupedConv2D, importOnnx } from '@sparse-ternary/onnx';
 import { ternarizeModel, twnQuantizer } from '@sparse-ternary/quantize-prune';
 import * as tf from '@tensorflow/tfjs-core';
@@ -336,4 +336,18 @@ test.each(['layer', 'channel'] as const)('depthwise and grouped convolutions, st
   const operations = load(bytes).profile(samples.subarray(0, 11 * 10 * 4), 2).map((p) => p.operation);
   expect(operations.filter((o) => /conv/.test(o))).toEqual(['layer 0 conv (runs)', 'layer 2 conv (runs)', 'layer 4 conv (runs)']);
   model.dispose();
+});
+
+test.each([
+  ['unsigned 2-bit', { bits: 2, signed: false }],
+  ['ternary (signed 2-bit)', { bits: 2, signed: true }],
+  ['binary', { bits: 1, signed: true }],
+] as const)('CNV with %s activations packs its quantizers and runs as TF.js does', (_, q) => {
+  const { model } = quantizeActivations(ternaryModel('cnv', 4), { ...q, range: 'fixed', clip: 1.5 });
+  const bytes = pack(model);
+  expect(decodePacked(bytes).header.layers.filter((l) => l.type === 'quantize')).toEqual(Array(8).fill({ type: 'quantize', ...q, clip: 1.5 }));
+  const random = seededRandom(8);
+  const input = Float32Array.from({ length: 4 * 32 * 32 * 3 }, () => random());
+  const expected = tf.tidy(() => (model.predict(tf.tensor(input, [4, 32, 32, 3])) as tf.Tensor).dataSync());
+  for (const kernels of ['wasm', 'scalar'] as const) expect(maxDifference(load(bytes, { kernels }).predict(input, 4), expected)).toBeLessThan(1e-5);
 });
