@@ -129,7 +129,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     .option('--luts <n>', 'custom device LUTs (default: Zynq-7020)', positiveInt)
     .option('--bram <n>', 'custom device BRAM36 blocks', positiveInt)
     .option('--clock <MHz>', 'custom device clock', positive)
-    .option('--activation-bits <n>', 'activation bits of the FPGA estimate', positiveInt, 2)
+    .option('--activation-bits <n>', "activation bits of the FPGA estimate (default: the model's own: its quantized activations' bits, or 32 for float ones)", positiveInt)
     .option('--md <file>', 'also write the report to this Markdown file')
     .action(async (options, command: Command) => {
       exitCode = await costCommand({ ...options, model: flagsOverDefaults(command).model, backend: backend() }, makeIt(), io.stdout, Boolean(globals().json));

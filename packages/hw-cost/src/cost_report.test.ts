@@ -1,6 +1,6 @@
 import { initEngine } from '@sparse-ternary/engine';
 import { seededRandom } from '@sparse-ternary/base';
-import { cnv, lfc } from '@sparse-ternary/models';
+import { cnv, lfc, quantizeActivations } from '@sparse-ternary/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { costReport, costReportMarkdown, costSummary, nonZeroCosts, weightLayers } from './index';
@@ -35,6 +35,16 @@ describe('cost report', () => {
     expect(report.otherParameters).toBe(10 + 4 * 3 * 1024);
     expect(report.operations.sparseAddSubs).toBe(report.nonZeros);
     expect(report.fpga['sparse-ternary'].bram36).toBeLessThan(report.fpga.ternary.bram36);
+  });
+
+  test("the FPGA estimate takes the model's own activation bits: float activations are a 32-bit datapath, 2-bit ones thresholds", () => {
+    const model = lfc({ seed: 1, widthMultiplier: 0.25 });
+    ternarize(model, 0.9, 2);
+    const float = costReport(model);
+    const quantized = costReport(quantizeActivations(model, { bits: 2, signed: false, range: 'fixed', clip: 1 }).model);
+    expect([float.fpga.ternary.activationBits, quantized.fpga.ternary.activationBits]).toEqual([32, 2]);
+    expect(quantized.fpga.ternary.luts).toBeLessThan(float.fpga.ternary.luts);
+    expect(costReport(model, { activationBits: 4 }).fpga.ternary.activationBits).toBe(4);
   });
 
   test('Markdown and the JSON summary carry the totals', () => {

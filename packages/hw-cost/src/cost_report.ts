@@ -1,6 +1,7 @@
 // The cost report of a model: per layer and in total, memory in each representation, operations
 // per inference and FPGA estimates, with the ratios the paper's claims are stated in.
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { activationBitsOf } from './activation_bits';
 import { bestFolding, FPGA_VARIANTS, ZYNQ_7020, type FpgaDevice, type FpgaEstimate, type FpgaVariant } from './fpga';
 import { FLOAT_BITS, layerMemory, type LayerMemory } from './memory';
 import { otherParameters, weightLayers } from './model_layers';
@@ -11,7 +12,7 @@ import type { WeightLevels } from './weight_levels';
 
 export interface CostReportOptions {
   device?: FpgaDevice;
-  /** Activation bits of the FPGA estimate (default 2). */
+  /** Activation bits of the FPGA estimate (default: the model's own, activationBitsOf). */
   activationBits?: number;
 }
 
@@ -94,7 +95,7 @@ export function costReport(model: tfl.LayersModel, options: CostReportOptions = 
   const nz = sum(layers, (l) => l.nonZeros);
   const others = otherParameters(model, weightLayerList);
   const device = options.device ?? ZYNQ_7020;
-  const activationBits = options.activationBits ?? 2;
+  const activationBits = options.activationBits ?? activationBitsOf(model);
   return {
     layers,
     weights,

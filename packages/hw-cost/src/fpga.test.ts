@@ -28,6 +28,13 @@ describe('MVAU estimates (FINN formulas), by hand', () => {
     expect(estimateLayer(layer(1024, 1024), 'sparse-ternary', { pe: 2, simd: 1 }, 2, 400).bram36).toBe(0);
   });
 
+  test('4 x 8, fully folded: 2-bit activations against float ones (a 32-bit datapath, no thresholds)', () => {
+    // a = 2: 300 + 1.1 * (mult 1*(2*1-1)*4 + adders 4*1 + accumulator 2+2+3 + thresholds 3*7*1 + comparators 3*7) + LUTRAM 1*1*2*1 = 364.7
+    expect(estimateLayer(layer(4, 8), 'ternary', { pe: 1, simd: 1 }, 2).luts).toBe(365);
+    // a = 32: 300 + 1.1 * (mult (2*6-1)*34 + adders 34 + accumulator 2+32+3) + LUTRAM 2 = 791.5
+    expect(estimateLayer(layer(4, 8), 'ternary', { pe: 1, simd: 1 }, 32).luts).toBe(792);
+  });
+
   test('a convolution repeats its matrix over its output positions', () => {
     expect(estimateLayer(layer(64, 576, 100), 'ternary', { pe: 8, simd: 16 }, 2).cycles).toBe(100 * 8 * 36);
   });

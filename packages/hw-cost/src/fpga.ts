@@ -7,7 +7,7 @@
 // These are estimates, not synthesis results.
 import type { WeightLayer } from './model_layers';
 import { SPARSE_ENCODINGS } from './encodings';
-import { smallestEncoding } from './memory';
+import { FLOAT_BITS, smallestEncoding } from './memory';
 
 export interface FpgaDevice {
   name: string;
@@ -79,8 +79,10 @@ export function estimateLayer(layer: WeightLayer, variant: FpgaVariant, { pe, si
   const multipliers = simd * (2 * Math.ceil((w + a) / 6) - 1) * (w + a);
   const adderTree = (w + a) * (2 * simd - 1);
   const accumulatorBits = w + a + Math.ceil(Math.log2(mw));
-  const thresholds = (2 ** a - 1) * accumulatorBits * Math.ceil(mh / pe / 64);
-  const comparators = (2 ** a - 1) * accumulatorBits;
+  // Quantized outputs are compared against 2^a - 1 thresholds; float ones leave the accumulator as it is.
+  const levels = a < FLOAT_BITS ? 2 ** a - 1 : 0;
+  const thresholds = levels * accumulatorBits * Math.ceil(mh / pe / 64);
+  const comparators = levels * accumulatorBits;
   const lutram = inLutram ? pe * simd * w * Math.ceil(depth / 64) : 0;
   const luts = Math.round(300 + 1.1 * pe * (multipliers + adderTree + accumulatorBits + thresholds + comparators) + lutram);
   // Sparse storage is split across the PEs by capacity; dense storage follows FINN-R's RAMB18 table.

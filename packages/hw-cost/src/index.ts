@@ -1,3 +1,4 @@
+export { activationBitsOf } from './activation_bits';
 export { costReport, costSummary, type CostReport, type CostReportOptions, type LayerCost, type MemoryTotals } from './cost_report';
 export { costReportMarkdown } from './cost_markdown';
 export { nonZeroCosts, COST_MEASURES, type CostMeasure } from './nonzero_cost';

@@ -80,7 +80,7 @@ export interface CostOptions {
   luts?: number;
   bram?: number;
   clock?: number;
-  activationBits: number;
+  activationBits?: number;
   md?: string;
 }
 
