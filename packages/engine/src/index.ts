@@ -23,6 +23,6 @@ export { LAYER_COMPILERS } from './compiled/layer_compilers';
 export { ACTIVATION_BITS, ACTIVATION_RANGES, activationQuantization, positiveSteps, quantizerKind, type ActivationQuantization, type ActivationRange } from './activation_quant/activation_quantization';
 export { ACTIVATION_QUANTIZERS } from './activation_quant/activation_quantizers';
 export type { ActivationQuantizer, QuantizedGraphValue } from './activation_quant/activation_quantizer';
-export { QuantizedActivation, quantizedActivation, type QuantizedActivationArgs } from './activation_quant/quantized_activation';
+export { QuantizedActivation, quantizedActivation, quantizedActivationsOf, type QuantizedActivationArgs, type QuantizedActivationSummary } from './activation_quant/quantized_activation';
 export { OPTIMIZER_SLOTS, type StepOptimizer } from './compiled/optimizer_update';
 export type { KernelGraph, KernelLayout, KernelTraining, StepGraph } from './compiled/step_graph';

@@ -28,6 +28,7 @@ describe('compress', () => {
     ]);
     expect(report.stages[0].history[0].penalty).toBeGreaterThan(0);
     expect(report.histograms.beforeStage1).toHaveLength(4);
+    expect(report.activations).toEqual([]);
     report.layers.forEach((layer, i) => {
       const values = kernels(model)[i];
       const mask = Array.from(masks!.get(layer.name)!.dataSync());

@@ -1,4 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { quantizedActivationsOf, type QuantizedActivationSummary } from '@sparse-ternary/engine';
 import type { Augmentation, LabeledImages, TensorOptions } from '@sparse-ternary/datasets';
 import {
   quantizationPrune,
@@ -96,6 +97,8 @@ export interface CompressReport {
   hardware: CostReport;
   /** The per-layer costs c_l the regularizers used (absent: all 1). */
   layerCosts?: Record<string, number>;
+  /** The quantized activations, their clips as trained (none with float activations). */
+  activations: QuantizedActivationSummary[];
 }
 
 /** What the stages share: the method's quantizers, the common training options, and where checkpoints go. */
@@ -199,6 +202,7 @@ export function deploy(model: tfl.LayersModel, masks: Masks | undefined, options
     sparsity: deployed.sparsity,
     histograms: trained.histograms,
     hardware: costReport(model),
+    activations: quantizedActivationsOf(model),
     ...(trained.layerCosts ? { layerCosts: trained.layerCosts } : {}),
   };
 }

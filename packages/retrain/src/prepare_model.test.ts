@@ -9,6 +9,7 @@ import type { LabeledImages } from '@sparse-ternary/datasets';
 import { sfc } from '@sparse-ternary/models';
 import { twnQuantizer } from '@sparse-ternary/quantize-prune';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { compress } from './compress';
 import { accuracy } from './evaluate';
 import { mergeConfig } from './options/run_options';
 import { prepareModel } from './prepare_model';
@@ -42,6 +43,13 @@ test.each(['compiled', 'kernels'] as const)('2-bit activations with learned clip
   await train(model, data.train, { stage: 'stage 1', epochs: 2, batchSize: 50, seed: 3, learningRate: 0.01, quantizer: twnQuantizer(), trainingStep });
   expect(clipsOf(model)).not.toEqual(before);
   expect(accuracy(model, data.test)).toBeGreaterThan(0.5);
+}, 120_000); // trains: room for a machine shared with other work
+
+test('compress reports each quantized activation with its clip as trained', async () => {
+  const { model } = prepared({ actBits: 2, actSigned: true });
+  const { report } = await compress(model, data.train, { epochs: { stage1: 1, stage3: 1 }, batchSize: 100, seed: 2, test: data.test, trainingStep: 'compiled' });
+  expect(report.activations).toEqual(model.layers.filter((l) => l instanceof QuantizedActivation).map((l) => ({ name: l.name, bits: 2, signed: true, clip: (l as QuantizedActivation).clip() })));
+  expect(report.activations).toHaveLength(3);
 }, 120_000); // trains: room for a machine shared with other work
 
 test('an interrupted run with quantized activations, resumed from its checkpoint, ends with the same weights and clips', async () => {

@@ -39,7 +39,9 @@ describe("the cells' fields come from the run options' declaration", () => {
   test('every option of a cell\'s groups that this method uses, with its default, choices and suggestions', () => {
     const fields = cellFields();
     expect(fields.data.map((f) => f.name)).toEqual(['data', 'inputSize', 'scale', 'mean', 'std', 'validation', 'validationSeed', 'tta']);
-    expect(fields.model.map((f) => f.name)).toEqual(['model', 'width', 'replaceHead', 'restoreBatchNorm', 'seed']);
+    expect(fields.model.map((f) => f.name)).toEqual(['model', 'width', 'replaceHead', 'restoreBatchNorm', 'actBits', 'actSigned', 'actRange', 'actClip', 'seed']);
+    // A number option with choices is a select of their texts.
+    expect(fields.model.find((f) => f.name === 'actBits')).toMatchObject({ kind: 'select', value: 32, choices: ['32', '8', '4', '2', '1'] });
     expect(fields.stage1.map((f) => f.name)).toEqual(['batchSize', 'learningRate', 'lrSchedule', 'warmupEpochs', 'optimizer', 'weightDecay', 'labelSmoothing', 'distill', 'distillTemperature', 'distillWeight', 'l2', 'augment', 'stage0Epochs', 'stage1Epochs', 'qtr', 'qtrLambda', 't', 'targetSparsity', 'hardwareCost', 'ternaryScale']);
     // prune-then-quantize's magnitude pruning sparsity is not this method's
     expect(fields.prune).toEqual([]);

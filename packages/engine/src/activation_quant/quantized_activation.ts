@@ -52,3 +52,15 @@ tf.serialization.registerClass(QuantizedActivation);
 
 /** A QuantizedActivation layer. */
 export const quantizedActivation = (args: QuantizedActivationArgs): QuantizedActivation => new QuantizedActivation(args);
+
+/** A quantized activation as a report states it: its layer, precision and clipping range now. */
+export interface QuantizedActivationSummary {
+  name: string;
+  bits: number;
+  signed: boolean;
+  clip: number;
+}
+
+/** The model's quantized activations, in order (none for float activations). */
+export const quantizedActivationsOf = (model: tfl.LayersModel): QuantizedActivationSummary[] =>
+  model.layers.filter((l): l is QuantizedActivation => l instanceof QuantizedActivation).map((l) => ({ name: l.name, bits: l.quantization.bits, signed: l.quantization.signed, clip: l.clip() }));

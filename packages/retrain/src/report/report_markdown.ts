@@ -35,6 +35,16 @@ export function reportMarkdown(r: RunReport): string {
     '|---|---|---|---|---|---|---|',
     ...c.layers.map((l) => `| ${l.name} | ${l.treatment} | ${l.size} | ${l.nonZeros} | ${percent(l.sparsity)} | ${l.alpha.toExponential(3)} | ${l.delta.toExponential(3)} |`),
     '',
+    ...(c.activations.length
+      ? [
+          '## Activations',
+          '',
+          '| layer | bits | levels | clip |',
+          '|---|---|---|---|',
+          ...c.activations.map((a) => `| ${a.name} | ${a.bits} | ${a.bits === 1 ? 'binary' : a.signed ? 'signed' : 'unsigned'} | ${a.bits === 1 ? '-' : a.clip.toPrecision(4)} |`),
+          '',
+        ]
+      : []),
     '## Hardware cost',
     '',
     costReportMarkdown(c.hardware),
