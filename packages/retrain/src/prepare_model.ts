@@ -45,7 +45,7 @@ export interface PreparedModel {
 }
 
 /**
- * The model a configuration trains (--restore-batch-norm, --act-bits and the rest): `fitted` with
+ * The model a configuration trains (its restoreBatchNorm and activation options): `fitted` with
  * its BatchNorm restored and its activations quantized. `fitted` is disposed when replaced.
  */
 export function prepareModel(fitted: tfl.LayersModel, set: LabeledImages, config: RunConfig, tensors: TensorOptions): PreparedModel {

@@ -11,7 +11,7 @@ import { ActivationQuantizationError } from '../errors';
 export const ACTIVATION_RANGES = ['fixed', 'calibrated', 'learned'] as const;
 export type ActivationRange = (typeof ACTIVATION_RANGES)[number];
 
-/** The bit widths a run takes (`--act-bits`): 32 is float (no quantizer), 1 is binary (sign). */
+/** The bit widths a run takes (its actBits option): 32 is float (no quantizer), 1 is binary (sign). */
 export const ACTIVATION_BITS = [32, 8, 4, 2, 1] as const;
 
 export interface ActivationQuantization {
