@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { checkTarget, chosen, paretoFront, tallyWins } from './analysis.mjs';
 import { color, histogramSvg, scatterSvg } from './svg.mjs';
 import { cifarSection } from './cifar10_results.mjs';
+import { activationsSection } from './activations_results.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const planDir = path.join(root, 'tools/experiments/plans');
@@ -259,6 +260,7 @@ const lines = [
   'Choice rule: wherever a run is chosen (a lambda or t, a variant, the run that meets a target), it is the one with the best accuracy on the validation images (5,000 held out of the 60,000 MNIST-style training images, 1,000 of the 10,000 CIFAR ones); its test accuracy is reported, never used to choose.',
   '',
   ...cifarIntro,
+  ...activationsSection(root),
   '## Which QTR variant wins',
   '',
   `At each sparsity level where at least two of the QTR variants (cost, deadzone, none) have a run, the variant whose chosen run has the best validation accuracy, its margin over the runner-up, and prune-then-quantize alongside: wins ${Object.entries(wins).map(([g, n]) => `${g.replace('st-', '')} ${n}`).join(', ')}; exact ties ${ties}. ` +
