@@ -54,8 +54,7 @@ export function calibratedClip(preActivations: tf.Tensor, q: ActivationQuantizat
 function preActivations(model: tfl.LayersModel, layers: tfl.layers.Layer[], images: tf.Tensor): tf.Tensor[] {
   // A weight layer's own ReLU is calibrated on its output (non-negative: the same clip for an unsigned quantizer).
   const probe = tfl.model({ inputs: model.inputs, outputs: layers.map((l) => (reluOf(l) === 'layer' ? (l.input as tfl.SymbolicTensor) : (l.output as tfl.SymbolicTensor))) });
-  const outputs = [probe.predict(images)].flat() as tf.Tensor[];
-  return outputs;
+  return [probe.predict(images)].flat() as tf.Tensor[];
 }
 
 export interface QuantizedActivations {

@@ -33,11 +33,6 @@ export class QuantizedActivation extends tfl.layers.Layer {
     return this.clipVariable.read().dataSync()[0];
   }
 
-  /** Sets the clipping range (calibration). */
-  setClip(clip: number): void {
-    this.clipVariable.write(tf.scalar(activationQuantization({ ...this.quantization, clip }).clip));
-  }
-
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     return tf.tidy(() => ACTIVATION_QUANTIZERS[quantizerKind(this.quantization)].apply(x, this.clipVariable.read() as tf.Scalar, this.quantization));

@@ -14,6 +14,9 @@ const scalarOf = (c: ConstTensor, what: string): number => {
   return Number(c.values[0]);
 };
 
+/** The node's constant scalar inputs after its first, by their names in the op's spec. */
+const scalarInputs = (node: OnnxNode, ctx: ImportContext, names: string[]): number[] => names.map((what, i) => scalarOf(ctx.constant(node.inputs[i + 1], what), what));
+
 /** The node's input through a QuantizedActivation, in the input's layout. */
 function quantized(node: OnnxNode, ctx: ImportContext, q: Omit<ActivationQuantization, 'range'>): Computed {
   const x = ctx.value(node.inputs[0]);
@@ -22,7 +25,7 @@ function quantized(node: OnnxNode, ctx: ImportContext, q: Omit<ActivationQuantiz
 
 export function convertActivationQuant(node: OnnxNode, ctx: ImportContext): void {
   checkAttributes(node, ['signed', 'narrow', 'rounding_mode']);
-  const [scale, zero, bits] = [1, 2, 3].map((i) => scalarOf(ctx.constant(node.inputs[i], ['', 'scale', 'zeropt', 'bitwidth'][i]), ['', 'scale', 'zeropt', 'bitwidth'][i]));
+  const [scale, zero, bits] = scalarInputs(node, ctx, ['scale', 'zeropt', 'bitwidth']);
   const signed = attr.int(node, 'signed', 1) === 1;
   const narrow = attr.int(node, 'narrow', 0) === 1;
   if (attr.string(node, 'rounding_mode', 'ROUND').toUpperCase() !== 'ROUND') unsupported('a quantized activation rounds half to even (rounding_mode ROUND)');
@@ -75,7 +78,7 @@ export function convertGreaterOrEqual(node: OnnxNode, ctx: ImportContext): void 
 export function convertWhere(node: OnnxNode, ctx: ImportContext): void {
   checkAttributes(node, []);
   const sign = pendingOf(node, ctx, 'GreaterOrEqual');
-  const [plus, minus] = [1, 2].map((i) => scalarOf(ctx.constant(node.inputs[i], ['', 'X', 'Y'][i]), ['', 'X', 'Y'][i]));
+  const [plus, minus] = scalarInputs(node, ctx, ['X', 'Y']);
   if (plus !== 1 || minus !== -1) unsupported('Where is imported as the sign: Where(x >= 0, 1, -1)');
   ctx.values.set(node.outputs[0], sign.computed);
 }
