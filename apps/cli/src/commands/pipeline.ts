@@ -90,7 +90,7 @@ export async function startRun(config: RunConfig, ctx: CommandContext, resume = 
   makeFolders(checkpointDir);
   if (!resume || !existsSync(runConfigFile(out))) writeFileAtomic(runConfigFile(out), runConfigJson(config));
   if (restored.length) ctx.reporter.info(`BatchNorm restored after ${restored.length} convolutions (the model's export had folded it into them; ${negationOf('restoreBatchNorm')} keeps them as they were)`);
-  if (activations.length) ctx.reporter.info(`${activations.length} activations quantized to ${config.actBits} bit${config.actBits > 1 ? 's' : ''}${config.actBits > 1 ? ` (${config.actRange} clips ${activations.map((a) => a.clip.toPrecision(3)).join(', ')})` : ''}`);
+  if (activations.length) ctx.reporter.info(`${activations.length} activations quantized to ${config.actBits} bit${config.actBits > 1 ? 's' : ''}${config.actBits > 1 ? ` (${config.actRange} clips ${activations.map((a) => a.clip.toPrecision(3)).join(', ')}${config.actRange === 'learned' ? ', where training starts them' : ''})` : ''}`);
   ctx.reporter.info(`${config.method} ${config.model} on ${data.name} (${data.train.count} training, ${data.test.count} test images from ${data.source}); backend ${engine.backend}, ${engine.threads} threads`);
   return { config, engine, data, validation, model, tensors, teacher, out, checkpointDir, started };
 }
