@@ -71,6 +71,35 @@ describe('usage', () => {
   });
 });
 
+describe('quantized activations end to end: --act-bits 2 trains, reports, exports, packs and costs them', () => {
+  let out: string;
+  let report: { compress: { accuracy: number; activations: { bits: number; signed: boolean; clip: number }[] } };
+  beforeAll(async () => {
+    out = path.join(dir, 'activations');
+    const { code, stderr } = await runCli([...QUICK, '--act-bits', '2', '--quiet', '-o', out]);
+    if (code !== 0) throw new Error(`compress failed (${code}): ${stderr}`);
+    report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+  }, 300_000); // trains: room for a machine shared with other work
+
+  test("the report lists SFC's three hidden activations, 2-bit with their learned clips", () => {
+    expect(report.compress.activations.map(({ bits, signed }) => ({ bits, signed }))).toEqual(Array(3).fill({ bits: 2, signed: false }));
+    expect(report.compress.activations.every((a) => a.clip > 0)).toBe(true);
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toContain('## Activations');
+  });
+
+  test.each(['model.onnx', 'model.int8.onnx', 'model.qonnx.onnx', 'model.stpack'])('eval of %s gives the reported accuracy (within one test image)', async (file) => {
+    const { code, stdout } = await runCli(['--json', 'eval', '-m', path.join(out, file), '-d', 'mnist-10k']);
+    expect(code).toBe(0);
+    expect(Math.abs(JSON.parse(stdout).accuracy - report.compress.accuracy)).toBeLessThanOrEqual(1 / 2000);
+  }, 60_000);
+
+  test("cost estimates the FPGA with the model's 2-bit activations", async () => {
+    const cost = await runCli(['cost', '-m', path.join(out, 'model.qonnx.onnx')]);
+    expect(cost.code).toBe(0);
+    expect(cost.stdout).toContain('2-bit activations');
+  });
+});
+
 describe('compress, then the model commands on its outputs', () => {
   let out: string;
   let events: { event: string; [key: string]: unknown }[];
