@@ -3,6 +3,7 @@
 // activations as the plan sets them, beside Brevitas's published binary and 2-bit networks.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pct } from './format.mjs';
 
 /** Brevitas bnn_pynq's published accuracies (dense binary or 2-bit weights): the anchors the issue names. */
 export const BREVITAS = [
@@ -10,7 +11,6 @@ export const BREVITAS = [
   { net: 'CNV', data: 'CIFAR-10', weights: '2-bit', activations: 2, accuracy: 0.8903 },
 ];
 
-const pct = (v) => `${(100 * v).toFixed(2)}%`;
 const stat = (s) => (s.n > 1 ? `${pct(s.mean)} ± ${(100 * s.std).toFixed(2)}` : pct(s.mean));
 
 /** A configuration's activations as its options say: float, k-bit unsigned, ternary or k-bit signed, binary. */

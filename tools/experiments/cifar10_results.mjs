@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { color, scatterSvg } from './svg.mjs';
 import { paretoFront } from './analysis.mjs';
+import { pct } from './format.mjs';
 
 /** The issue's targets, per net: each a test of the rows by their role. */
 export const CIFAR_TARGETS = {
@@ -25,7 +26,6 @@ export const CIFAR_TARGETS = {
   ],
 };
 
-const pct = (v, digits = 2) => (v === undefined ? '-' : `${(100 * v).toFixed(digits)}%`);
 const stat = (s, digits = 2) => (s ? `${(100 * s.mean).toFixed(digits)}${s.n > 1 ? ` ± ${(100 * s.std).toFixed(digits)}` : ''}` : '-');
 const times = (s) => (s ? `${s.mean.toFixed(1)}x` : '-');
 

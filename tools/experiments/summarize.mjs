@@ -11,6 +11,7 @@ import { checkTarget, chosen, paretoFront, tallyWins } from './analysis.mjs';
 import { color, histogramSvg, scatterSvg } from './svg.mjs';
 import { cifarSection } from './cifar10_results.mjs';
 import { activationsSection } from './activations_results.mjs';
+import { pct } from './format.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const planDir = path.join(root, 'tools/experiments/plans');
@@ -39,7 +40,6 @@ const GROUPS = [
 ];
 const QTR_GROUPS = ['st-cost', 'st-deadzone', 'st-none'];
 
-const pct = (v, digits = 2) => (v === undefined || v === null ? '-' : `${(100 * v).toFixed(digits)}%`);
 const kbit = (bits) => `${(bits / 1000).toFixed(1)}`;
 const si = (n) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
 

@@ -50,9 +50,16 @@ export interface PreparedModel {
  */
 export function prepareModel(fitted: tfl.LayersModel, set: LabeledImages, config: RunConfig, tensors: TensorOptions): PreparedModel {
   const options = { tensors, seed: config.seed };
-  const restored = config.restoreBatchNorm ? restoreBatchNormFrom(fitted, set, options) : { model: fitted, layers: [] };
   const quantization = activationQuantizationOf(config);
-  if (!quantization) return { model: restored.model, restoredBatchNorm: restored.layers, activations: [] };
-  const quantized = withCalibrationImages(set, options, (images) => quantizeActivations(restored.model, quantization, images));
-  return { model: replacing(restored.model, quantized.model), restoredBatchNorm: restored.layers, activations: quantized.layers };
+  if (!quantization) {
+    const restored = config.restoreBatchNorm ? restoreBatchNormFrom(fitted, set, options) : { model: fitted, layers: [] };
+    return { model: restored.model, restoredBatchNorm: restored.layers, activations: [] };
+  }
+  // One calibration sample for both: BatchNorm's statistics, then the activations' clips.
+  return withCalibrationImages(set, options, (images) => {
+    const restored = config.restoreBatchNorm ? restoreBatchNorm(fitted, images) : { model: fitted, layers: [] };
+    const model = replacing(fitted, restored.model);
+    const quantized = quantizeActivations(model, quantization, images);
+    return { model: replacing(model, quantized.model), restoredBatchNorm: restored.layers, activations: quantized.layers };
+  });
 }
