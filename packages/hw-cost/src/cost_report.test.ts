@@ -47,6 +47,24 @@ describe('cost report', () => {
     expect(costReport(model, { activationBits: 4 }).fpga.ternary.activationBits).toBe(4);
   });
 
+  test('activation traffic and bit operations follow the bits each layer reads, through pooling and flatten', () => {
+    const model = cnv({ widthMultiplier: 0.25, seed: 1 });
+    ternarize(model, 0.9, 4);
+    const quantized = costReport(quantizeActivations(model, { bits: 2, signed: false, range: 'fixed', clip: 1 }).model);
+    const float = costReport(model);
+    // The first conv reads the 32 x 32 x 3 float image; every later layer reads 2-bit activations,
+    // the first dense layer through max pooling and flatten.
+    expect(quantized.layers.map((l) => l.inputBits)).toEqual([32, 2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(float.layers.every((l) => l.inputBits === 32)).toBe(true);
+    expect(quantized.layers[0].activationTraffic).toBe(32 * 32 * 3 * 32);
+    // CNV at width 0.25: conv2 reads 30 x 30 x 16 activations.
+    expect(quantized.layers[1].activationTraffic).toBe(30 * 30 * 16 * 2);
+    expect(quantized.activationTraffic.float32).toBe(float.activationTraffic.deployed);
+    const [conv2] = [quantized.layers[1]];
+    expect(conv2.operations.bitOperations).toBe(conv2.positions * conv2.nonZeros * 2 * 2);
+    expect(float.layers[1].operations.bitOperations).toBe(16 * conv2.operations.bitOperations);
+  });
+
   test('Markdown and the JSON summary carry the totals', () => {
     const model = cnv({ widthMultiplier: 0.25, seed: 1 });
     ternarize(model, 0.9, 3);

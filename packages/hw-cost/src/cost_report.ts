@@ -31,6 +31,9 @@ export interface LayerCost {
   alpha: number;
   memory: LayerMemory;
   operations: LayerOperations;
+  /** The bits of the values it reads, and how many bits of them it reads per inference. */
+  inputBits: number;
+  activationTraffic: number;
 }
 
 export interface MemoryTotals {
@@ -52,6 +55,8 @@ export interface CostReport {
   otherParameterBits: number;
   /** Kernel memory in bits, per representation (scales included). */
   memory: MemoryTotals;
+  /** Bits the weight layers read from activation memory per inference: at the model's activation bits, and were they float32. */
+  activationTraffic: { deployed: number; float32: number };
   operations: LayerOperations;
   /** How many times smaller the sparse ternary kernels are than each representation of the same topology. */
   ratios: { float32: number; binary: number; ternary: number; ternaryPacked: number };
@@ -79,6 +84,8 @@ export function costReport(model: tfl.LayersModel, options: CostReportOptions = 
       alpha: layer.alpha,
       memory: layerMemory(layer),
       operations: layerOperations(layer),
+      inputBits: layer.inputBits,
+      activationTraffic: layer.inputElements * layer.inputBits,
     };
   });
   const memory: MemoryTotals = {
@@ -104,6 +111,7 @@ export function costReport(model: tfl.LayersModel, options: CostReportOptions = 
     otherParameters: others,
     otherParameterBits: others * FLOAT_BITS,
     memory,
+    activationTraffic: { deployed: sum(layers, (l) => l.activationTraffic), float32: sum(weightLayerList, (l) => l.inputElements * FLOAT_BITS) },
     operations,
     ratios: {
       float32: memory.float32 / memory.sparseTernary,
@@ -124,6 +132,7 @@ export function costSummary(report: CostReport) {
     sparsity: report.sparsity,
     kernelBytes: { deployed: bytes(report.memory.deployed), sparseTernary: bytes(report.memory.sparseTernary), binary: bytes(report.memory.binary), ternary: bytes(report.memory.ternary), float32: bytes(report.memory.float32) },
     otherParameterBytes: bytes(report.otherParameterBits),
+    activationTrafficBytes: { deployed: bytes(report.activationTraffic.deployed), float32: bytes(report.activationTraffic.float32) },
     smallerThan: report.ratios,
     operations: report.operations,
     fpga: Object.fromEntries(

@@ -9,6 +9,8 @@ const layer = (rows: number, cols: number, positions = 1, density = 1): WeightLa
   levels: 'ternary',
   alpha: 1,
   scales: 1,
+  inputElements: cols,
+  inputBits: 2,
 });
 
 describe('MVAU estimates (FINN formulas), by hand', () => {

@@ -21,7 +21,7 @@ function oneLayer(layer: tfl.layers.Layer, inputShape: number[]): tfl.LayersMode
  * alpha), counting what each scheme executes: its output checks the matrix against TF.js.
  */
 function bruteForce(layer: WeightLayer, input: Float32Array, [, w, c]: number[], window: { kh: number; kw: number; oh: number; ow: number }) {
-  const counts = { floatMacs: 0, binaryXnorPopcounts: 0, ternaryAddSubs: 0, sparseAddSubs: 0, sparseScaleMultiplies: 0 };
+  const counts = { floatMacs: 0, binaryXnorPopcounts: 0, ternaryAddSubs: 0, sparseAddSubs: 0, sparseScaleMultiplies: 0, bitOperations: 0 };
   const { rows, cols, values } = layer.matrix;
   const output: number[] = [];
   for (let y = 0; y < window.oh; y++) {
@@ -37,6 +37,8 @@ function bruteForce(layer: WeightLayer, input: Float32Array, [, w, c]: number[],
           counts.ternaryAddSubs++;
           if (values[o * cols + j] !== 0) {
             counts.sparseAddSubs++;
+            // a 2-bit ternary weight times a float32 input
+            counts.bitOperations += 2 * 32;
             sum += values[o * cols + j] * value;
           }
         }

@@ -2,6 +2,7 @@
 // matrix (a row per output channel, a column per input of its fan-in), how many output positions
 // reuse it, and its levels.
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { inputBitsOf } from './activation_bits';
 import { signs, type TernaryMatrix } from './ternary_matrix';
 import { channelLayout, weightLayerRefs, type LayerKind } from './weight_layer_refs';
 import { kernelLevels, type WeightLevels } from './weight_levels';
@@ -19,6 +20,9 @@ export interface WeightLayer {
   alpha: number;
   /** How many scales its binary or ternary weights have: 1 for the layer, or one per output channel. */
   scales: number;
+  /** The values it reads per inference, and their bits (activation_bits.ts). */
+  inputElements: number;
+  inputBits: number;
 }
 
 /**
@@ -52,7 +56,18 @@ export function weightLayers(model: tfl.LayersModel): WeightLayer[] {
     const input = layer.inboundNodes[0].inputTensors[0].shape as number[];
     // A transposed convolution uses its kernel once per input pixel, the others once per output.
     const positions = kind === 'dense' ? output.slice(1, -1).reduce((a, b) => a * b, 1) : kind === 'transposedConv' ? input[1] * input[2] : output[1] * output[2];
-    return { name: layer.name, kernel: kernel.name, kind, matrix: canonical(kind, kernel.shape as number[], signs(values)), positions, levels, alpha, scales: alphas?.length ?? 1 };
+    return {
+      name: layer.name,
+      kernel: kernel.name,
+      kind,
+      matrix: canonical(kind, kernel.shape as number[], signs(values)),
+      positions,
+      levels,
+      alpha,
+      scales: alphas?.length ?? 1,
+      inputElements: input.slice(1).reduce((a, b) => a * b, 1),
+      inputBits: inputBitsOf(layer),
+    };
   });
 }
 
