@@ -10,7 +10,7 @@
 //  - that @sparse-ternary/runtime installs alone (no other package) and loads.
 // Needs the builds (npm run build) and the npm registry (or its cache) for TF.js.
 //   node tools/check-consumer.mjs [--tfjs 4.20.0,4.22.0] [--keep]
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +29,17 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'st-consumer-'));
 const problems = [];
 const run = (command, commandArgs, cwd, env = {}) =>
   execFileSync(command, commandArgs, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-const npm = (commandArgs, cwd) => run('npm', [...commandArgs, '--no-audit', '--no-fund', '--prefer-offline'], cwd);
+// The setting the READMEs document for onnxruntime-node's install script (no CUDA download), in
+// the form npm keeps supporting: an environment variable that script reads, not an .npmrc key.
+const INSTALL_ENV = { ONNXRUNTIME_NODE_INSTALL: 'skip' };
+/** npm in `cwd`; what it warns about our setup is a problem (it warns of .npmrc keys it does not know). */
+function npm(commandArgs, cwd) {
+  const result = spawnSync('npm', [...commandArgs, '--no-audit', '--no-fund', '--prefer-offline'], { cwd, encoding: 'utf8', env: { ...process.env, ...INSTALL_ENV }, maxBuffer: 64 << 20 });
+  if (result.status !== 0) throw new Error(`npm ${commandArgs.join(' ')} exited ${result.status}:\n${result.stderr}`);
+  const warnings = result.stderr.split('\n').filter((line) => /Unknown \w+ config/.test(line));
+  if (warnings.length) problems.push(`npm ${commandArgs[0]} warns:\n${[...new Set(warnings)].join('\n')}`);
+  return result.stdout;
+}
 
 /** Every tfjs-core installed under `dir`, as "version at path". */
 function tfjsCoreCopies(dir, found = []) {
@@ -81,8 +91,6 @@ try {
     const app = path.join(work, `app-tfjs-${version}`);
     mkdirSync(path.join(app, 'examples'), { recursive: true });
     writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: `consumer-${version}`, private: true, type: 'module' }));
-    // The line the engine README tells users to add: no CUDA download by onnxruntime-node's install script.
-    writeFileSync(path.join(app, '.npmrc'), 'onnxruntime-node-install=skip\n');
     // The app has its TF.js first; then it adds the toolkit.
     npm(['install', `@tensorflow/tfjs@${version}`, `typescript@${workspaceManifest.devDependencies.typescript}`, `@types/node@${workspaceManifest.devDependencies['@types/node']}`], app);
     npm(['install', ...files], app);

@@ -307,8 +307,12 @@ test('Ctrl-C saves a checkpoint and prints the command that resumes; that comman
   const second = await runCli(resume.split(' ').slice(1));
   expect(second.code).toBe(0);
   const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
-  // The resumed run trained the rest of stage 1 (part of epoch 2, and epoch 3) and stage 3.
-  expect(report.compress.stages.map((s: { history: { epoch: number }[] }) => s.history.map((e) => e.epoch))).toEqual([[1, 2], [0]]);
+  // The resumed run trained the rest of stage 1 (part of epoch 2, and epoch 3) and stage 3; its
+  // report is the whole run's: epoch 1 of the first sitting from the checkpoint, and both sittings' time.
+  expect(report.compress.stages.map((s: { history: { epoch: number }[] }) => s.history.map((e) => e.epoch))).toEqual([[0, 1, 2], [0]]);
+  expect(report.compress.stages[0].earlierSeconds).toBeGreaterThan(0);
+  expect(report.seconds).toBeCloseTo(report.sittingSeconds + report.compress.stages[0].earlierSeconds, 6);
+  expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/\(resumed: [\d.]+ min in this sitting\)[\s\S]*\| stage 1 \| 1 \|[\s\S]*\| stage 1 \| 3 \|/);
 }, 300_000); // trains twice: room for a machine shared with other work
 
 test('resume checks what it resumes: a corrupt checkpoint is said, other options are refused by name, no checkpoint means from scratch', async () => {

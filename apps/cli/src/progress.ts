@@ -20,18 +20,50 @@ export interface Output {
   write(text: string): void;
 }
 
-function epochLine(p: EpochProgress): string {
-  return `${p.stage} epoch ${p.epoch + 1}: loss ${p.loss.toFixed(4)}, penalty ${p.penalty.toExponential(2)}, sparsity ${percent(p.sparsity)}, test accuracy ${percent(p.quantizedAccuracy)} (float weights ${percent(p.floatAccuracy)}), ${p.seconds.toFixed(1)} s`;
+/** 75 -> "1m15s", 3725 -> "1h02m": an ETA people read at a glance. */
+export function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '-';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** Speed and the stage's time left, from the last batch. */
+const pace = (p: BatchProgress) => `${Math.round(p.samplesPerSecond)} samples/s, stage ETA ${duration(p.etaSeconds)}`;
+
+function epochLine(p: EpochProgress, last: BatchProgress | undefined): string {
+  return `${p.stage} epoch ${p.epoch + 1}: loss ${p.loss.toFixed(4)}, penalty ${p.penalty.toExponential(2)}, sparsity ${percent(p.sparsity)}, test accuracy ${percent(p.quantizedAccuracy)} (float weights ${percent(p.floatAccuracy)}), ${p.seconds.toFixed(1)} s${last ? `, ${pace(last)}` : ''}`;
+}
+
+/** Within an epoch, a log gets at most one progress line this often. */
+export const PROGRESS_LINE_SECONDS = 60;
+
+/** A line per epoch, and a progress line at most every PROGRESS_LINE_SECONDS within one: for logs, CI and nohup. */
 class LineReporter implements Reporter {
-  constructor(private readonly out: Output) {}
+  /** The last batch's progress, and when a line was last written (seconds on `now`'s clock). */
+  protected last?: BatchProgress;
+  private lastLine: number;
+
+  constructor(
+    private readonly out: Output,
+    private readonly now = () => performance.now() / 1000,
+  ) {
+    this.lastLine = now();
+  }
   stage(name: string, epochs: number) {
     this.out.write(`${name}: ${epochs} epoch${epochs === 1 ? '' : 's'}\n`);
+    this.lastLine = this.now();
   }
-  batch(_progress: BatchProgress) {}
+  batch(p: BatchProgress) {
+    this.last = p;
+    if (this.now() - this.lastLine < PROGRESS_LINE_SECONDS) return;
+    this.out.write(`${p.stage} epoch ${p.epoch + 1}/${p.epochs}: batch ${p.batch}/${p.batches}, loss ${p.loss.toFixed(4)}, ${pace(p)}\n`);
+    this.lastLine = this.now();
+  }
   epoch(p: EpochProgress) {
-    this.out.write(`${epochLine(p)}\n`);
+    this.out.write(`${epochLine(p, this.last)}\n`);
+    this.lastLine = this.now();
   }
   info(message: string) {
     this.out.write(`${message}\n`);
@@ -67,6 +99,7 @@ class TtyReporter extends LineReporter {
   }
 
   override batch(p: BatchProgress) {
+    this.last = p;
     if (!this.bar) return;
     const payload = {
       epoch: p.epoch + 1,
@@ -116,10 +149,11 @@ class JsonReporter implements Reporter {
 
 const quiet: Reporter = { stage() {}, batch() {}, epoch() {}, info() {}, event() {}, close() {} };
 
-export function makeReporter(mode: ReporterMode, stdout: NodeJS.WriteStream): Reporter {
+/** `now` (seconds) paces the progress lines of 'lines' mode. */
+export function makeReporter(mode: ReporterMode, stdout: NodeJS.WriteStream, now?: () => number): Reporter {
   if (mode === 'json') return new JsonReporter(stdout);
   if (mode === 'quiet') return quiet;
-  return mode === 'tty' ? new TtyReporter(stdout) : new LineReporter(stdout);
+  return mode === 'tty' ? new TtyReporter(stdout) : new LineReporter(stdout, now);
 }
 
 export const reporterMode = (flags: { json?: boolean; quiet?: boolean }, stdout: NodeJS.WriteStream): ReporterMode =>

@@ -7,6 +7,7 @@ import { mnistSubset } from './testing/mnist_subset';
 import { lenet5, sfc } from '@sparse-ternary/models';
 import { l2, qtrCost, qtrDeadzone } from '@sparse-ternary/regularizers';
 import { compress } from './compress';
+import { runSeconds } from './report/run_report';
 
 let trainSet: LabeledImages;
 let testSet: LabeledImages;
@@ -77,10 +78,15 @@ describe('compress', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'st-compress-'));
     try {
       const first = sfc({ widthMultiplier: 0.25, seed: 1 });
-      await compress(first, trainSet, { ...base(), checkpointDir: dir });
+      const { report: firstReport } = await compress(first, trainSet, { ...base(), checkpointDir: dir });
       const again = sfc({ widthMultiplier: 0.25, seed: 5 });
       const { report } = await compress(again, trainSet, { ...base(), checkpointDir: dir, resume: true });
-      expect(report.stages.map((s) => s.history.length)).toEqual([0, 0]);
+      // The report is the whole run's: every stage's epochs and training time, from the checkpoints.
+      expect(report.stages.map((s) => s.history)).toEqual(firstReport.stages.map((s) => s.history));
+      const trained = firstReport.stages.flatMap((s) => s.history).reduce((n, e) => n + e.seconds, 0);
+      expect(runSeconds(report, 1).seconds).toBeGreaterThan(1 + trained);
+      expect(runSeconds(report, 1).sittingSeconds).toBe(1);
+      expect(runSeconds(firstReport, 1)).toEqual({ seconds: 1 });
       expect(kernels(again)).toEqual(kernels(first));
     } finally {
       rmSync(dir, { recursive: true, force: true });

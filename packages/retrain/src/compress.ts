@@ -80,7 +80,10 @@ export interface CompressOptions {
 
 export interface StageReport {
   stage: string;
+  /** Every epoch of the stage, those of earlier sittings included when it was resumed. */
   history: EpochProgress[];
+  /** Its training time in earlier sittings (0 unless resumed). */
+  earlierSeconds: number;
   /** How its steps ran (train()'s result). */
   trainingStep: TrainResult['trainingStep'];
 }
@@ -100,6 +103,8 @@ export interface CompressReport {
   /** The quantized activations, their clips as trained (none with float activations). */
   activations: QuantizedActivationSummary[];
 }
+
+const stageReport = (stage: string, { history, earlierSeconds, trainingStep }: TrainResult): StageReport => ({ stage, history, earlierSeconds, trainingStep });
 
 /** What the stages share: the method's quantizers, the common training options, and where checkpoints go. */
 function stageSetup(options: CompressOptions) {
@@ -153,7 +158,7 @@ export async function trainFirstStages(model: tfl.LayersModel, data: LabeledImag
     options.onStageStart?.(stage0.label, options.epochs.stage0);
     if (options.distillation) throw new TrainingError('distillation learns from the model the run starts from; with stage 0 that is an untrained one: distill from a pretrained model, without stage 0', stage0.label, 0, 0);
     const pretrained = await train(model, data, { ...common, stage: stage0.label, epochs: options.epochs.stage0, regularizers: withoutQtr, checkpointDir: checkpointsFor(stage0) });
-    stages.push({ stage: stage0.label, history: pretrained.history, trainingStep: pretrained.trainingStep });
+    stages.push(stageReport(stage0.label, pretrained));
   }
   const beforeStage1 = weightHistograms(model, undefined, options.policy);
   const layerCosts = options.hardwareCost ? nonZeroCosts(model, options.hardwareCost) : undefined;
@@ -170,7 +175,7 @@ export async function trainFirstStages(model: tfl.LayersModel, data: LabeledImag
     layerCosts,
     checkpointDir: checkpointsFor(stage1),
   });
-  stages.push({ stage: stage1.label, history: first.history, trainingStep: first.trainingStep });
+  stages.push(stageReport(stage1.label, first));
   return { stages, histograms: { beforeStage1, afterStage1: weightHistograms(model, undefined, options.policy) }, ...(layerCosts ? { layerCosts } : {}) };
 }
 
@@ -187,7 +192,7 @@ export async function retrainStage(model: tfl.LayersModel, data: LabeledImages, 
   const { stage3 } = STAGES;
   options.onStageStart?.(stage3.label, options.epochs.stage3);
   const third = await train(model, data, { ...common, stage: stage3.label, epochs: options.epochs.stage3, quantizer: plan.deployed(ternary), masks, regularizers: withoutQtr, distillation: options.distillation, layerCosts, checkpointDir: checkpointsFor(stage3) });
-  return { stage: stage3.label, history: third.history, trainingStep: third.trainingStep };
+  return stageReport(stage3.label, third);
 }
 
 /** Writes the deployed weights (0 or +-alpha_l per layer) into the model and reports on it. */

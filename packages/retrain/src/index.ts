@@ -41,7 +41,7 @@ export { configurationDifferences, RESUME_STATE_VERSION, resumeState, resumeStat
 export { trainingHead, type Loss, type TrainingHead } from './training_head';
 export { distilledLoss, teacherOf, temperedSoftmax, type Distillation, type DistillationOptions, type Teacher } from './distillation';
 export { smoothLabels } from './label_smoothing';
-export { type RunReport, percent } from './report/run_report';
+export { type RunReport, percent, runSeconds } from './report/run_report';
 export { heldOutAccuracies } from './report/held_out_accuracies';
 export { reportMarkdown } from './report/report_markdown';
 export { deadLayers, deadLayersWarning } from './report/dead_layers';

@@ -39,6 +39,9 @@ describe('resumeState', () => {
     [{ stage: 'stage 1', epoch: 0, step: 0.5 }, /step 0.5 is not a step count/],
     [{ stage: 'stage 1', epoch: '1', step: 0 }, /epoch "1" is not one of/],
     [{ version: 2, stage: 'stage 1', epoch: 0, step: 0 }, /holds a resume state of version 2; this build resumes version 1: start afresh without --resume/],
+    [{ stage: 'stage 1', epoch: 0, step: 0, history: [{ epoch: 0, seconds: 'long', loss: 1, penalty: 0, sparsity: 0 }] }, /holds an epoch history that is not a list of epoch records/],
+    [{ stage: 'stage 1', epoch: 0, step: 0, history: {} }, /holds an epoch history that is not a list/],
+    [{ stage: 'stage 1', epoch: 0, step: 0, seconds: -1 }, /seconds -1 is not a duration/],
   ])('an impossible position %j is a CheckpointError naming the file', (state, message) => {
     expect(() => resumeState(checkpoint(state), expected)).toThrow(CheckpointError);
     expect(() => resumeState(checkpoint(state), expected)).toThrow(message);
@@ -51,13 +54,16 @@ test('train() records its configuration and refuses to resume with another', asy
   try {
     const { train: data } = mnistSubset(100);
     const options = { epochs: 1, batchSize: 50, checkpointDir: dir, stage: 'stage 1', configuration: { learningRate: 1e-3 } };
-    await train(sfc({ widthMultiplier: 0.125, seed: 1 }), data, options);
+    const first = await train(sfc({ widthMultiplier: 0.125, seed: 1 }), data, options);
     await expect(train(sfc({ widthMultiplier: 0.125, seed: 1 }), data, { ...options, resume: true, configuration: { learningRate: 2e-3 } })).rejects.toThrow(
       /was made by another configuration \(learningRate 0\.001 there, 0\.002 here\)/,
     );
-    // The same configuration resumes: the finished epoch is not trained again.
+    // The same configuration resumes: the finished epoch is not trained again, and its record and time come from the checkpoint.
     const resumed = await train(sfc({ widthMultiplier: 0.125, seed: 1 }), data, { ...options, resume: true });
-    expect(resumed).toMatchObject({ startEpoch: 1, history: [] });
+    expect(resumed.startEpoch).toBe(1);
+    expect(resumed.history).toEqual(first.history);
+    expect(resumed.earlierSeconds).toBeGreaterThanOrEqual(first.history[0].seconds);
+    expect(first.earlierSeconds).toBe(0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,6 +2,7 @@
 // A checkpoint of another configuration (a folder that held an earlier run) or of an impossible
 // position (a hand-edited epoch) is refused, not trained on.
 import { CheckpointError, type LoadedCheckpoint } from './checkpoint';
+import type { EpochProgress } from './train';
 
 /** The version of the state below; a checkpoint of another is refused, not read as this one. */
 export const RESUME_STATE_VERSION = 1;
@@ -18,6 +19,10 @@ export interface ResumeState {
   batch?: number;
   seed: number;
   configuration?: RunConfiguration;
+  /** The stage's finished epochs up to this checkpoint, over every sitting: what its report shows after a resume. */
+  history?: EpochProgress[];
+  /** The stage's training time up to this checkpoint (seconds of wall time, over every sitting). */
+  seconds?: number;
 }
 
 /** The state a checkpoint records: where training is (mid-epoch with `batch`) and what it is. */
@@ -31,6 +36,12 @@ export interface ResumeExpectations {
 }
 
 const isCount = (v: unknown, below: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < below;
+const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** An epoch's record as train() writes it: the fields a report reads, of the right types. */
+const isEpoch = (e: unknown, epochs: number): e is EpochProgress => {
+  const r = e as Record<string, unknown> | null;
+  return typeof r === 'object' && r !== null && isCount(r.epoch, epochs) && isSeconds(r.seconds) && ['loss', 'penalty', 'sparsity'].every((k) => typeof r[k] === 'number');
+};
 
 /** The options whose values differ between two configurations, each with both values. */
 export function configurationDifferences(made: RunConfiguration, now: RunConfiguration): string[] {
@@ -54,5 +65,19 @@ export function resumeState(checkpoint: LoadedCheckpoint, expected: ResumeExpect
   if (!isCount(state.epoch, expected.epochs)) throw new CheckpointError(`epoch ${JSON.stringify(state.epoch)} is not one of this stage's ${expected.epochs}`, file);
   if (batch !== undefined && !isCount(batch, expected.batches)) throw new CheckpointError(`batch ${JSON.stringify(batch)} is not one of an epoch's ${expected.batches}`, file);
   if (!isCount(state.step, Number.MAX_SAFE_INTEGER)) throw new CheckpointError(`step ${JSON.stringify(state.step)} is not a step count`, file);
-  return { version, stage: expected.stage, epoch: state.epoch, step: state.step, batch, seed: Number(state.seed ?? 0), configuration: state.configuration as RunConfiguration | undefined };
+  // Checkpoints from before the history was recorded have none: the report then starts at the resumed epoch.
+  const history = state.history ?? [];
+  if (!Array.isArray(history) || !history.every((e) => isEpoch(e, expected.epochs))) throw new CheckpointError('holds an epoch history that is not a list of epoch records', file);
+  if (state.seconds !== undefined && !isSeconds(state.seconds)) throw new CheckpointError(`seconds ${JSON.stringify(state.seconds)} is not a duration`, file);
+  return {
+    version,
+    stage: expected.stage,
+    epoch: state.epoch,
+    step: state.step,
+    batch,
+    seed: Number(state.seed ?? 0),
+    configuration: state.configuration as RunConfiguration | undefined,
+    history,
+    seconds: state.seconds ?? 0,
+  };
 }

@@ -120,6 +120,8 @@ export interface TrainResult {
   history: EpochProgress[];
   /** The epoch training started from (0, or the one after a resumed checkpoint's). */
   startEpoch: number;
+  /** Training time of the stage in earlier sittings (a resumed checkpoint's), 0 without one; `history` holds their epochs too. */
+  earlierSeconds: number;
   /** How the steps ran: compiled into one graph, or kernel by kernel (with why not compiled, unless asked). */
   trainingStep: { kind: 'compiled' } | { kind: 'kernels'; reason: string };
 }
@@ -190,12 +192,15 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
   let startEpoch = 0;
   // Batches of the first epoch already trained (an interrupted epoch resumes where it stopped).
   let skip = 0;
+  let earlierSeconds = 0;
   if (options.resume && options.checkpointDir) {
     const state = await restoreTraining(options.checkpointDir, { stage, epochs: options.epochs, batches: batchCount, configuration: options.configuration }, model, optimizer, options.onWarning);
     if (state) {
       startEpoch = state.epoch + (state.batch === undefined ? 1 : 0);
       skip = state.batch ?? 0;
       step = state.step;
+      history.push(...(state.history ?? []));
+      earlierSeconds = state.seconds ?? 0;
     }
   }
   const choice = chooseStep(head, options, quantizer, optimizer, schedule(step));
@@ -216,8 +221,18 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
       compiled?.writeBack();
       if (compiled && withOptimizer) await storeOptimizerState(compiled, optimizer, head.model);
     };
-    const position = (epoch: number, at: number, batch?: number) => resumeStateAt({ stage, epoch, step: at, ...(batch === undefined ? {} : { batch }), seed: options.seed ?? 0, configuration: options.configuration });
     const started = performance.now();
+    const position = (epoch: number, at: number, batch?: number) =>
+      resumeStateAt({
+        stage,
+        epoch,
+        step: at,
+        ...(batch === undefined ? {} : { batch }),
+        seed: options.seed ?? 0,
+        configuration: options.configuration,
+        history: [...history],
+        seconds: earlierSeconds + (performance.now() - started) / 1000,
+      });
     const firstStep = step;
     for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
       const epochStart = performance.now();
@@ -308,7 +323,7 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
     }
     // An optimizer passed in keeps its state for the caller.
     await sync(typeof options.optimizer === 'object');
-    return { history, startEpoch, trainingStep: choice.kind === 'compiled' ? { kind: 'compiled' } : choice };
+    return { history, startEpoch, earlierSeconds, trainingStep: choice.kind === 'compiled' ? { kind: 'compiled' } : choice };
   } finally {
     compiled?.dispose();
   }

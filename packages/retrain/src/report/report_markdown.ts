@@ -15,7 +15,7 @@ export function reportMarkdown(r: RunReport): string {
       `Kernels ${c.hardware.ratios.binary.toFixed(1)}x smaller than binary and ${c.hardware.ratios.ternary.toFixed(1)}x smaller than dense 2-bit ternary.`,
     ...(dead.length ? ['', `**Warning:** ${deadLayersWarning(dead)}.`] : []),
     '',
-    `Ran \`${r.command}\` on ${r.started} in ${(r.seconds / 60).toFixed(1)} min: backend ${r.info.backend} (${r.info.backendReason}), ${r.info.threads} threads; ` +
+    `Ran \`${r.command}\` on ${r.started} in ${(r.seconds / 60).toFixed(1)} min${r.sittingSeconds === undefined ? '' : ` (resumed: ${(r.sittingSeconds / 60).toFixed(1)} min in this sitting)`}: backend ${r.info.backend} (${r.info.backendReason}), ${r.info.threads} threads; ` +
       `${r.info.machine.cpus} x ${r.info.machine.cpuModel}, ${r.info.machine.memoryGB} GB, ${r.info.machine.platform}, Node ${r.info.machine.node}.`,
     `Data: ${r.dataset.name} from ${r.dataset.source} (${r.dataset.train} training, ${r.dataset.test} test images).`,
     '',
