@@ -112,9 +112,21 @@ describe('compress, then the model commands on its outputs', () => {
   }, 300_000); // trains: room for a machine shared with other work
 
   test('writes every listed file', () => {
-    for (const file of ['report.md', 'report.html', 'report.json', 'model.onnx', 'model.int8.onnx', 'model.qonnx.onnx', 'model.stpack', 'run.json', 'checkpoints/stage-1/latest.ckpt', 'checkpoints/stage-3/latest.ckpt']) {
+    for (const file of ['report.md', 'report.html', 'report.json', 'metrics.csv', 'model.onnx', 'model.int8.onnx', 'model.qonnx.onnx', 'model.stpack', 'run.json', 'checkpoints/stage-1/latest.ckpt', 'checkpoints/stage-3/latest.ckpt']) {
       expect(existsSync(path.join(out, file))).toBe(true);
     }
+  });
+
+  test("metrics.csv has a row per epoch with the report's numbers", () => {
+    const [header, ...rows] = readFileSync(path.join(out, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(header).toBe('stage,epoch,learning_rate,loss,penalty,sparsity,validation_accuracy,test_accuracy,float_weights_test_accuracy,seconds');
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    const epochs = report.compress.stages.flatMap((s: { history: Record<string, number>[] }) => s.history);
+    expect(rows.map((r) => r.split(',').slice(0, 2))).toEqual([['stage 1', '1'], ['stage 3', '1']]);
+    rows.forEach((r, i) => {
+      const cells = r.split(',').map(Number);
+      expect([cells[2], cells[3], cells[6], cells[7]]).toEqual([epochs[i].learningRate, epochs[i].loss, epochs[i].validationAccuracy, epochs[i].quantizedAccuracy]);
+    });
   });
 
   test('--json emits stage, batch, epoch and done events', () => {
@@ -312,8 +324,33 @@ test('Ctrl-C saves a checkpoint and prints the command that resumes; that comman
   expect(report.compress.stages.map((s: { history: { epoch: number }[] }) => s.history.map((e) => e.epoch))).toEqual([[0, 1, 2], [0]]);
   expect(report.compress.stages[0].earlierSeconds).toBeGreaterThan(0);
   expect(report.seconds).toBeCloseTo(report.sittingSeconds + report.compress.stages[0].earlierSeconds, 6);
+  const metricsRows = readFileSync(path.join(out, 'metrics.csv'), 'utf8').trim().split('\n').slice(1);
+  expect(metricsRows.map((r) => r.split(',').slice(0, 2).join(' '))).toEqual(['stage 1 1', 'stage 1 2', 'stage 1 3', 'stage 3 1']);
   expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/\(resumed: [\d.]+ min in this sitting\)[\s\S]*\| stage 1 \| 1 \|[\s\S]*\| stage 1 \| 3 \|/);
 }, 300_000); // trains twice: room for a machine shared with other work
+
+test('--keep best and --patience choose each stage on validation: the kept epoch is the best, a stage stops after --patience epochs without a better one', async () => {
+  const out = path.join(dir, 'best');
+  const refused = await runCli(['-m', 'sfc', '--keep', 'best', '-o', out]);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toBe('error: keep (--keep <epoch>) chooses on validation images: hold some out (validation, --validation <n>)\n');
+  const { code, stderr } = await runCli(['--quiet', '-m', 'sfc', '--width', '0.25', '--validation', '1000', '--lr', '0.03', '--stage1-epochs', '4', '--stage3-epochs', '3', '--keep', 'best', '--patience', '1', '-o', out]);
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+  type Epoch = { epoch: number; validationAccuracy: number };
+  const stages: { stage: string; history: Epoch[] }[] = report.compress.stages;
+  const markdown = readFileSync(path.join(out, 'report.md'), 'utf8');
+  for (const { stage, history } of stages) {
+    const best = history.reduce((b, e) => (e.validationAccuracy > b.validationAccuracy ? e : b));
+    const last = history[history.length - 1];
+    // Patience: the stage ran to its end, or stopped one epoch after its best.
+    if (history.length < (stage === 'stage 1' ? 4 : 3)) expect(last.epoch - best.epoch).toBe(1);
+    expect(markdown).toContain(`| ${stage} | ${best.epoch + 1} (kept) |`);
+  }
+  // The deployed model is stage 3's kept epoch: the report's validation accuracy is that epoch's (1 image in 1,000 of rounding).
+  const stage3 = stages[1].history.reduce((b, e) => (e.validationAccuracy > b.validationAccuracy ? e : b));
+  expect(Math.abs(report.validation.accuracy - stage3.validationAccuracy)).toBeLessThanOrEqual(0.001);
+}, 300_000); // trains: room for a machine shared with other work
 
 test('resume checks what it resumes: a corrupt checkpoint is said, other options are refused by name, no checkpoint means from scratch', async () => {
   const out = path.join(dir, 'resumed');

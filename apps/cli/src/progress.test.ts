@@ -4,7 +4,7 @@ import type { BatchProgress, EpochProgress } from '@sparse-ternary/retrain';
 import { duration, makeReporter, PROGRESS_LINE_SECONDS } from './progress';
 
 const batch = (n: number, etaSeconds: number): BatchProgress => ({ stage: 'stage 1', epoch: 0, epochs: 2, batch: n, batches: 100, loss: 0.5, penalty: 0, samplesPerSecond: 1234.4, etaSeconds });
-const epoch: EpochProgress = { stage: 'stage 1', epoch: 0, loss: 0.25, penalty: 0, quantizedAccuracy: 0.9, floatAccuracy: 0.91, sparsity: 0.95, regularizerTerms: {}, seconds: 205 };
+const epoch: EpochProgress = { stage: 'stage 1', epoch: 0, loss: 0.25, penalty: 0, quantizedAccuracy: 0.9, floatAccuracy: 0.91, sparsity: 0.95, regularizerTerms: {}, seconds: 205, learningRate: 0.001 };
 
 test('durations read at a glance', () => {
   expect([duration(5), duration(75), duration(3725), duration(Infinity)]).toEqual(['5s', '1m15s', '1h02m', '-']);

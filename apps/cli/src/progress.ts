@@ -33,7 +33,7 @@ export function duration(seconds: number): string {
 const pace = (p: BatchProgress) => `${Math.round(p.samplesPerSecond)} samples/s, stage ETA ${duration(p.etaSeconds)}`;
 
 function epochLine(p: EpochProgress, last: BatchProgress | undefined): string {
-  return `${p.stage} epoch ${p.epoch + 1}: loss ${p.loss.toFixed(4)}, penalty ${p.penalty.toExponential(2)}, sparsity ${percent(p.sparsity)}, test accuracy ${percent(p.quantizedAccuracy)} (float weights ${percent(p.floatAccuracy)}), ${p.seconds.toFixed(1)} s${last ? `, ${pace(last)}` : ''}`;
+  return `${p.stage} epoch ${p.epoch + 1}: loss ${p.loss.toFixed(4)}, penalty ${p.penalty.toExponential(2)}, sparsity ${percent(p.sparsity)}, ${p.validationAccuracy === undefined ? '' : `validation accuracy ${percent(p.validationAccuracy)}, `}test accuracy ${percent(p.quantizedAccuracy)} (float weights ${percent(p.floatAccuracy)}), ${p.seconds.toFixed(1)} s${last ? `, ${pace(last)}` : ''}`;
 }
 
 /** Within an epoch, a log gets at most one progress line this often. */

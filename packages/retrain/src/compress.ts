@@ -23,6 +23,7 @@ import type { OptimizerName } from './optimizer';
 import type { RunConfiguration } from './resume_state';
 import { METHOD_PLANS, type Method } from './methods';
 import { STAGES, type Stage } from './stages';
+import type { Keep } from './best_epoch';
 import { train, type BatchProgress, type EpochProgress, type TrainResult } from './train';
 import type { TrainingStepChoice } from './training_steps';
 
@@ -63,6 +64,10 @@ export interface CompressOptions {
   pruneSparsity?: number;
   policy?: LayerPolicy;
   test: LabeledImages;
+  /** Held-out training images evaluated after every epoch; `keep` and `patience` choose each stage's epoch by them (train's options). */
+  validation?: LabeledImages;
+  keep?: Keep;
+  patience?: number;
   /** Per-stage checkpoints under this folder; with `resume`, finished stages are restored, not rerun. */
   checkpointDir?: string;
   resume?: boolean;
@@ -127,6 +132,9 @@ function stageSetup(options: CompressOptions) {
       weightDecay: options.weightDecay,
       policy: options.policy,
       test: options.test,
+      validation: options.validation,
+      keep: options.keep,
+      patience: options.patience,
       resume: options.resume,
       onBatchEnd: options.onBatchEnd,
       onEpochEnd: options.onEpochEnd,

@@ -46,6 +46,8 @@ export { heldOutAccuracies } from './report/held_out_accuracies';
 export { reportMarkdown } from './report/report_markdown';
 export { deadLayers, deadLayersWarning } from './report/dead_layers';
 export { runInfo, packageVersions, type RunInfo } from './report/run_info';
+export { METRICS_FILE, METRICS_HEADER, metricsCsv, withEpoch } from './report/metrics_csv';
+export { bestEpoch, patienceRunOut, KEEP_CHOICES, type Keep } from './best_epoch';
 export { configFromJson, configJsonSchema, defaultsOf, longFlag, OptionError, parseValue, type ConfigOf, type OptionGroup, type OptionSpec, type OptionTable, type OptionType, type ValueSpec } from './options/option_table';
 export { activationQuantizationOf, compressOptionsOf, DEFAULT_CONFIG, mergeConfig, RUN_OPTIONS, trainingConfiguration, validationSeedOf, type RunConfig, type RunContext, type RunOptionName } from './options/run_options';
 export { channelValues, MEAN_STD_PRESETS, pixelScaling, type PixelOptions } from './options/mean_std';

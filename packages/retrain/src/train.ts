@@ -28,6 +28,7 @@ import { batchesPerRun } from './run_batches';
 import { distilledLoss, type DistillationOptions } from './distillation';
 import { smoothLabels } from './label_smoothing';
 import type { TrainingStepChoice } from './training_steps';
+import { BestWeights, bestEpoch, patienceRunOut, type Keep } from './best_epoch';
 
 export interface BatchProgress {
   stage: string;
@@ -50,6 +51,10 @@ export interface EpochProgress {
   /** Test accuracy of the quantized (deployed) network and of the float shadow weights, when a test set is given. */
   quantizedAccuracy?: number;
   floatAccuracy?: number;
+  /** Accuracy of the quantized network on the validation images, when given. */
+  validationAccuracy?: number;
+  /** The learning rate of the epoch's last step. */
+  learningRate: number;
   /** Fraction of the quantized kernels' weights that are zero. */
   sparsity: number;
   /** Each regularizer's penalty on the weights at the end of the epoch, by name. */
@@ -82,6 +87,12 @@ export interface TrainOptions {
   augment?: Augmentation;
   /** Evaluated after every epoch. */
   test?: LabeledImages;
+  /** Held-out training images, evaluated after every epoch: what `keep` and `patience` choose by. */
+  validation?: LabeledImages;
+  /** 'best': end with the weights of the epoch of best validation accuracy, not the last (default 'last'). */
+  keep?: Keep;
+  /** Stop after this many epochs without a better validation accuracy (default 0: never). */
+  patience?: number;
   onBatchEnd?: (progress: BatchProgress) => void;
   onEpochEnd?: (progress: EpochProgress) => void | Promise<void>;
   /** Write a checkpoint here after every epoch (weights, optimizer state, stage, epoch, step). */
@@ -185,6 +196,7 @@ interface Setup {
 
 async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: TrainOptions, { stage, quantizer, schedule, optimizer }: Setup): Promise<TrainResult> {
   const regularizers = options.regularizers ?? [];
+  if ((options.keep === 'best' || (options.patience ?? 0) > 0) && !options.validation) throw new TrainingError('keeping the best epoch and stopping early choose on validation images: give validation', stage, 0, 0);
   const head = trainingHead(model);
   const batchCount = Math.ceil(data.count / options.batchSize);
   const history: EpochProgress[] = [];
@@ -234,7 +246,10 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
         seconds: earlierSeconds + (performance.now() - started) / 1000,
       });
     const firstStep = step;
-    for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
+    const best = new BestWeights(options.checkpointDir);
+    const evaluated = { masks: options.masks, policy: options.policy, tensors: options.tensors };
+    // A stage resumed after its patience ran out (stopped early, then interrupted) trains no more.
+    for (let epoch = startEpoch; epoch < options.epochs && !patienceRunOut(history, options.patience ?? 0); epoch++) {
       const epochStart = performance.now();
       let lossSum = 0;
       let penaltySum = 0;
@@ -311,18 +326,22 @@ async function trainWith(model: tfl.LayersModel, data: LabeledImages, options: T
         penalty: penaltySum / trained,
         ...epochStatistics(model, quantizer, regularizers, step, options.masks, options.policy, options.layerCosts),
         seconds: (performance.now() - epochStart) / 1000,
+        learningRate: schedule(step - 1),
       };
       if (options.test) {
-        progress.quantizedAccuracy = quantizedAccuracy(model, options.test, quantizer, { masks: options.masks, policy: options.policy, tensors: options.tensors });
+        progress.quantizedAccuracy = quantizedAccuracy(model, options.test, quantizer, evaluated);
         progress.floatAccuracy = accuracy(model, options.test, options.tensors);
       }
+      if (options.validation) progress.validationAccuracy = quantizedAccuracy(model, options.validation, quantizer, evaluated);
       history.push(progress);
+      if (options.keep === 'best' && bestEpoch(history) === progress) best.record(model, epoch);
       if (options.checkpointDir) await saveTraining(options.checkpointDir, model, optimizer, options.masks, position(epoch, step));
       await options.onEpochEnd?.(progress);
       if (options.signal?.aborted && epoch < options.epochs - 1) throw new TrainingInterrupted(stage, epoch, batch, options.checkpointDir);
     }
     // An optimizer passed in keeps its state for the caller.
     await sync(typeof options.optimizer === 'object');
+    if (options.keep === 'best') best.restore(model);
     return { history, startEpoch, earlierSeconds, trainingStep: choice.kind === 'compiled' ? { kind: 'compiled' } : choice };
   } finally {
     compiled?.dispose();

@@ -12,6 +12,8 @@ import {
   deadLayersWarning,
   heldOutAccuracies,
   LATEST,
+  METRICS_FILE,
+  metricsCsv,
   PREVIOUS,
   percent,
   pixelScaling,
@@ -21,9 +23,11 @@ import {
   runSeconds,
   teacherOf,
   validationSeedOf,
+  withEpoch,
   TrainingInterrupted,
   type CompressOptions,
   type CompressReport,
+  type EpochProgress,
   type RunConfig,
   type RunReport,
   type Teacher,
@@ -33,7 +37,7 @@ import { PACKED_FILE, PackError } from '@sparse-ternary/runtime';
 import { pack } from '@sparse-ternary/runtime/pack';
 import { CLI_VERSION } from '../version';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, UsageError } from '../errors';
 import type { Reporter } from '../progress';
@@ -114,6 +118,7 @@ export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext):
   if (resume && !hasCheckpoints(run.checkpointDir)) ctx.stderr.write(`warning: --resume: no checkpoint in ${run.checkpointDir}; starting from scratch\n`);
   return compressOptionsOf(config, {
     test: run.data.test,
+    validation: run.validation,
     tensors: run.tensors,
     teacher: run.teacher,
     checkpointDir: run.checkpointDir,
@@ -122,8 +127,17 @@ export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext):
     onWarning: (message) => ctx.stderr.write(`warning: ${message}\n`),
     onStageStart: (stage, epochs) => ctx.reporter.stage(stage, epochs),
     onBatchEnd: (p) => ctx.reporter.batch(p),
-    onEpochEnd: (p) => ctx.reporter.epoch(p),
+    onEpochEnd: (p) => {
+      recordEpoch(run, p);
+      ctx.reporter.epoch(p);
+    },
   });
+}
+
+/** The epoch's row into the run's metrics.csv, as it ends (finishRun rewrites the file whole). */
+function recordEpoch(run: Run, progress: EpochProgress): void {
+  const file = path.join(run.out, METRICS_FILE);
+  writeFileAtomic(file, withEpoch(existsSync(file) ? readFileSync(file, 'utf8') : undefined, progress));
 }
 
 /** Test accuracy of the model as loaded, before any stage: the baseline the report compares with. */
@@ -176,7 +190,8 @@ export function finishRun(run: Run, report: CompressReport, accuracyBefore: numb
   writeFileAtomic(path.join(run.out, 'report.json'), JSON.stringify(runReport, null, 1));
   writeFileAtomic(path.join(run.out, 'report.md'), reportMarkdown(runReport));
   writeFileAtomic(path.join(run.out, 'report.html'), reportHtml(runReport));
-  const files = [...EXPORT_FILES.map((e) => e.file), ...packed, 'report.json', 'report.md', 'report.html'];
+  writeFileAtomic(path.join(run.out, METRICS_FILE), metricsCsv(report.stages));
+  const files = [...EXPORT_FILES.map((e) => e.file), ...packed, 'report.json', 'report.md', 'report.html', METRICS_FILE];
   const dead = deadLayers(report.layers);
   if (dead.length) ctx.stderr.write(`warning: ${deadLayersWarning(dead)}\n`);
   ctx.reporter.info(

@@ -288,6 +288,7 @@ export class NotebookSession {
   private options(config: RunConfig, signal?: AbortSignal, checkpointDir: string | undefined = this.checkpointDir): CompressOptions {
     const options: CompressOptions = compressOptionsOf(config, {
       test: this.data!.test,
+      validation: this.validation,
       tensors: this.tensors,
       teacher: config.distill ? this.teacherOfLoaded() : undefined,
       checkpointDir,

@@ -14,6 +14,7 @@ import { LR_SCHEDULES } from '../learning_rate';
 import { TEST_TIME_AUGMENTATIONS } from '../evaluate';
 import type { Teacher } from '../distillation';
 import { TRAINING_STEPS } from '../training_steps';
+import { KEEP_CHOICES } from '../best_epoch';
 import type { RunConfiguration } from '../resume_state';
 import { channelValues, PRESET_NAMES } from './mean_std';
 import { defaultsOf, OptionError, type ConfigOf, type OptionTable } from './option_table';
@@ -121,6 +122,15 @@ export const RUN_OPTIONS = {
     group: 'run',
     help: "auto: each step compiled into one onnxruntime graph where the model allows it (dense, convolution incl. strided, grouped and depthwise, BatchNorm, ReLU, ReLU6, tanh, sigmoid, dropout, max and global average pooling, padding, reshape, residual additions; Adam, SGD, momentum), else kernel by kernel; compiled insists; kernels never compiles",
   },
+  keep: {
+    flag: '--keep <epoch>',
+    type: 'string',
+    choices: KEEP_CHOICES,
+    default: 'last',
+    group: 'training',
+    help: "each stage ends with the weights of its last epoch, or of its best by validation accuracy (needs --validation; its checkpoint kept in the stage's checkpoints/best)",
+  },
+  patience: { flag: '--patience <n>', ...epochs, default: 0, group: 'training', help: 'stop a stage after n epochs without a better validation accuracy (needs --validation; 0: never)' },
   l2: { flag: '--l2 <lambda>', type: 'number', minimum: 0, default: 0, group: 'training', help: 'L2 strength' },
   augment: { flag: '--augment', type: 'boolean', default: false, group: 'training', help: 'augment the training images: random 4-pixel-padded crops and horizontal flips (for CIFAR)' },
   seed: { flag: '--seed <n>', type: 'integer', default: 1, group: 'model', help: 'seed of weights, shuffling and augmentation' },
@@ -183,7 +193,7 @@ export const trainingConfiguration = (config: RunConfig): RunConfiguration =>
   Object.fromEntries(Object.entries(config).filter(([key]) => RUN_OPTIONS[key as RunOptionName].group !== 'run'));
 
 /** What a run's configuration does not say: its data, where checkpoints go, who listens, and the teacher --distill learns from (teacherOf the model as the run starts). */
-export type RunContext = Pick<CompressOptions, 'test' | 'tensors' | 'checkpointDir' | 'resume' | 'signal' | 'onWarning' | 'onStageStart' | 'onBatchEnd' | 'onEpochEnd'> & { teacher?: Teacher };
+export type RunContext = Pick<CompressOptions, 'test' | 'validation' | 'tensors' | 'checkpointDir' | 'resume' | 'signal' | 'onWarning' | 'onStageStart' | 'onBatchEnd' | 'onEpochEnd'> & { teacher?: Teacher };
 
 const CIFAR_AUGMENTATION: Augmentation = { pad: 4, flip: true };
 
@@ -191,6 +201,9 @@ const CIFAR_AUGMENTATION: Augmentation = { pad: 4, flip: true };
 export function compressOptionsOf(config: RunConfig, { teacher, ...context }: RunContext & { test: LabeledImages; tensors: TensorOptions }): CompressOptions {
   if (config.distill && config.stage0Epochs > 0) throw new OptionError('distill', 'distill learns from the model the run starts from; with stage0Epochs that is an untrained one: distill from a pretrained model, without stage 0');
   if (config.distill && !teacher) throw new OptionError('distill', 'distill needs the teacher, the model as the run starts (teacherOf)');
+  for (const key of ['keep', 'patience'] as const) {
+    if (config[key] !== DEFAULT_CONFIG[key] && !config.validation) throw new OptionError(key, `${key} (${RUN_OPTIONS[key].flag}) chooses on validation images: hold some out (validation, --validation <n>)`);
+  }
   return {
     method: config.method,
     epochs: { stage0: config.stage0Epochs, stage1: config.stage1Epochs, stage3: config.stage3Epochs },
@@ -202,6 +215,8 @@ export function compressOptionsOf(config: RunConfig, { teacher, ...context }: Ru
     augment: config.augment ? CIFAR_AUGMENTATION : undefined,
     labelSmoothing: config.labelSmoothing,
     weightDecay: config.weightDecay,
+    keep: config.keep,
+    patience: config.patience,
     ...(config.distill ? { distillation: { temperature: config.distillTemperature, weight: config.distillWeight, teacher: teacher! } } : {}),
     // TWN is defined by its threshold factor; the other methods take the target sparsity when set.
     quantizer: config.targetSparsity !== undefined && config.method !== 'twn' ? targetSparsityQuantizer(config.targetSparsity, config.ternaryScale) : twnQuantizer(config.t, config.ternaryScale),

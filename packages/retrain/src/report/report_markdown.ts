@@ -1,5 +1,6 @@
 // report.md: the run in tables.
 import { costReportMarkdown } from '@sparse-ternary/hw-cost';
+import { bestEpoch } from '../best_epoch';
 import { deadLayers, deadLayersWarning } from './dead_layers';
 import { percent, type RunReport } from './run_report';
 
@@ -21,11 +22,16 @@ export function reportMarkdown(r: RunReport): string {
     '',
     '## Training',
     '',
-    '| stage | epoch | loss | penalty | sparsity | test accuracy (deployed weights) | test accuracy (float weights) | seconds |',
-    '|---|---|---|---|---|---|---|---|',
-    ...c.stages.flatMap((s) =>
-      s.history.map((e) => `| ${s.stage} | ${e.epoch + 1} | ${e.loss.toFixed(4)} | ${e.penalty.toExponential(2)} | ${percent(e.sparsity)} | ${percent(e.quantizedAccuracy)} | ${percent(e.floatAccuracy)} | ${e.seconds.toFixed(1)} |`),
-    ),
+    '| stage | epoch | learning rate | loss | penalty | sparsity | validation accuracy | test accuracy (deployed weights) | test accuracy (float weights) | seconds |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...c.stages.flatMap((s) => {
+      // --keep best: the epoch whose weights the stage ended with.
+      const kept = r.config.keep === 'best' ? bestEpoch(s.history) : undefined;
+      return s.history.map(
+        (e) =>
+          `| ${s.stage} | ${e.epoch + 1}${e === kept ? ' (kept)' : ''} | ${e.learningRate?.toExponential(2) ?? '-'} | ${e.loss.toFixed(4)} | ${e.penalty.toExponential(2)} | ${percent(e.sparsity)} | ${percent(e.validationAccuracy)} | ${percent(e.quantizedAccuracy)} | ${percent(e.floatAccuracy)} | ${e.seconds.toFixed(1)} |`,
+      );
+    }),
     '',
     `Training steps: ${c.stages.map((s) => `${s.stage} ${s.trainingStep.kind === 'compiled' ? 'compiled into one onnxruntime graph' : `kernel by kernel (${s.trainingStep.reason})`}`).join('; ')}.`,
     '',
