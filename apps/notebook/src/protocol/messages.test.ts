@@ -42,7 +42,7 @@ describe("the cells' fields come from the run options' declaration", () => {
     expect(fields.model.map((f) => f.name)).toEqual(['model', 'width', 'replaceHead', 'restoreBatchNorm', 'actBits', 'actSigned', 'actRange', 'actClip', 'seed']);
     // A number option with choices is a select of their texts.
     expect(fields.model.find((f) => f.name === 'actBits')).toMatchObject({ kind: 'select', value: 32, choices: ['32', '8', '4', '2', '1'] });
-    expect(fields.stage1.map((f) => f.name)).toEqual(['batchSize', 'learningRate', 'lrSchedule', 'warmupEpochs', 'optimizer', 'weightDecay', 'labelSmoothing', 'distill', 'distillTemperature', 'distillWeight', 'l2', 'augment', 'stage0Epochs', 'stage1Epochs', 'qtr', 'qtrLambda', 't', 'targetSparsity', 'hardwareCost', 'ternaryScale']);
+    expect(fields.stage1.map((f) => f.name)).toEqual(['batchSize', 'learningRate', 'lrSchedule', 'warmupEpochs', 'optimizer', 'weightDecay', 'labelSmoothing', 'distill', 'distillTemperature', 'distillWeight', 'keep', 'patience', 'l2', 'augment', 'stage0Epochs', 'stage1Epochs', 'qtr', 'qtrLambda', 't', 'targetSparsity', 'hardwareCost', 'ternaryScale']);
     // prune-then-quantize's magnitude pruning sparsity is not this method's
     expect(fields.prune).toEqual([]);
     expect(fields.stage3.map((f) => f.name)).toEqual(['stage3Epochs']);
@@ -61,7 +61,7 @@ describe("the cells' fields come from the run options' declaration", () => {
 
   test("a cell's parameters are parsed by the declaration: unknown fields and bad values are the cell's 400", () => {
     expect(cellParams('stage1', { stage1Epochs: '3', augment: true, targetSparsity: '' })).toEqual({ stage1Epochs: 3, augment: true, targetSparsity: undefined });
-    expect(() => cellParams('stage1', { epochs: 3 })).toThrow(new CellError('the stage1 cell has no field epochs (its fields: batchSize, learningRate, lrSchedule, warmupEpochs, optimizer, weightDecay, labelSmoothing, distill, distillTemperature, distillWeight, l2, augment, stage0Epochs, stage1Epochs, qtr, qtrLambda, t, targetSparsity, hardwareCost, ternaryScale)'));
+    expect(() => cellParams('stage1', { epochs: 3 })).toThrow(new CellError('the stage1 cell has no field epochs (its fields: batchSize, learningRate, lrSchedule, warmupEpochs, optimizer, weightDecay, labelSmoothing, distill, distillTemperature, distillWeight, keep, patience, l2, augment, stage0Epochs, stage1Epochs, qtr, qtrLambda, t, targetSparsity, hardwareCost, ternaryScale)'));
     expect(() => cellParams('stage1', { batchSize: '0' })).toThrow('batchSize = "0": expected a positive integer');
     expect(() => cellParams('stage1', { batchSize: '' })).toThrow('batchSize = "": expected a positive integer');
   });
