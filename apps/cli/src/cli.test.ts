@@ -8,6 +8,7 @@ import { withChromium } from '../../../tools/testing/chromium';
 import { CHROMIUM, testWith } from '../../../tools/testing/system_tools';
 import { CONFIG_SCHEMA_URL } from './run_flags';
 import { runCli } from './testing/run_cli';
+import { readTensorBoardEvents } from '@sparse-ternary/retrain';
 
 const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
 
@@ -334,8 +335,14 @@ test('--keep best and --patience choose each stage on validation: the kept epoch
   const refused = await runCli(['-m', 'sfc', '--keep', 'best', '-o', out]);
   expect(refused.code).toBe(2);
   expect(refused.stderr).toBe('error: keep (--keep <epoch>) chooses on validation images: hold some out (validation, --validation <n>)\n');
-  const { code, stderr } = await runCli(['--quiet', '-m', 'sfc', '--width', '0.25', '--validation', '1000', '--lr', '0.03', '--stage1-epochs', '4', '--stage3-epochs', '3', '--keep', 'best', '--patience', '1', '-o', out]);
+  const { code, stderr } = await runCli(['--quiet', '-m', 'sfc', '--width', '0.25', '--validation', '1000', '--lr', '0.03', '--stage1-epochs', '4', '--stage3-epochs', '3', '--keep', 'best', '--patience', '1', '--tensorboard', '-o', out]);
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  // --tensorboard: one event file, every epoch's numbers under "<stage>/<metric>" at step epoch + 1.
+  const logs = readdirSync(path.join(out, 'tensorboard'));
+  expect(logs).toHaveLength(1);
+  expect(logs[0]).toMatch(/^events\.out\.tfevents\.\d+\./);
+  const events = readTensorBoardEvents(readFileSync(path.join(out, 'tensorboard', logs[0])));
+  expect(events[0].fileVersion).toBe('brain.Event:2');
   const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
   type Epoch = { epoch: number; validationAccuracy: number };
   const stages: { stage: string; history: Epoch[] }[] = report.compress.stages;
@@ -346,6 +353,9 @@ test('--keep best and --patience choose each stage on validation: the kept epoch
     // Patience: the stage ran to its end, or stopped one epoch after its best.
     if (history.length < (stage === 'stage 1' ? 4 : 3)) expect(last.epoch - best.epoch).toBe(1);
     expect(markdown).toContain(`| ${stage} | ${best.epoch + 1} (kept) |`);
+    const logged = events.filter((e) => e.scalars && `${stage}/loss` in e.scalars);
+    expect(logged.map((e) => e.step)).toEqual(history.map((e) => e.epoch + 1));
+    expect(logged.map((e) => e.scalars![`${stage}/validation_accuracy`])).toEqual(history.map((e) => Math.fround(e.validationAccuracy)));
   }
   // The deployed model is stage 3's kept epoch: the report's validation accuracy is that epoch's (1 image in 1,000 of rounding).
   const stage3 = stages[1].history.reduce((b, e) => (e.validationAccuracy > b.validationAccuracy ? e : b));

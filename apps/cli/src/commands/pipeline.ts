@@ -15,6 +15,7 @@ import {
   METRICS_FILE,
   metricsCsv,
   PREVIOUS,
+  TensorBoardLog,
   percent,
   pixelScaling,
   reportMarkdown,
@@ -115,6 +116,7 @@ const hasCheckpoints = (dir: string): boolean =>
 /** The pipeline's options for a run, reporting progress to the command's reporter. */
 export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext): CompressOptions {
   const { config } = run;
+  const tensorboard = config.tensorboard ? new TensorBoardLog(path.join(run.out, TENSORBOARD_FOLDER), run.started) : undefined;
   if (resume && !hasCheckpoints(run.checkpointDir)) ctx.stderr.write(`warning: --resume: no checkpoint in ${run.checkpointDir}; starting from scratch\n`);
   return compressOptionsOf(config, {
     test: run.data.test,
@@ -129,10 +131,14 @@ export function pipelineOptions(run: Run, resume: boolean, ctx: CommandContext):
     onBatchEnd: (p) => ctx.reporter.batch(p),
     onEpochEnd: (p) => {
       recordEpoch(run, p);
+      tensorboard?.epoch(p);
       ctx.reporter.epoch(p);
     },
   });
 }
+
+/** Where --tensorboard writes its event files, in the run's folder. */
+const TENSORBOARD_FOLDER = 'tensorboard';
 
 /** The epoch's row into the run's metrics.csv, as it ends (finishRun rewrites the file whole). */
 function recordEpoch(run: Run, progress: EpochProgress): void {

@@ -154,6 +154,7 @@ export const RUN_OPTIONS = {
   backend: { flag: '--backend <name>', type: 'string', choices: BACKEND_CHOICES, default: 'auto', group: 'run', help: 'compute backend' },
   threads: { flag: '--threads <n>', type: 'integer', exclusiveMinimum: 0, group: 'run', help: "compute threads (default: the machine's cores; a sweep gives each run its share)" },
   out: { flag: '-o, --out <folder>', type: 'string', default: 'out', group: 'run', help: 'output folder' },
+  tensorboard: { flag: '--tensorboard', type: 'boolean', default: false, group: 'run', help: "also write every epoch's metrics as TensorBoard event files in <out>/tensorboard (tensorboard --logdir <out>/tensorboard)" },
   pack: {
     flag: '--pack',
     type: 'boolean',

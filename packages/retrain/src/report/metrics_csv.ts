@@ -6,25 +6,24 @@ import type { EpochProgress } from '../train';
 
 export const METRICS_FILE = 'metrics.csv';
 
+/** An epoch's numbers by name: metrics.csv's columns after stage and epoch, and the TensorBoard scalars' tags. */
+export const epochMetrics = (e: EpochProgress): Record<string, number | undefined> => ({
+  learning_rate: e.learningRate,
+  loss: e.loss,
+  penalty: e.penalty,
+  sparsity: e.sparsity,
+  validation_accuracy: e.validationAccuracy,
+  test_accuracy: e.quantizedAccuracy,
+  float_weights_test_accuracy: e.floatAccuracy,
+  seconds: e.seconds,
+});
+
 const cell = (v: number | undefined) => (v === undefined ? '' : String(v));
 
-const COLUMNS: readonly [string, (e: EpochProgress) => string][] = [
-  ['stage', (e) => e.stage],
-  // 1-based, as the report and the progress lines count epochs.
-  ['epoch', (e) => String(e.epoch + 1)],
-  ['learning_rate', (e) => cell(e.learningRate)],
-  ['loss', (e) => cell(e.loss)],
-  ['penalty', (e) => cell(e.penalty)],
-  ['sparsity', (e) => cell(e.sparsity)],
-  ['validation_accuracy', (e) => cell(e.validationAccuracy)],
-  ['test_accuracy', (e) => cell(e.quantizedAccuracy)],
-  ['float_weights_test_accuracy', (e) => cell(e.floatAccuracy)],
-  ['seconds', (e) => cell(e.seconds)],
-];
+// The epoch 1-based, as the report and the progress lines count them.
+export const METRICS_HEADER = ['stage', 'epoch', ...Object.keys(epochMetrics({} as EpochProgress))].join(',');
 
-export const METRICS_HEADER = COLUMNS.map(([name]) => name).join(',');
-
-const row = (e: EpochProgress) => COLUMNS.map(([, value]) => value(e)).join(',');
+const row = (e: EpochProgress) => [e.stage, String(e.epoch + 1), ...Object.values(epochMetrics(e)).map(cell)].join(',');
 /** A row's stage and epoch: its first two cells. */
 const key = (line: string) => line.split(',').slice(0, 2).join(',');
 
