@@ -70,6 +70,33 @@ describe('usage', () => {
     const verbose = await runCli(['--verbose', ...args], { cwd: dir });
     expect(verbose.stderr).toMatch(/\n\s+at /);
   });
+
+  test('a dataset found nowhere: one line naming where it looked and the command that downloads it', async () => {
+    const empty = path.join(dir, 'no-datasets');
+    mkdirSync(empty, { recursive: true });
+    const { code, stderr } = await runCli(['-m', 'cnv', '-d', 'cifar100'], { cwd: dir, env: { SPARSE_TERNARY_DATA: empty, XDG_CACHE_HOME: empty } });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^error: dataset 'cifar100' not found \(looked in .*no-datasets\/cifar100 \(no such folder\);.*\): get it with `sparse-ternary data download cifar100`\n$/);
+  });
+
+  test('an unknown command is named with the closest one; a missing plan is a missing file (1); --json errors are JSON on stdout too', async () => {
+    const typo = await runCli(['compres'], { cwd: dir });
+    expect([typo.code, typo.stderr]).toEqual([2, "error: unknown command 'compres' (did you mean compress?)\n"]);
+    const plan = await runCli(['sweep', path.join(dir, 'no-plan.json'), '-o', path.join(dir, 'no-sweep')], { cwd: dir });
+    expect([plan.code, plan.stderr]).toEqual([1, `error: cannot read plan ${path.join(dir, 'no-plan.json')} (ENOENT)\n`]);
+    const json = await runCli(['--json', '-m', '/nonexistent/model.onnx'], { cwd: dir });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout.trim().split('\n').at(-1)!)).toEqual({ error: { type: 'ImportError', message: expect.stringContaining('/nonexistent/model.onnx'), exitCode: 1 } });
+    const usage = await runCli(['--json', '--lr', 'abc'], { cwd: dir });
+    expect(JSON.parse(usage.stdout.trim()).error).toMatchObject({ type: 'CommanderError', exitCode: 2 });
+  });
+
+  test.each(['eval', 'export'])('%s --help shows -m as required, without the default compress has', async (command) => {
+    const { stdout } = await runCli([command, '--help'], { cwd: dir });
+    const model = stdout.slice(stdout.indexOf('-m, --model'), stdout.indexOf('\n  -', stdout.indexOf('-m, --model') + 1));
+    expect(model).not.toMatch(/default/);
+  });
 });
 
 describe('quantized activations end to end: --act-bits 2 trains, reports, exports, packs and costs them', () => {

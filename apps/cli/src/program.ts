@@ -1,6 +1,7 @@
 // The sparse-ternary command line: commands, flags, help, exit codes (0 ok, 1 failure, 2 bad
 // usage, 130 interrupted) and Ctrl-C handling.
-import { cacheDir } from '@sparse-ternary/datasets';
+import { didYouMean } from '@sparse-ternary/base';
+import { cacheDir, DatasetNotFoundError } from '@sparse-ternary/datasets';
 import { BACKEND_CHOICES, type BackendChoice } from '@sparse-ternary/engine';
 import { OptionError, RUN_OPTIONS } from '@sparse-ternary/retrain';
 import { PlanError } from '@sparse-ternary/sweep';
@@ -39,6 +40,9 @@ Examples:
   sparse-ternary bench -m lfc --backends ort,cpu
   sparse-ternary sweep plan.json -o out/sweep --workers 2      then: sparse-ternary sweep status -o out/sweep
   sparse-ternary notebook --port 8080                          then open the address it prints (it carries the token)`;
+
+/** -m for the commands that need a model named: without compress's default (lfc), which would not apply. */
+const requiredModel = () => commanderOptions({ ...RUN_OPTIONS.model, default: undefined })[0].makeOptionMandatory();
 
 const positiveInt = valueParser({ type: 'integer', exclusiveMinimum: 0 });
 const positive = valueParser({ type: 'number', exclusiveMinimum: 0 });
@@ -98,7 +102,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     });
 
   addRunOptions(program.command('eval'), ['data', 'inputSize', 'scale', 'mean', 'std', 'tta'])
-    .addOption(commanderOptions(RUN_OPTIONS.model)[0].makeOptionMandatory())
+    .addOption(requiredModel())
     .description("test accuracy of a model (a topology or an .onnx file) on a dataset's test split")
     .action(async (_options, command: Command) => {
       exitCode = await evalCommand({ ...flagsOverDefaults(command), backend: backend() }, makeIt());
@@ -116,7 +120,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   program
     .command('export')
     .description('export a model (an .onnx file, e.g. out/model.onnx, or a topology) to ONNX, int8 ONNX or QONNX')
-    .addOption(commanderOptions(RUN_OPTIONS.model)[0].makeOptionMandatory())
+    .addOption(requiredModel())
     .addOption(new Option('--format <format>', 'onnx (float), onnx-int8 (int8 + DequantizeLinear) or qonnx (FINN)').choices(Object.keys(EXPORT_FORMATS)).default('onnx'))
     .addOption(new Option('--qonnx-op <op>', "qonnx: the ternary kernels' op, Quant (what FINN reads) or IntQuant (the current QONNX spec's name)").choices(QONNX_QUANT_OPS).default('Quant'))
     .requiredOption('-o, --out <file.onnx>', 'the file to write')
@@ -208,15 +212,22 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
   try {
+    // The default command (compress) takes no arguments: a word first is a command, or a typo of one.
+    const commands = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+    if (argv[0] && !argv[0].startsWith('-') && !commands.includes(argv[0])) throw new UsageError(`unknown command '${argv[0]}'${didYouMean(argv[0], commands)}`);
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     reporter?.close();
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`error: ${message}\n`);
+    if (error instanceof CommanderError && error.exitCode === 0) return EXIT.ok;
+    const code = error instanceof CommanderError || error instanceof UsageError || error instanceof OptionError || error instanceof PlanError ? EXIT.usage : EXIT.failure;
+    // The CLI's way to get a missing dataset is its own command.
+    const message = error instanceof DatasetNotFoundError ? error.saying(`\`sparse-ternary data download ${error.dataset}\``) : error instanceof Error ? error.message : String(error);
+    // Commander has written its own message; ours is one line, and with --json a JSON event on stdout too.
+    if (!(error instanceof CommanderError)) io.stderr.write(`error: ${message}\n`);
+    if (globals().json) io.stdout.write(`${JSON.stringify({ error: { type: error instanceof Error ? error.name : 'Error', message: message.replace(/^error: /, ''), exitCode: code } })}\n`);
     if (globals().verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    return error instanceof UsageError || error instanceof OptionError || error instanceof PlanError ? EXIT.usage : EXIT.failure;
+    return code;
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);

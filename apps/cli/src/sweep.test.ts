@@ -70,7 +70,7 @@ test("a plan's pretraining run goes first; its runs start from its float model.o
 }, 300_000);
 
 test.each<[string, unknown, RegExp]>([
-  ['an unknown option', { base: { model: 'tfc', lerning: 1 } }, /base\.lerning: not a run option/],
+  ['an unknown option', { base: { model: 'tfc', lerningRate: 1 } }, /base\.lerningRate: not a run option \(did you mean learningRate\?\)/],
   ['an empty grid', { base: { model: 'tfc' }, grid: { qtr: [] } }, /grid\.qtr: must be a non-empty array/],
   ['a value of the wrong type', { grid: { stage1Epochs: [1, 'two'] } }, /grid\.stage1Epochs\[1\]: option stage1Epochs = "two"/],
 ])('a plan with %s is refused before anything runs, naming the key', async (_, json, message) => {

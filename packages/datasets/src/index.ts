@@ -1,5 +1,5 @@
 export { DATASET_NAMES, DATASETS, MNIST_10K, type DatasetName, type DatasetSpec, type RemoteFile } from './catalog';
-export { DatasetError } from './errors';
+export { DatasetError, DatasetNotFoundError } from './errors';
 export { parseIdx, readIdxFile, type IdxArray } from './idx';
 export { parseCifar, readCifarFile, CIFAR10_FORMAT, cifar100Format, type CifarFormat } from './cifar';
 export { type LabeledImages } from './labeled_images';

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DatasetError } from './errors';
+import { DatasetError, DatasetNotFoundError } from './errors';
 import { loadDataset } from './load';
 import { embeddedDir, resolveDataset } from './resolve';
 import { fixture } from '../../../tools/testing/fixtures';
@@ -124,6 +124,8 @@ describe('resolveDataset looks in order: path, $SPARSE_TERNARY_DATA, cache, syst
     expect(attempt).toThrow(new RegExp(`${path.join(root, 'cache', 'sparse-ternary', 'datasets', 'cifar10')} \\(no such folder\\)`));
     expect(attempt).toThrow(/system\/cifar10 \(missing data_batch_1\.bin, test_batch\.bin\)/);
     expect(attempt).toThrow(/download\('cifar10'/);
+    expect(attempt).toThrow(DatasetNotFoundError);
+    expect(attempt).toThrow(/^[^\n]*$/);
   });
 
   test('an explicit path without the files is an error naming it, not a fall-through', () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DATASETS, MNIST_10K, type DatasetName, type IdxLayout } from './catalog';
-import { DatasetError } from './errors';
+import { DatasetError, DatasetNotFoundError } from './errors';
 
 export interface ResolveOptions {
   /** An explicit folder holding the dataset's files: used as is, or an error. */
@@ -85,7 +85,5 @@ export function resolveDataset(name: DatasetName, options: ResolveOptions = {}):
     looked.push(`${dir} (missing ${found.missing.join(', ')})`);
   }
   const spec = name === 'mnist-10k' ? undefined : DATASETS[name];
-  const ways = [`download it with @sparse-ternary/datasets: \`download('${name}', '${path.join(cacheDir(env), name)}')\``];
-  if (spec?.hint) ways.push(spec.hint);
-  throw new DatasetError(`dataset '${name}' not found. Looked in:\n  ${looked.join('\n  ')}\nTo get it, ${ways.join('; or ')}.`);
+  throw new DatasetNotFoundError(name, looked, spec?.hint, `@sparse-ternary/datasets's \`download('${name}', '${path.join(cacheDir(env), name)}')\``);
 }

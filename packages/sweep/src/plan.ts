@@ -3,6 +3,7 @@
 // pretraining run the others start from. Checked whole before anything runs: unknown keys, empty
 // dimensions and values of the wrong type are PlanErrors naming the key.
 import { readFileSync } from 'node:fs';
+import { didYouMean } from '@sparse-ternary/base';
 import { configFromJson, OptionError, RUN_OPTIONS, type RunConfig } from '@sparse-ternary/retrain';
 import { parse as parseYaml } from 'yaml';
 import { PlanError } from './errors';
@@ -47,7 +48,7 @@ function checked(file: string, at: string, json: unknown, where = (key: string) 
   try {
     return configFromJson(RUN_OPTIONS, json, `${file}: ${at}`);
   } catch (error) {
-    if (error instanceof OptionError) throw new PlanError(file, where(error.option), /unknown option/.test(error.message) ? 'not a run option (sparse-ternary compress --help lists them)' : error.message);
+    if (error instanceof OptionError) throw new PlanError(file, where(error.option), /unknown option/.test(error.message) ? `not a run option${didYouMean(error.option, Object.keys(RUN_OPTIONS))} (sparse-ternary compress --help lists them)` : error.message);
     throw error;
   }
 }
@@ -94,7 +95,8 @@ export function readPlan(file: string): SweepPlan {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new PlanError(file, '', `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    // A missing file is a failure (exit 1), as a missing model or config file is, not a bad plan (exit 2).
+    throw new Error(`cannot read plan ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   return parsePlan(text, file);
 }

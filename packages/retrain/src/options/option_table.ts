@@ -1,6 +1,7 @@
 // How a table of options is read: each entry declares a name, its flag, type, default, range and
 // help once; from it come the parsing and checks of a value (from a flag, a JSON config or a
 // form field), the defaults, the configuration's TypeScript type and its JSON Schema.
+import { didYouMean } from '@sparse-ternary/base';
 import type { Method } from '../methods';
 import type { StageId } from '../stages';
 
@@ -121,8 +122,9 @@ export function defaultsOf<T extends OptionTable>(table: T): ConfigOf<T> {
 export function configFromJson<T extends OptionTable>(table: T, json: unknown, source: string): Partial<ConfigOf<T>> {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new OptionError('', `${source} must hold a JSON object`);
   const { $schema: _editorSchema, ...values } = json as Record<string, unknown>;
-  const unknown = Object.keys(values).filter((key) => !(key in table));
-  if (unknown.length) throw new OptionError(unknown[0], `${source}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
+  // Own keys only: "constructor" or "toString" are not options because every object has them.
+  const unknown = Object.keys(values).filter((key) => !Object.hasOwn(table, key));
+  if (unknown.length) throw new OptionError(unknown[0], `${source}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `${key}${didYouMean(key, Object.keys(table))}`).join(', ')}`);
   const config: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined || value === null) continue;

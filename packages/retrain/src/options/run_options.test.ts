@@ -62,7 +62,11 @@ describe('values, from flags, forms or JSON, checked by their declaration', () =
 
   test('a JSON config: known keys only, each value checked and used as parsed, "$schema" allowed', () => {
     expect(configFromJson(RUN_OPTIONS, { $schema: 'x', seed: '4', augment: 'true', qtr: 'cost' }, 'run.json')).toEqual({ seed: 4, augment: true, qtr: 'cost' });
-    expect(() => configFromJson(RUN_OPTIONS, { sed: 4, lrate: 1 }, 'c.json')).toThrow('c.json: unknown options sed, lrate');
+    expect(() => configFromJson(RUN_OPTIONS, { sed: 4, lrate: 1 }, 'c.json')).toThrow('c.json: unknown options sed (did you mean seed?), lrate');
+    // Keys every object has are not options.
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      expect(() => configFromJson(RUN_OPTIONS, JSON.parse(`{"${key}": 1}`), 'c.json')).toThrow(`c.json: unknown option ${key}`);
+    }
     expect(() => configFromJson(RUN_OPTIONS, { width: -1 }, 'c.json')).toThrow('option width = -1: expected a positive number');
     expect(() => configFromJson(RUN_OPTIONS, [1], 'c.json')).toThrow(OptionError);
   });
