@@ -263,6 +263,10 @@ describe('compress, then the model commands on its outputs', () => {
     const [whole, byStage] = [out, staged].map((folder) => JSON.parse(readFileSync(path.join(folder, 'report.json'), 'utf8')).compress);
     expect(byStage.accuracy).toBe(whole.accuracy);
     expect(byStage.sparsity).toBe(whole.sparsity);
+    // Each layer's Delta is the threshold it was pruned at, carried from prune to retrain.
+    const deltas = (report: { layers: { delta: number }[] }) => report.layers.map((l) => l.delta);
+    expect(deltas(byStage)).toEqual(deltas(whole));
+    expect(deltas(whole).every((d) => d > 0)).toBe(true);
     const validation = (folder: string) => JSON.parse(readFileSync(path.join(folder, 'report.json'), 'utf8')).validation;
     expect(validation(staged)).toEqual(validation(out));
     expect(byStage.stages.map((s: { stage: string }) => s.stage)).toEqual(['stage 1', 'stage 3']);

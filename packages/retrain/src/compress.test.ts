@@ -6,6 +6,7 @@ import type { LabeledImages } from '@sparse-ternary/datasets';
 import { mnistSubset } from './testing/mnist_subset';
 import { lenet5, sfc } from '@sparse-ternary/models';
 import { l2, qtrCost, qtrDeadzone } from '@sparse-ternary/regularizers';
+import { targetSparsityQuantizer } from '@sparse-ternary/quantize-prune';
 import { compress } from './compress';
 import { runSeconds } from './report/run_report';
 
@@ -38,6 +39,23 @@ describe('compress', () => {
     });
     expect(report.sparsity).toBeGreaterThan(0.3);
     expect(report.accuracy).toBeGreaterThan(0.6);
+  }, 120_000); // trains: room for a machine shared with other work
+
+  test("a target sparsity's layers report the threshold they were pruned at, not the mask's zero", async () => {
+    const model = sfc({ widthMultiplier: 0.25, seed: 1 });
+    const snapshot: number[][] = [];
+    // Stage 1's last epoch leaves the float weights that pruning thresholds.
+    const { report } = await compress(model, trainSet, {
+      ...base(),
+      quantizer: targetSparsityQuantizer(0.9),
+      onEpochEnd: (p) => void (p.stage === 'stage 1' && snapshot.push(...kernels(model))),
+    });
+    report.layers.forEach((layer, i) => {
+      // Delta is the 90th percentile of the layer's |w| after stage 1: 90% of them at or below it.
+      const magnitudes = snapshot[i].map(Math.abs);
+      expect(layer.delta).toBeGreaterThan(0);
+      expect(magnitudes.filter((m) => m <= layer.delta).length / magnitudes.length).toBeCloseTo(0.9, 2);
+    });
   }, 120_000); // trains: room for a machine shared with other work
 
   test('hardware cost: the report carries the deployed cost, and qtr-cost is weighed by each layer c_l', async () => {

@@ -203,15 +203,19 @@ export async function retrainStage(model: tfl.LayersModel, data: LabeledImages, 
   return stageReport(stage3.label, third);
 }
 
-/** Writes the deployed weights (0 or +-alpha_l per layer) into the model and reports on it. */
-export function deploy(model: tfl.LayersModel, masks: Masks | undefined, options: CompressOptions, trained: FirstStagesResult, stage3?: StageReport): CompressReport {
+/**
+ * Writes the deployed weights (0 or +-alpha_l per layer) into the model and reports on it. With a
+ * mask the mask decides what is zero, so each layer's Delta reported is the threshold it was pruned
+ * at: `pruneThresholds`, the pruning's per-layer deltas in the order of its layers.
+ */
+export function deploy(model: tfl.LayersModel, masks: Masks | undefined, options: CompressOptions, trained: FirstStagesResult, stage3?: StageReport, pruneThresholds?: readonly number[]): CompressReport {
   const { method, plan, ternary } = stageSetup(options);
   const deployed = ternarizeModel(model, plan.deployed(ternary), masks, options.policy);
   return {
     method,
     stages: [...trained.stages, ...(stage3 ? [stage3] : [])],
     accuracy: accuracy(model, options.test, options.tensors),
-    layers: deployed.layers,
+    layers: deployed.layers.map((l, i) => (pruneThresholds?.[i] === undefined ? l : { ...l, delta: pruneThresholds[i] })),
     sparsity: deployed.sparsity,
     histograms: trained.histograms,
     hardware: costReport(model),
@@ -228,7 +232,8 @@ export function deploy(model: tfl.LayersModel, masks: Masks | undefined, options
  */
 export async function compress(model: tfl.LayersModel, data: LabeledImages, options: CompressOptions): Promise<{ masks?: Masks; report: CompressReport }> {
   const trained = await trainFirstStages(model, data, options);
-  const masks = pruneStage(model, options)?.masks;
+  const pruned = pruneStage(model, options);
+  const masks = pruned?.masks;
   const stage3 = masks ? await retrainStage(model, data, masks, options, trained.layerCosts) : undefined;
-  return { masks, report: deploy(model, masks, options, trained, stage3) };
+  return { masks, report: deploy(model, masks, options, trained, stage3, pruned?.layers.map((l) => l.delta)) };
 }

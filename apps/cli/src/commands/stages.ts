@@ -75,7 +75,8 @@ export async function pruneCommand(out: string, ctx: CommandContext): Promise<nu
   if (!pruned) throw new Error(`method ${run.config.method} does not prune: use compress`);
   const { masks } = pruned;
   writeCheckpoint(path.join(run.checkpointDir, STAGES.prune.folder), {
-    state: { stage: STAGES.prune.label },
+    // Each layer's pruning threshold, which the report of the retrained model gives as its Delta.
+    state: { stage: STAGES.prune.label, thresholds: pruned.layers.map((l) => l.delta) },
     groups: { weights: run.model.weights.map((w) => storedTensor(w.name, w.read())), optimizer: [], masks: [...masks.entries()].map(([name, m]) => storedTensor(name, m)) },
   });
   for (const [name, mask] of masks) {
@@ -98,5 +99,6 @@ export async function retrainCommand(out: string, resume: boolean, ctx: CommandC
   const options = pipelineOptions(run, resume, ctx);
   const stage3 = await interruptible(run, () => retrainStage(run.model, run.data.train, masks, options, stageOne.layerCosts), `sparse-ternary retrain -o ${run.config.out} --resume`, ctx);
   if (!stage3) return EXIT.interrupted;
-  return finishRun(run, deploy(run.model, masks, options, stageOne, stage3), stageOne.accuracyBefore, ctx);
+  const thresholds = pruned.state.thresholds;
+  return finishRun(run, deploy(run.model, masks, options, stageOne, stage3, Array.isArray(thresholds) && thresholds.every(Number.isFinite) ? thresholds : undefined), stageOne.accuracyBefore, ctx);
 }

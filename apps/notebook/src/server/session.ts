@@ -106,6 +106,8 @@ export class NotebookSession {
   private modelName = '';
   private stageOne?: FirstStagesResult;
   private masks?: Masks;
+  /** Each layer's pruning threshold: the Delta the stage-3 report gives it. */
+  private pruneThresholds?: number[];
   private stageThree?: StageReport;
   private report?: CompressReport;
   private accuracyBefore = 0;
@@ -163,6 +165,7 @@ export class NotebookSession {
     if (index < CELLS.indexOf(STAGES.prune.id) && this.masks) {
       disposeMasks(this.masks);
       this.masks = undefined;
+      this.pruneThresholds = undefined;
     }
     if (index < CELLS.indexOf(STAGES.stage3.id)) {
       this.stageThree = undefined;
@@ -363,6 +366,7 @@ export class NotebookSession {
     // Quantization pruning: the weights that quantize to zero are pinned there (in the model too).
     const pruned = pruneStage(this.model!, this.options(config))!;
     this.masks = pruned.masks;
+    this.pruneThresholds = pruned.layers.map((l) => l.delta);
     // Same bins as stage 1's histograms: pruning keeps the largest weights, so the range is unchanged.
     return this.record(STAGES.prune.id, params, {
       layers: pruned.layers.map(({ name, sparsity, size }) => ({ name, sparsity, size })),
@@ -380,7 +384,7 @@ export class NotebookSession {
     return this.background(STAGES.stage3.id, params, async (signal) => {
       const options = this.options(config, signal);
       this.stageThree = await retrainStage(this.model!, this.data!.train, this.masks!, options, this.stageOne!.layerCosts);
-      this.report = deploy(this.model!, this.masks, options, this.stageOne!, this.stageThree);
+      this.report = deploy(this.model!, this.masks, options, this.stageOne!, this.stageThree, this.pruneThresholds);
       return {
         history: this.stageThree.history,
         accuracy: this.report.accuracy,
