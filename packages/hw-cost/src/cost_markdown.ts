@@ -1,6 +1,6 @@
 // A cost report as Markdown: what the CLI's report and the docs show.
 import type { CostReport } from './cost_report';
-import { FPGA_VARIANTS } from './fpga';
+import { fitText, FPGA_VARIANTS } from './fpga';
 
 const kib = (bits: number) => `${(bits / 8 / 1024).toFixed(1)} KiB`;
 const count = (n: number) => n.toLocaleString('en-US');
@@ -46,7 +46,7 @@ export function costReportMarkdown(report: CostReport): string {
     '|---|---|---|---|---|---|',
     ...FPGA_VARIANTS.map((variant) => {
       const e = report.fpga[variant];
-      return `| ${variant} | ${count(Math.round(e.framesPerSecond))} | ${count(e.luts)} | ${e.bram36} | ${e.fits ? 'yes' : 'no'} | ${e.layers.map((l) => `${l.pe}x${l.simd}`).join(', ')} |`;
+      return `| ${variant} | ${count(Math.round(e.framesPerSecond))} | ${count(e.luts)} | ${e.bram36} | ${fitText(e)} | ${e.layers.map((l) => `${l.pe}x${l.simd}`).join(', ')} |`;
     }),
   ];
   return lines.join('\n');

@@ -1,4 +1,4 @@
-import { bestFolding, estimateLayer, ZYNQ_7020, type FpgaDevice, type WeightLayer } from './index';
+import { bestFolding, estimateLayer, fitText, ZYNQ_7020, type FpgaDevice, type WeightLayer } from './index';
 
 const layer = (rows: number, cols: number, positions = 1, density = 1): WeightLayer => ({
   name: `l${rows}x${cols}`,
@@ -69,4 +69,12 @@ describe('bestFolding', () => {
     const none = bestFolding([], 'sparse-ternary', ZYNQ_7020);
     expect([none.luts, none.bram36, none.cyclesPerFrame, none.framesPerSecond, none.fits]).toEqual([0, 0, 1, ZYNQ_7020.clockMHz * 1e6, true]);
   });
+});
+
+test("an estimate that does not fit says which resources it exceeds and by how much", () => {
+  const device: FpgaDevice = { name: 'tiny', luts: 1000, bram36: 10, dsps: 0, clockMHz: 100 };
+  const over = { device, luts: 1500, bram36: 12.5 } as Parameters<typeof fitText>[0];
+  expect(fitText(over)).toBe('no: 1,500 LUTs of 1,000 (1.50x), 12.5 BRAM36 of 10 (1.25x)');
+  expect(fitText({ ...over, luts: 900 })).toBe('no: 12.5 BRAM36 of 10 (1.25x)');
+  expect(fitText({ ...over, luts: 900, bram36: 10 })).toBe('yes');
 });

@@ -119,6 +119,15 @@ function estimate(layers: readonly WeightLayer[], variant: FpgaVariant, foldings
   };
 }
 
+/** Whether an estimate fits its device, and if not which resources it exceeds and by how much: "no: 178 BRAM36 of 140 (1.27x)". */
+export function fitText(e: FpgaEstimate): string {
+  const over = [
+    ['LUTs', e.luts, e.device.luts],
+    ['BRAM36', e.bram36, e.device.bram36],
+  ].filter(([, used, has]) => (used as number) > (has as number));
+  return over.length ? `no: ${over.map(([what, used, has]) => `${(used as number).toLocaleString('en-US')} ${what} of ${(has as number).toLocaleString('en-US')} (${((used as number) / (has as number)).toFixed(2)}x)`).join(', ')}` : 'yes';
+}
+
 /**
  * The folding that maximizes frames/s within the device, found as FINN's SetFolding does: start
  * fully folded (PE = SIMD = 1) and keep unfolding the slowest layer while the design fits.

@@ -7,6 +7,7 @@ export { layerOperations, type LayerOperations } from './operations';
 export {
   bestFolding,
   estimateLayer,
+  fitText,
   sparseWeightBits,
   FPGA_VARIANTS,
   ZYNQ_7020,

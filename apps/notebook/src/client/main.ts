@@ -242,7 +242,7 @@ const CELLS: CellSpec[] = [
       const m = r.memory;
       chart('cost-bars', output, { type: 'bar', data: { labels: ['float32', 'binary', 'dense ternary', 'sparse ternary'], datasets: [{ label: 'kernel memory (KiB)', data: [m.float32, m.binary, m.ternary, m.sparseTernary].map((b) => b / 8192), backgroundColor: '#7d3c98' }] }, options: { indexAxis: 'y', scales: { x: { type: 'logarithmic' } } } });
       output.append(table(['layer', 'kind', 'MH x MW', 'sparsity', 'sparse ternary (KiB)', 'encoding'], r.layers.map((l) => [l.name, l.kind, `${l.rows} x ${l.cols}`, pct(l.sparsity), (l.memory.sparseTernary.bits / 8192).toFixed(1), l.memory.sparseTernary.encoding])));
-      output.append(table(['FPGA (Zynq-7020, estimate)', 'frames/s', 'LUTs', 'BRAM36', 'fits'], Object.entries(r.fpga).map(([k, e]) => [k, Math.round(e.framesPerSecond), e.luts, e.bram36, e.fits ? 'yes' : 'no'])));
+      output.append(table(['FPGA (Zynq-7020, estimate)', 'frames/s', 'LUTs', 'BRAM36', 'fits'], Object.entries(r.fpga).map(([k, e]) => [k, Math.round(e.framesPerSecond), e.luts, e.bram36, e.fit])));
     },
   }),
   cellSpec({

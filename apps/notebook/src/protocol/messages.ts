@@ -70,7 +70,7 @@ export const CELL_RESULTS = {
     layers: array(object({ name: string, kind: string, rows: number, cols: number, sparsity: number, memory: object({ sparseTernary: object({ bits: number, encoding: string }) }) })),
     memory: object({ float32: number, binary: number, ternary: number, sparseTernary: number }),
     ratios: object({ binary: number, ternary: number }),
-    fpga: record(object({ framesPerSecond: number, luts: number, bram36: number, fits: boolean })),
+    fpga: record(object({ framesPerSecond: number, luts: number, bram36: number, fits: boolean, fit: string })),
   }),
   export: object({ files: array(string), sparsity: number, sampleInput: array(number), sampleClasses: array(number) }),
   sweep: object({ option: string, points: array(object({ value: number, accuracy: number, sparsity: number, kiB: number })) }),

@@ -3,7 +3,7 @@
 // (at most one). Running a cell invalidates the cells after it. Progress goes to the subscribers
 // (the page's event stream), in the shapes of protocol/messages.ts.
 import { DatasetError, gather, loadDatasetFrom, parseImageSize, splitValidation, toTensors, type Dataset, type LabeledImages, type TensorOptions } from '@sparse-ternary/datasets';
-import { costReport, type CostReport } from '@sparse-ternary/hw-cost';
+import { costReport, fitText, type CostReport } from '@sparse-ternary/hw-cost';
 import { TOPOLOGIES, buildModel, headFor, outputClasses, type TopologyName } from '@sparse-ternary/models';
 import { EXPORT_FILES, exportOnnx, importOnnx } from '@sparse-ternary/onnx';
 import { makeFolders, writeFileAtomic } from '@sparse-ternary/base';
@@ -404,7 +404,7 @@ export class NotebookSession {
       layers: report.layers.map(({ name, kind, rows, cols, sparsity, memory }) => ({ name, kind, rows, cols, sparsity, memory: { sparseTernary: { bits: memory.sparseTernary.bits, encoding: memory.sparseTernary.encoding } } })),
       memory: report.memory,
       ratios: report.ratios,
-      fpga: Object.fromEntries(Object.entries(report.fpga).map(([k, e]) => [k, { framesPerSecond: e.framesPerSecond, luts: e.luts, bram36: e.bram36, fits: e.fits }])),
+      fpga: Object.fromEntries(Object.entries(report.fpga).map(([k, e]) => [k, { framesPerSecond: e.framesPerSecond, luts: e.luts, bram36: e.bram36, fits: e.fits, fit: fitText(e) }])),
     });
   }
 
