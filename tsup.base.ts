@@ -5,7 +5,8 @@ export const packageBuild = (overrides: Options = {}) =>
   defineConfig({
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
-    dts: true,
+    // Members marked @internal stay out of the public types (a package's own plumbing).
+    dts: { compilerOptions: { stripInternal: true } },
     clean: true,
     sourcemap: true,
     target: 'node20',

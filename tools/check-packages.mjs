@@ -12,6 +12,7 @@ import path from 'node:path';
 import { root, workspaceDirs } from './lib/workspaces.mjs';
 
 const problems = [];
+const PROTOBUF_PACKAGES = ['onnx-proto', 'protobufjs'];
 const workspaces = workspaceDirs();
 
 const sourceFiles = (dir) =>
@@ -48,6 +49,13 @@ for (const dir of workspaces) {
   }
   for (const required of ['README.md', 'LICENSE']) {
     if (!packed[0].files.some((f) => f.path === required)) problems.push(`${name}: npm pack ships no ${required}`);
+  }
+
+  // The public types name no protobuf types: their .d.ts need a global Long, and a consumer's
+  // type check with skipLibCheck off would fail on it.
+  for (const { path: file } of packed[0].files.filter((f) => /\.d\.c?ts$/.test(f.path))) {
+    const types = readFileSync(path.join(dir, file), 'utf8');
+    for (const protobuf of PROTOBUF_PACKAGES) if (types.includes(`'${protobuf}'`)) problems.push(`${name}: ${file} imports ${protobuf}'s types`);
   }
 
   for (const file of sourceFiles(path.join(dir, 'src'))) {

@@ -21,7 +21,9 @@ export interface OnnxNode {
   outputs: string[];
   attributes: Map<string, AttributeValue>;
   /** The node as decoded, to run it as it is (constant folding). */
-  proto?: onnx.INodeProto;
+  // onnx-proto's NodeProto, typed loosely: the public types carry no protobuf types (whose .d.ts
+  // need a global Long that consumers' type checks do not have).
+  proto?: object;
 }
 
 /** A graph input or output: a dimension is a number, a symbolic name, or undefined. */

@@ -127,7 +127,10 @@ export class GraphBuilder {
     }
   }
 
-  /** The graph as ONNX's GraphProto (to nest it: a subgraph's body). */
+  /**
+   * The graph as ONNX's GraphProto (to nest it: a subgraph's body).
+   * @internal the engine's own: public types carry no protobuf types.
+   */
   graph(name = 'kernel'): onnx.IGraphProto {
     return proto.GraphProto.create({ name, node: this.nodes, input: this.inputs, output: this.outputs, initializer: this.initializers });
   }

@@ -4,6 +4,7 @@
 // Shape and Size of a computed tensor are known but for the batch, which stays symbolic: such a
 // value and everything folded from it are evaluated for two batch sizes, and an element that
 // follows the batch is the batch (a Reshape reads it as 0, "copy the batch").
+import type { onnx } from 'onnx-proto';
 import { loadSyncSession, type OrtData, type OrtDataType, type OrtValue } from '@sparse-ternary/engine';
 import { DataType, proto } from '../proto';
 import type { OnnxNode } from '../read_model';
@@ -56,7 +57,7 @@ function evaluate(node: OnnxNode, opset: number, input: (name: string) => ConstT
   const outputs = node.outputs.filter(Boolean);
   const graph = proto.GraphProto.create({
     name: 'fold',
-    node: [node.proto!],
+    node: [node.proto as onnx.INodeProto],
     input: names.map((name) => ({ name, type: { tensorType: { elemType: ELEMENT_TYPE.get(feeds[name].type) } } })),
     output: outputs.map((name) => ({ name })),
   });
