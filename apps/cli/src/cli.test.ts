@@ -1,6 +1,6 @@
 // The command driven as a real child process: usage errors, missing files, the demo's outputs,
 // the model commands on what it wrote, config files, and Ctrl-C then --resume.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -143,6 +143,14 @@ describe('compress, then the model commands on its outputs', () => {
     for (const file of ['report.md', 'report.html', 'report.json', 'metrics.csv', 'model.onnx', 'model.int8.onnx', 'model.qonnx.onnx', 'model.stpack', 'run.json', 'checkpoints/stage-1/latest.ckpt', 'checkpoints/stage-3/latest.ckpt']) {
       expect(existsSync(path.join(out, file))).toBe(true);
     }
+  });
+
+  test('report.md leads with the packed model\'s size and says what each file\'s size counts', () => {
+    const markdown = readFileSync(path.join(out, 'report.md'), 'utf8');
+    const kib = (file: string) => `${(statSync(path.join(out, file)).size / 1024).toFixed(1)} KiB`;
+    expect(markdown.split('\n')[2]).toContain(`The packed model (model.stpack, what @sparse-ternary/runtime loads) is ${kib('model.stpack')}`);
+    expect(markdown).toContain(`| model.stpack | ${kib('model.stpack')} | the runtime's format: per output, each non-zero as a 32-bit input index`);
+    expect(markdown).toMatch(/\| \(the sparse ternary kernels alone, smallest encoding per layer\) \| [\d.]+ KiB \|/);
   });
 
   test("metrics.csv has a row per epoch with the report's numbers", () => {

@@ -4,8 +4,20 @@ import { bestEpoch } from '../best_epoch';
 import { deadLayers, deadLayersWarning } from './dead_layers';
 import { percent, type RunReport } from './run_report';
 
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** What each file a run writes counts, so that their sizes are read for what they are. */
+const FILE_CONTENTS: Readonly<Record<string, string>> = {
+  'model.onnx': 'every weight as float32 (the zeros too), biases and BatchNorm',
+  'model.int8.onnx': 'every weight as int8 with a float scale per layer or channel (DequantizeLinear), biases and BatchNorm',
+  'model.qonnx.onnx': "float32 weights with QONNX Quant nodes giving their bits (FINN reads the levels, not the file's size)",
+  'model.stpack': 'the runtime\'s format: per output, each non-zero as a 32-bit input index (so its kernels run at memory speed), a float32 scale and offset (bias and BatchNorm folded), the layer list and a CRC',
+};
+
 export function reportMarkdown(r: RunReport): string {
   const c = r.compress;
+  const packed = r.outputs.find((o) => o.file === 'model.stpack');
+  const float = r.outputs.find((o) => o.file === 'model.onnx');
   const dead = deadLayers(c.layers);
   const lines = [
     `# sparse-ternary: ${r.config.method} ${r.config.model} on ${r.dataset.name}`,
@@ -13,7 +25,8 @@ export function reportMarkdown(r: RunReport): string {
     `Test accuracy ${percent(c.accuracy)} at ${percent(c.sparsity)} sparsity (before: ${percent(r.accuracyBefore)})` +
       (r.validation ? `; validation accuracy ${percent(r.validation.accuracy)} on ${r.validation.count} held-out training images` : '') +
       (r.tta ? `; with test-time augmentation (${r.tta.method}) ${percent(r.tta.accuracy)} test accuracy. ` : '. ') +
-      `Kernels ${c.hardware.ratios.binary.toFixed(1)}x smaller than binary and ${c.hardware.ratios.ternary.toFixed(1)}x smaller than dense 2-bit ternary.`,
+      `Kernels ${c.hardware.ratios.binary.toFixed(1)}x smaller than binary and ${c.hardware.ratios.ternary.toFixed(1)}x smaller than dense 2-bit ternary.` +
+      (packed && float ? ` The packed model (${packed.file}, what @sparse-ternary/runtime loads) is ${kib(packed.bytes)}, ${(float.bytes / packed.bytes).toFixed(1)}x smaller than the float ONNX model (${kib(float.bytes)}); see Files for what each size counts.` : ''),
     ...(dead.length ? ['', `**Warning:** ${deadLayersWarning(dead)}.`] : []),
     '',
     `Ran \`${r.command}\` on ${r.started} in ${(r.seconds / 60).toFixed(1)} min${r.sittingSeconds === undefined ? '' : ` (resumed: ${(r.sittingSeconds / 60).toFixed(1)} min in this sitting)`}: backend ${r.info.backend} (${r.info.backendReason}), ${r.info.threads} threads; ` +
@@ -57,9 +70,10 @@ export function reportMarkdown(r: RunReport): string {
     '',
     '## Files',
     '',
-    '| file | size |',
-    '|---|---|',
-    ...r.outputs.map((o) => `| ${o.file} | ${(o.bytes / 1024).toFixed(1)} KiB |`),
+    '| file | size | what it holds |',
+    '|---|---|---|',
+    ...r.outputs.map((o) => `| ${o.file} | ${kib(o.bytes)} | ${FILE_CONTENTS[o.file] ?? ''} |`),
+    `| (the sparse ternary kernels alone, smallest encoding per layer) | ${kib(c.hardware.memory.sparseTernary / 8)} | the kernels' bits and scales as a bit-level encoding would store them (the hardware cost's figure; no file) |`,
     '',
     '## Configuration',
     '',
