@@ -37,6 +37,10 @@ test('six runs over two workers finish, the summary gives each configuration ove
   }
   expect(summary.chosen.group).toBe(summary.groups.reduce((a: { validationAccuracy: { mean: number } }, b: { validationAccuracy: { mean: number } }) => (b.validationAccuracy.mean > a.validationAccuracy.mean ? b : a)).group);
   expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toContain(`Chosen on validation accuracy: **${summary.chosen.group}**`);
+  // Each run's log has its progress: a line per epoch with its validation accuracy and speed.
+  const log = readFileSync(path.join(out, 'runs', summary.groups[0].runs[0], 'sweep.log'), 'utf8');
+  expect(log).toMatch(/^stage 1 epoch 1: .*validation accuracy [\d.]+%.* samples\/s, stage ETA/m);
+  expect(log).toMatch(/^stage 3 epoch 1: /m);
 
   const second = await runCli(['sweep', plan, '-o', out, '--workers', '2']);
   expect(second.code).toBe(0);

@@ -38,7 +38,8 @@ export const executeInChild: ExecuteRun = (run, dir, { threads, resume, signal }
   makeFolders(dir);
   const configFile = path.join(dir, 'sweep-config.json');
   writeFileAtomic(configFile, JSON.stringify({ ...run.config, out: dir, threads }, null, 1));
-  const args = [CLI_MAIN, 'compress', '--config', configFile, '--quiet', ...(resume && existsSync(path.join(dir, 'run.json')) ? ['--resume'] : [])];
+  // Not --quiet: the log gets the run's progress lines (a line per epoch, one a minute within an epoch).
+  const args = [CLI_MAIN, 'compress', '--config', configFile, ...(resume && existsSync(path.join(dir, 'run.json')) ? ['--resume'] : [])];
   return new Promise((resolve) => {
     const log = createWriteStream(path.join(dir, 'sweep.log'), { flags: 'a' });
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], signal, env: { ...process.env, [SWEEP_PARENT_ENV]: String(process.pid) } });
