@@ -35,11 +35,9 @@ export class BestWeights {
     else this.inMemory = { ...content, file: 'the best epoch in memory', refused: [] };
   }
 
-  /** Writes the best epoch's weights into the model; false when none was recorded. */
-  restore(model: tfl.LayersModel): boolean {
+  /** Writes the best epoch's weights into the model (none recorded: the model stays as it is). */
+  restore(model: tfl.LayersModel): void {
     const best = this.dir ? loadCheckpoint(this.dir) : this.inMemory;
-    if (!best) return false;
-    setModelWeights(model, best);
-    return true;
+    if (best) setModelWeights(model, best);
   }
 }
