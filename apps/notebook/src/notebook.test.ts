@@ -101,6 +101,9 @@ testWith(CHROMIUM)('cells 1-7 in the browser: charts draw, pruning grows the zer
   mkdirSync(ARTIFACTS, { recursive: true });
   await withChromium(async (context) => {
     const page = await context.newPage();
+    // Every resource the page loads is there: no 404 for a favicon the server does not have (checked at the end).
+    const failures: string[] = [];
+    page.on('response', (response) => void (response.request().method() === 'GET' && response.status() >= 400 && failures.push(`${response.status()} ${response.url()}`)));
     await page.goto(server.url);
     await page.waitForSelector('#status:has-text("connected")');
 
@@ -165,6 +168,8 @@ testWith(CHROMIUM)('cells 1-7 in the browser: charts draw, pruning grows the zer
     expect(Number(stopped![1])).toBeLessThan(50);
     expect(await page.$eval('#cell-prune', (cell) => cell.classList.contains('stale'))).toBe(true);
     expect(((await (await api(server, 'api/status')).json()) as { running: boolean }).running).toBe(false);
+
+    expect(failures).toEqual([]);
 
     // A saved notebook re-opened in a fresh page shows its cells' parameters and results again.
     const reopened = await context.newPage();
